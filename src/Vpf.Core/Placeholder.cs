@@ -1,0 +1,2 @@
+namespace Vpf.Core; /// <summary>x</summary>
+public static class Placeholder { }

@@ -1,0 +1,25 @@
+namespace Vpf.Kernels;
+
+/// <summary>Process-wide knobs of the kernels: how many threads a batch is split over.</summary>
+public static class KernelSettings
+{
+    private static int _maxThreads = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Largest number of threads one kernel call may use (default: all cores). Results do not
+    /// depend on it: work is split so that every element is computed by the same arithmetic.
+    /// </summary>
+    public static int MaxThreads
+    {
+        get => _maxThreads;
+        set => _maxThreads = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxThreads must be at least 1.");
+    }
+
+    /// <summary>
+    /// Widest vector (in bits: 256, 128 or 0 for scalar) the kernels may use. Internal so that tests can
+    /// run the 256-bit, 128-bit and scalar paths on one machine and compare them.
+    /// </summary>
+    internal static int MaxVectorBits { get; set; } = 256;
+}
