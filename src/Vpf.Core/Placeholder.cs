@@ -1,2 +1,0 @@
-namespace Vpf.Core; /// <summary>x</summary>
-public static class Placeholder { }
