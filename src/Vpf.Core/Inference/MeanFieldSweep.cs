@@ -1,0 +1,73 @@
+using Vpf.Core.Model;
+using Vpf.Kernels;
+
+namespace Vpf.Core.Inference;
+
+/// <summary>
+/// The E-step of VPF (vpf-math.md §3.1): with v clamped, the factorised posterior q(h | v) is fitted by
+/// initialising the hidden means bottom-up and then running sweeps of μ_l ← σ(u_l(μ)) layer by layer.
+/// The resulting μ are the hidden units' firing rates.
+/// </summary>
+public static class MeanFieldSweep
+{
+    /// <summary>Damping used for layers with lateral weights unless told otherwise.</summary>
+    public const float DefaultDamping = 0.5f;
+
+    /// <summary>
+    /// Fills <paramref name="rates"/>[1…L] (rows × n_l each) with mean-field firing rates given the visible batch already
+    /// in <paramref name="rates"/>[0]. <paramref name="input"/> is scratch of at least rows × max n_l floats.
+    /// </summary>
+    /// <param name="model">The machine.</param>
+    /// <param name="rates">Per layer, rows × n_l; layer 0 holds the clamped visible states and is not changed.</param>
+    /// <param name="rows">Batch size.</param>
+    /// <param name="sweeps">Number of full bottom-to-top sweeps after the initialisation (T ≥ 0).</param>
+    /// <param name="damping">α in μ ← α μ_old + (1 − α) μ_new, used only in layers with lateral weights (parallel
+    /// updates of coupled units oscillate without it).</param>
+    /// <param name="input">Scratch buffer.</param>
+    public static void Run(DeepBoltzmannMachine model, float[][] rates, int rows, int sweeps, float damping, float[] input)
+    {
+        if (sweeps < 0) throw new InvalidOptionsException(nameof(sweeps), $"must be ≥ 0; got {sweeps}.");
+        if (!(damping >= 0f && damping < 1f)) throw new InvalidOptionsException(nameof(damping), $"must be in [0, 1); got {damping}.");
+        Initialise(model, rates, rows, input);
+        if (!NeedsSweeps(model)) return;
+        for (int t = 0; t < sweeps; t++)
+            for (int l = 1; l < model.LayerCount; l++) UpdateLayer(model, rates, l, rows, damping, input);
+    }
+
+    /// <summary>
+    /// Bottom-up initialisation: μ_l = σ(2 μ_{l−1} W_{l−1} + b_l) for intermediate layers (doubling the input stands in
+    /// for the missing top-down half) and σ(μ_{l−1} W_{l−1} + b_l) for the top layer.
+    /// </summary>
+    public static void Initialise(DeepBoltzmannMachine model, float[][] rates, int rows, float[] input)
+    {
+        int top = model.LayerCount - 1;
+        for (int l = 1; l <= top; l++)
+        {
+            int n = model.LayerSize(l), below = model.LayerSize(l - 1);
+            var u = input.AsSpan(0, rows * n);
+            MatrixProduct.Multiply(rates[l - 1].AsSpan(0, rows * below), model.Weights(l - 1), u, rows, below, n);
+            LocalField.Sigmoid(u, model.Biases(l), rates[l], rows, l < top ? 2f : 1f);
+        }
+    }
+
+    /// <summary>One mean-field update of hidden layer <paramref name="layer"/> given the current rates of all others.</summary>
+    public static void UpdateLayer(DeepBoltzmannMachine model, float[][] rates, int layer, int rows, float damping, float[] input)
+    {
+        int n = model.LayerSize(layer);
+        var u = input.AsSpan(0, rows * n);
+        u.Clear();
+        LocalFields.AddInputs(model, rates, layer, u, rows);
+        if (model.Lateral(layer) is null)
+            LocalField.Sigmoid(u, model.Biases(layer), rates[layer], rows);
+        else
+            LocalField.DampedMeanFieldStep(u, model.Biases(layer), rates[layer], rows, damping);
+    }
+
+    /// <summary>An RBM's bottom-up pass is already its exact posterior; only deeper or laterally connected models iterate.</summary>
+    private static bool NeedsSweeps(DeepBoltzmannMachine model)
+    {
+        if (model.LayerCount > 2) return true;
+        for (int l = 1; l < model.LayerCount; l++) if (model.Lateral(l) is not null) return true;
+        return false;
+    }
+}

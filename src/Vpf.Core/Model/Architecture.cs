@@ -1,0 +1,99 @@
+namespace Vpf.Core.Model;
+
+/// <summary>
+/// The shape of a binary Boltzmann machine: sizes of layers x⁰ = v (visible), x¹ … x^L (hidden), and which
+/// layers have lateral (intra-layer) weights. An RBM is two layers without laterals; a fully visible machine
+/// (Ising model) is one layer with laterals.
+/// </summary>
+public sealed class Architecture : IEquatable<Architecture>
+{
+    private readonly int[] _sizes;
+    private readonly bool[] _lateral;
+
+    /// <summary>Creates an architecture; <paramref name="lateral"/> (optional) says per layer whether it has lateral weights.</summary>
+    /// <exception cref="InvalidOptionsException">No layers, a size below 1, or a lateral list of the wrong length.</exception>
+    public Architecture(IReadOnlyList<int> layerSizes, IReadOnlyList<bool>? lateral = null)
+    {
+        if (layerSizes.Count < 1)
+            throw new InvalidOptionsException("layers", "a Boltzmann machine needs at least one layer; got none.");
+        for (int l = 0; l < layerSizes.Count; l++)
+            if (layerSizes[l] < 1)
+                throw new InvalidOptionsException("layers", $"layer {l} has {layerSizes[l]} units; every layer needs at least 1.");
+        if (lateral is not null && lateral.Count != layerSizes.Count)
+            throw new InvalidOptionsException("lateral", $"expected one flag per layer ({layerSizes.Count}); got {lateral.Count}.");
+        _sizes = layerSizes.ToArray();
+        _lateral = lateral?.ToArray() ?? new bool[_sizes.Length];
+    }
+
+    /// <summary>A restricted Boltzmann machine with <paramref name="visible"/> and <paramref name="hidden"/> units.</summary>
+    public static Architecture Rbm(int visible, int hidden) => new([visible, hidden]);
+
+    /// <summary>A deep Boltzmann machine with the given layer sizes, visible first, and no lateral weights.</summary>
+    public static Architecture Dbm(params int[] layerSizes) => new(layerSizes);
+
+    /// <summary>A fully visible Boltzmann machine: one layer of <paramref name="units"/> with lateral weights.</summary>
+    public static Architecture FullyVisible(int units) => new([units], [true]);
+
+    /// <summary>The same layers with lateral weights added in the given layers (0 is the visible layer).</summary>
+    public Architecture WithLateral(params int[] layers)
+    {
+        var lateral = (bool[])_lateral.Clone();
+        foreach (int l in layers)
+        {
+            if (l < 0 || l >= _sizes.Length)
+                throw new InvalidOptionsException("lateral", $"layer {l} does not exist; layers are 0…{_sizes.Length - 1}.");
+            lateral[l] = true;
+        }
+        return new Architecture(_sizes, lateral);
+    }
+
+    /// <summary>Units per layer, visible layer first.</summary>
+    public IReadOnlyList<int> LayerSizes => _sizes;
+
+    /// <summary>Whether each layer has lateral weights.</summary>
+    public IReadOnlyList<bool> HasLateral => _lateral;
+
+    /// <summary>Number of layers including the visible one (L + 1).</summary>
+    public int LayerCount => _sizes.Length;
+
+    /// <summary>Units in the visible layer.</summary>
+    public int VisibleSize => _sizes[0];
+
+    /// <summary>True for two layers without lateral weights in the hidden layer.</summary>
+    public bool IsRbm => _sizes.Length == 2 && !_lateral[1];
+
+    /// <summary>Total number of parameters (weights, biases, and the free entries of each lateral matrix counted as n²).</summary>
+    public long ParameterCount
+    {
+        get
+        {
+            long count = 0;
+            for (int l = 0; l < _sizes.Length; l++)
+            {
+                count += _sizes[l];
+                if (l + 1 < _sizes.Length) count += (long)_sizes[l] * _sizes[l + 1];
+                if (_lateral[l]) count += (long)_sizes[l] * _sizes[l];
+            }
+            return count;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool Equals(Architecture? other) =>
+        other is not null && _sizes.AsSpan().SequenceEqual(other._sizes) && _lateral.AsSpan().SequenceEqual(other._lateral);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as Architecture);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        for (int l = 0; l < _sizes.Length; l++) { hash.Add(_sizes[l]); hash.Add(_lateral[l]); }
+        return hash.ToHashCode();
+    }
+
+    /// <summary>Written like "784-500L-1000": sizes joined by '-', an 'L' marks lateral weights.</summary>
+    public override string ToString() =>
+        string.Join("-", _sizes.Select((n, l) => _lateral[l] ? $"{n}L" : n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+}

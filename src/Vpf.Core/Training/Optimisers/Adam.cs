@@ -1,0 +1,42 @@
+using Vpf.Core.Model;
+
+namespace Vpf.Core.Training.Optimisers;
+
+/// <summary>Adam: m ← β₁m + (1−β₁)g, s ← β₂s + (1−β₂)g², θ ← θ − η m̂ / (√ŝ + ε) with bias-corrected m̂, ŝ.</summary>
+public sealed class Adam : IOptimiser
+{
+    private readonly OptimiserOptions _options;
+    private ParameterSet? _first, _second;
+    private long _step;
+
+    /// <summary>Creates the optimiser.</summary>
+    public Adam(OptimiserOptions options)
+    {
+        options.Validate();
+        _options = options;
+    }
+
+    /// <inheritdoc />
+    public void Step(ParameterSet parameters, ParameterSet gradient)
+    {
+        _first ??= new ParameterSet(parameters.Architecture);
+        _second ??= new ParameterSet(parameters.Architecture);
+        _step++;
+        float b1 = _options.Beta1, b2 = _options.Beta2, eps = _options.Epsilon;
+        // Bias corrections folded into the step size, as in the paper's efficient form.
+        float eta = (float)(_options.LearningRate * Math.Sqrt(1 - Math.Pow(b2, _step)) / (1 - Math.Pow(b1, _step)));
+        using var second = _second.Tensors.GetEnumerator();
+        foreach (var (theta, g, m, decay) in OptimiserTensors.Zip(parameters, gradient, _first, _options.WeightDecay))
+        {
+            second.MoveNext();
+            var s = second.Current;
+            for (int i = 0; i < theta.Length; i++)
+            {
+                float gi = g[i] + decay * theta[i];
+                m[i] = b1 * m[i] + (1 - b1) * gi;
+                s[i] = b2 * s[i] + (1 - b2) * gi * gi;
+                theta[i] -= eta * m[i] / (MathF.Sqrt(s[i]) + eps);
+            }
+        }
+    }
+}

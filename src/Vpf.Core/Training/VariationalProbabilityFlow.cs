@@ -1,0 +1,119 @@
+using Vpf.Core.Inference;
+using Vpf.Core.Model;
+using Vpf.Kernels;
+
+namespace Vpf.Core.Training;
+
+/// <summary>
+/// Variational Probability Flow on one mini-batch (vpf-math.md §3): E-step (mean-field rates with v clamped),
+/// states from the chosen <see cref="FlowEstimator"/>, M-step (the flow gradient on those states, held fixed).
+/// </summary>
+public sealed class VariationalProbabilityFlow : IFlowObjective
+{
+    private Workspace? _work;
+
+    /// <summary>Creates the objective; options are validated here.</summary>
+    public VariationalProbabilityFlow(VpfOptions? options = null)
+    {
+        Options = options ?? new VpfOptions();
+        Options.Validate();
+    }
+
+    /// <summary>The options.</summary>
+    public VpfOptions Options { get; }
+
+    /// <summary>Mean-field rates of the last evaluated batch, per layer (rows × n_l; layer 0 is the visible batch).</summary>
+    public IReadOnlyList<float[]> Rates => _work?.Rates ?? [];
+
+    /// <inheritdoc />
+    public void Validate(Architecture architecture)
+    {
+        if (architecture.LayerCount < 2)
+            throw new InvalidOptionsException("layers", $"VPF needs at least one hidden layer; {architecture} is fully visible — train it with MPF.");
+    }
+
+    /// <inheritdoc />
+    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey)
+    {
+        Validate(model.Architecture);
+        int n0 = model.LayerSize(0);
+        if (visible.Length < rows * n0)
+            throw new ArgumentException($"Expected {rows} rows of {n0} visible units ({rows * n0} values); got {visible.Length}.", nameof(visible));
+        var work = WorkspaceFor(model, rows);
+
+        // E-step.
+        visible[..(rows * n0)].CopyTo(work.Rates[0]);
+        MeanFieldSweep.Run(model, work.Rates, rows, Options.MeanFieldSweeps, Options.Damping, work.Input);
+
+        // States and M-step.
+        switch (Options.Estimator)
+        {
+            case FlowEstimator.MeanField:
+                return work.Gradient.Compute(work.Rates, rows, gradient);
+            case FlowEstimator.Expected:
+                return work.Expected.Compute(work.Rates, rows, gradient);
+            default:
+                int sampleRows = rows * Options.SamplesPerDatum;
+                DrawSpikes(model, work, rows, randomKey);
+                return work.Gradient.Compute(work.Spikes, sampleRows, gradient);
+        }
+    }
+
+    /// <summary>
+    /// Fills the spike buffers: S copies of the batch, visible units repeated, hidden units drawn from Bernoulli(μ).
+    /// Layer l uses stream (key, l), so every layer's spikes are independent and reproducible.
+    /// </summary>
+    private void DrawSpikes(DeepBoltzmannMachine model, Workspace work, int rows, ulong randomKey)
+    {
+        int samples = Options.SamplesPerDatum;
+        for (int l = 0; l < model.LayerCount; l++)
+        {
+            int block = rows * model.LayerSize(l);
+            var rates = work.Rates[l].AsSpan(0, block);
+            for (int s = 0; s < samples; s++)
+            {
+                var target = work.Spikes[l].AsSpan(s * block, block);
+                if (l == 0) rates.CopyTo(target);
+                else Bernoulli.Sample(rates, target, CounterRandom.StreamKey(randomKey, (ulong)l, (ulong)s));
+            }
+        }
+    }
+
+    private Workspace WorkspaceFor(DeepBoltzmannMachine model, int rows)
+    {
+        if (_work is null || _work.Model != model || _work.MaxRows < rows)
+            _work = new Workspace(model, Math.Max(rows, _work?.Model == model ? _work.MaxRows : 0), Options.SamplesPerDatum);
+        return _work;
+    }
+
+    /// <summary>Buffers reused across batches, so that the training loop does not allocate.</summary>
+    private sealed class Workspace
+    {
+        public Workspace(DeepBoltzmannMachine model, int maxRows, int samples)
+        {
+            Model = model;
+            MaxRows = maxRows;
+            int layers = model.LayerCount, widest = 0;
+            Rates = new float[layers][];
+            Spikes = new float[layers][];
+            for (int l = 0; l < layers; l++)
+            {
+                int n = model.LayerSize(l);
+                widest = Math.Max(widest, n);
+                Rates[l] = new float[maxRows * n];
+                Spikes[l] = new float[maxRows * samples * n];
+            }
+            Input = new float[maxRows * widest];
+            Gradient = new FlowGradient(model, maxRows * samples);
+            Expected = new ExpectedFlow(model);
+        }
+
+        public DeepBoltzmannMachine Model { get; }
+        public int MaxRows { get; }
+        public float[][] Rates { get; }
+        public float[][] Spikes { get; }
+        public float[] Input { get; }
+        public FlowGradient Gradient { get; }
+        public ExpectedFlow Expected { get; }
+    }
+}
