@@ -16,8 +16,8 @@ internal static class Binariser
     {
         if (options.Mode == Binarisation.Threshold)
         {
-            // A table, so that the rule is exactly "intensity / 255 >= fraction" in double arithmetic,
-            // with no rounding surprise from computing an integer cut-off.
+            // A table evaluating the documented rule "intensity / 255 >= fraction" literally, once per
+            // byte value, rather than a derived integer cut-off whose rounding would need its own proof.
             Span<bool> on = stackalloc bool[256];
             for (int i = 0; i < 256; i++)
                 on[i] = i / 255.0 >= options.ThresholdFraction;
