@@ -1,0 +1,32 @@
+namespace Vpf.Core.Data;
+
+/// <summary>What is wrong with a data file; carried by <see cref="DataFileException.Problem"/>.</summary>
+public enum DataFileProblem
+{
+    /// <summary>The file (or its directory) does not exist.</summary>
+    Missing,
+
+    /// <summary>The file exists but could not be read (permissions, a directory, an I/O error).</summary>
+    Unreadable,
+
+    /// <summary>The file holds no bytes, or its header declares zero items where a non-empty set is required.</summary>
+    Empty,
+
+    /// <summary>The first four bytes are not the magic number of the expected kind of IDX file.</summary>
+    WrongMagicNumber,
+
+    /// <summary>The file ends before its header, or before the payload the header promises.</summary>
+    Truncated,
+
+    /// <summary>More bytes follow the payload the header promises.</summary>
+    TrailingBytes,
+
+    /// <summary>The header declares sizes that are zero or too large to hold in memory.</summary>
+    BadDimensions,
+
+    /// <summary>An images file and its labels file disagree on how many items they hold.</summary>
+    CountMismatch,
+
+    /// <summary>The file starts with the gzip magic number but its compressed stream is damaged.</summary>
+    CorruptGzip,
+}

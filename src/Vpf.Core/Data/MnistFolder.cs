@@ -1,0 +1,45 @@
+namespace Vpf.Core.Data;
+
+/// <summary>
+/// Loads MNIST or Fashion-MNIST from a folder holding the four files under their usual names
+/// (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte),
+/// each raw or with a .gz suffix. Nothing is downloaded.
+/// </summary>
+public static class MnistFolder
+{
+    /// <summary>Base names of the four files, without the optional .gz.</summary>
+    public static IReadOnlyList<string> FileNames { get; } =
+        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    /// <summary>
+    /// Loads the training and test sets with their labels, binarised by <paramref name="options"/>.
+    /// When both a raw and a .gz copy exist the raw one is read (it is faster). With a stochastic rule
+    /// the test set draws from streams distinct from the training set's, though both come from one seed.
+    /// </summary>
+    /// <exception cref="DataFileException">
+    /// A file is missing (<see cref="DataFileProblem.Missing"/>, naming the directory and the names looked for),
+    /// or malformed, or images and labels disagree.
+    /// </exception>
+    public static (BinaryDataset Train, BinaryDataset Test) Load(string directory, BinarisationOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        string[] paths = FileNames.Select(name => Find(directory, name)).ToArray();
+        BinaryDataset train = BinaryDataset.LoadIdx(paths[0], paths[1], options, streamSalt: 0);
+        BinaryDataset test = BinaryDataset.LoadIdx(paths[2], paths[3], options, streamSalt: 1);
+        return (train, test);
+    }
+
+    private static string Find(string directory, string name)
+    {
+        string raw = Path.Combine(directory, name), gz = raw + ".gz";
+        if (File.Exists(raw))
+            return raw;
+        if (File.Exists(gz))
+            return gz;
+        string where = Directory.Exists(directory)
+            ? $"directory '{Path.GetFullPath(directory)}'"
+            : $"directory '{Path.GetFullPath(directory)}', which does not exist";
+        throw new DataFileException(raw, DataFileProblem.Missing,
+            $"File '{name}' not found in {where}: looked for '{name}' and '{name}.gz'.");
+    }
+}
