@@ -14,6 +14,28 @@ public static class MeanFieldSweep
     public const float DefaultDamping = 0.5f;
 
     /// <summary>
+    /// Mean-field firing rates of every layer for a batch of visible vectors (rows × n_0 of 0/1), the features a
+    /// downstream model consumes: element l of the result is rows × n_l (element 0 is a copy of the input).
+    /// </summary>
+    public static float[][] Infer(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows,
+        int sweeps = 10, float damping = DefaultDamping)
+    {
+        int n0 = model.LayerSize(0);
+        if (rows < 0 || visible.Length != rows * n0)
+            throw new ArgumentException($"Expected {rows} rows of {n0} visible units ({rows * n0} values); got {visible.Length}.", nameof(visible));
+        var rates = new float[model.LayerCount][];
+        int widest = 0;
+        for (int l = 0; l < model.LayerCount; l++)
+        {
+            rates[l] = new float[rows * model.LayerSize(l)];
+            widest = Math.Max(widest, model.LayerSize(l));
+        }
+        visible.CopyTo(rates[0]);
+        if (rows > 0) Run(model, rates, rows, sweeps, damping, new float[rows * widest]);
+        return rates;
+    }
+
+    /// <summary>
     /// Fills <paramref name="rates"/>[1…L] (rows × n_l each) with mean-field firing rates given the visible batch already
     /// in <paramref name="rates"/>[0]. <paramref name="input"/> is scratch of at least rows × max n_l floats.
     /// </summary>
