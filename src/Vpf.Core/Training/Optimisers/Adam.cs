@@ -1,3 +1,4 @@
+using System.Numerics;
 using Vpf.Core.Model;
 
 namespace Vpf.Core.Training.Optimisers;
@@ -30,13 +31,36 @@ public sealed class Adam : IOptimiser
         {
             second.MoveNext();
             var s = second.Current;
-            for (int i = 0; i < theta.Length; i++)
+            Update(theta, g, m, s, decay, b1, b2, eta, eps);
+        }
+    }
+
+    /// <summary>The Adam update of one tensor, <see cref="Vector{T}"/>-wide with a scalar tail doing the same arithmetic.</summary>
+    private static void Update(float[] theta, float[] g, float[] m, float[] s, float decay, float b1, float b2, float eta, float eps)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vb1 = new Vector<float>(b1); var vc1 = new Vector<float>(1 - b1);
+            var vb2 = new Vector<float>(b2); var vc2 = new Vector<float>(1 - b2);
+            var vDecay = new Vector<float>(decay); var vEta = new Vector<float>(eta); var vEps = new Vector<float>(eps);
+            for (; i <= theta.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                float gi = g[i] + decay * theta[i];
-                m[i] = b1 * m[i] + (1 - b1) * gi;
-                s[i] = b2 * s[i] + (1 - b2) * gi * gi;
-                theta[i] -= eta * m[i] / (MathF.Sqrt(s[i]) + eps);
+                var t = new Vector<float>(theta, i);
+                var gi = new Vector<float>(g, i) + vDecay * t;
+                var mi = vb1 * new Vector<float>(m, i) + vc1 * gi;
+                var si = vb2 * new Vector<float>(s, i) + vc2 * (gi * gi);
+                mi.CopyTo(m, i);
+                si.CopyTo(s, i);
+                (t - vEta * mi / (Vector.SquareRoot(si) + vEps)).CopyTo(theta, i);
             }
+        }
+        for (; i < theta.Length; i++)
+        {
+            float gi = g[i] + decay * theta[i];
+            m[i] = b1 * m[i] + (1 - b1) * gi;
+            s[i] = b2 * s[i] + (1 - b2) * (gi * gi);
+            theta[i] -= eta * m[i] / (MathF.Sqrt(s[i]) + eps);
         }
     }
 }
