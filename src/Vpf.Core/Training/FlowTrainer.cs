@@ -13,7 +13,7 @@ namespace Vpf.Core.Training;
 public sealed class FlowTrainer
 {
     /// <summary>Creates a trainer; options are validated here.</summary>
-    public FlowTrainer(IFlowObjective objective, TrainingOptions? options = null)
+    public FlowTrainer(ITrainingObjective objective, TrainingOptions? options = null)
     {
         Objective = objective;
         Options = options ?? new TrainingOptions();
@@ -21,7 +21,7 @@ public sealed class FlowTrainer
     }
 
     /// <summary>The objective being minimised.</summary>
-    public IFlowObjective Objective { get; }
+    public ITrainingObjective Objective { get; }
 
     /// <summary>The loop's options.</summary>
     public TrainingOptions Options { get; }

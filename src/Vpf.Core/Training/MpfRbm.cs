@@ -15,7 +15,7 @@ namespace Vpf.Core.Training;
 /// ∂K/∂W_mj = ½ (v_m g_j + e_m s_m σ(z_j + s_m W_mj)). Exponents are clamped to ±30 (the same bound as the kernel's
 /// field limit of ±60 on u/2) and counted.
 /// </remarks>
-public sealed class MpfRbm : IFlowObjective
+public sealed class MpfRbm : ITrainingObjective
 {
     private const double ExponentLimit = 30;
     private float[] _z = [];

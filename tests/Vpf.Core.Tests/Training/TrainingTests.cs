@@ -52,7 +52,7 @@ public class TrainingTests
         double initial = LogLikelihood();
         double teacherLl = ExactLikelihood.MeanLogLikelihood(teacher, test, ExactLikelihood.LogPartition(teacher));
 
-        IFlowObjective objective = method == "vpf" ? new VariationalProbabilityFlow() : new MpfRbm();
+        ITrainingObjective objective = method == "vpf" ? new VariationalProbabilityFlow() : new MpfRbm();
         var options = new TrainingOptions { Epochs = 40, BatchSize = 50, Seed = 85, Optimiser = new OptimiserOptions { LearningRate = 0.02f } };
         new FlowTrainer(objective, options).Train(student, train);
         double trained = LogLikelihood();
