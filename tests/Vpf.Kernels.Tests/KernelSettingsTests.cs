@@ -24,4 +24,19 @@ public sealed class KernelSettingsTests
         Assert.Equal(1, VectorWidth.Threads(1, () => KernelSettings.MaxThreads));
         Assert.Equal(saved, KernelSettings.MaxThreads);
     }
+
+    [Fact]
+    public void Thread_count_tests_use_sizes_that_are_split_over_threads()
+    {
+        VectorWidth.Threads(2, () =>
+        {
+            Assert.True(Chunks.IsParallel(100_003));   // Sigmoid, damped step, FlowTerms, Bernoulli tests
+            Assert.True(Chunks.IsParallel(32_768));
+            Assert.True(Chunks.IsParallel(1_100_003, Chunks.MemoryBoundParallelThreshold)); // AddScaled, column sums
+            Assert.True(Chunks.IsParallel(1000 * 1051, Chunks.MemoryBoundParallelThreshold));
+            Assert.True(Chunks.Count(100_003) > 2);
+            return 0;
+        });
+        VectorWidth.Threads(1, () => { Assert.False(Chunks.IsParallel(1 << 24)); return 0; });
+    }
 }

@@ -11,7 +11,8 @@ internal static unsafe class Accumulate<TOperator> where TOperator : struct, IAc
         if (length == 0) return;
         fixed (float* px = x, py = y)
         {
-            Chunks.Run(length, new Body { X = px, Y = py, Length = length, Parameter = parameter, Width = VectorPath.Current });
+            Chunks.Run(length, new Body { X = px, Y = py, Length = length, Parameter = parameter, Width = VectorPath.Current },
+                Chunks.MemoryBoundParallelThreshold);
         }
     }
 

@@ -17,20 +17,26 @@ internal static class Chunks
     /// <summary>Elements per chunk: a multiple of every vector width (64 KB of floats per operand).</summary>
     public const int Size = 16384;
 
-    /// <summary>Calls with fewer elements than this run on the calling thread.</summary>
+    /// <summary>Compute-bound calls (an exponential or a hash per element) with fewer elements run on the calling thread.</summary>
     public const long ParallelThreshold = 32768;
+
+    /// <summary>
+    /// Memory-bound calls (a multiply-add per element) with fewer elements run on the calling thread: below a few MB
+    /// the thread hand-off costs more than the second core gains.
+    /// </summary>
+    public const long MemoryBoundParallelThreshold = 1 << 20;
 
     /// <summary>Number of chunks of <paramref name="length"/> elements.</summary>
     public static int Count(long length) => (int)((length + Size - 1) / Size);
 
     /// <summary>Whether a call over <paramref name="length"/> elements is split over threads.</summary>
-    public static bool IsParallel(long length) => length >= ParallelThreshold && KernelSettings.MaxThreads > 1;
+    public static bool IsParallel(long length, long threshold = ParallelThreshold) => length >= threshold && KernelSettings.MaxThreads > 1;
 
     /// <summary>Runs every chunk of <paramref name="length"/> elements, on several threads when the call is large.</summary>
-    public static void Run<TBody>(long length, TBody body) where TBody : struct, IChunkBody
+    public static void Run<TBody>(long length, TBody body, long threshold = ParallelThreshold) where TBody : struct, IChunkBody
     {
         int count = Count(length);
-        if (!IsParallel(length) || count < 2)
+        if (!IsParallel(length, threshold) || count < 2)
         {
             for (int c = 0; c < count; c++) body.Run(c);
             return;

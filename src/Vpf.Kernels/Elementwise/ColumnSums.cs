@@ -22,7 +22,7 @@ internal static unsafe class ColumnSums
             long total = (long)rows * n;
             // Columns are independent, so split them (in block-aligned ranges) rather than the flat index range.
             int blocks = (n + Block - 1) / Block;
-            if (!Chunks.IsParallel(total) || blocks < 2)
+            if (!Chunks.IsParallel(total, Chunks.MemoryBoundParallelThreshold) || blocks < 2)
             {
                 Columns(pm, ps, rows, n, 0, n, alpha, width);
                 return;

@@ -194,7 +194,7 @@ internal readonly struct BernoulliOperator : ICounterOperator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Invoke(float p, uint counter, uint key0, uint key1)
-        => CounterRandom.ToUnit(CounterRandom.Hash(counter, key0, key1)) < p ? 1f : 0f;
+        => CounterRandom.ToUnit(CounterRandom.Hash(counter, key0, key1)) < p ? 1 : 0; // int select (setcc), no branch
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Invoke(Vector128<float> p, Vector128<uint> counter, Vector128<uint> key0, Vector128<uint> key1)
