@@ -8,7 +8,7 @@ open FsCheck.Xunit
 open Vpf.Properties.Generators
 open Vpf.Properties.Oracle
 
-[<Properties(Arbitrary = [| typeof<VpfArbs> |], MaxTest = 200)>]
+[<Properties(Arbitrary = [| typeof<VpfArbs> |], MaxTest = 1000)>]
 module ``when K is evaluated on any states`` =
 
     [<Property>]
@@ -19,7 +19,7 @@ module ``when K is evaluated on any states`` =
         .&. (close 1e-5 0.0 want evaluation.K |> Prop.label $"K = mean Σ φ_k (library {evaluation.K:g10}, oracle {want:g10})")
         .&. (evaluation.ClampCount = 0L |> Prop.label "no field needed clamping")
 
-[<Properties(Arbitrary = [| typeof<VpfArbs> |], MaxTest = 200)>]
+[<Properties(Arbitrary = [| typeof<VpfArbs> |], MaxTest = 1000)>]
 module ``when K is evaluated on spikes`` =
 
     [<Property>]

@@ -26,7 +26,7 @@ let private asymmetries (p: ParameterSet) =
                       if not (bitEqual lat[k * n + j] lat[j * n + k]) then
                           yield $"L{l}[{k},{j}] = {lat[k * n + j]} but L{l}[{j},{k}] = {lat[j * n + k]}" ]
 
-[<Properties(Arbitrary = [| typeof<VpfArbs> |], MaxTest = 200)>]
+[<Properties(Arbitrary = [| typeof<VpfArbs> |], MaxTest = 1000)>]
 module ``when the flow gradient is computed on any states`` =
 
     [<Property>]
@@ -49,7 +49,7 @@ let private optimiser adam decay =
     )
         .Create()
 
-[<Properties(Arbitrary = [| typeof<VpfArbs> |], MaxTest = 100)>]
+[<Properties(Arbitrary = [| typeof<VpfArbs> |], MaxTest = 300, MaxRejected = 3000)>]
 module ``when an optimiser applies any sequence of updates`` =
 
     [<Property>]
@@ -140,11 +140,10 @@ let private permuteGradient (g: ParameterSet) l pi =
 /// Relative tolerance for results whose sums run in another order.
 let private reorderTolerance = 1e-5
 
-[<Properties(Arbitrary = [| typeof<VpfArbs> |], MaxTest = 200)>]
+[<Properties(Arbitrary = [| typeof<VpfArbs> |], MaxTest = 1000)>]
 module ``when the units of a layer are relabelled`` =
 
-    [<Property>]
-    let ``then the gradient is relabelled the same way and K is unchanged`` (c: Case) (NonNegativeInt layer) (seed: int) =
+    let private relabelling (c: Case) layer seed =
         let l = layer % c.Layers
         let pi = Array.init c.Sizes[l] id
         Random(seed).Shuffle pi
@@ -168,3 +167,18 @@ module ``when the units of a layer are relabelled`` =
          .&. (close reorderTolerance 0.0 k0.K k1.K |> Prop.label $"K unchanged ({k0.K:g10} before, {k1.K:g10} after)"))
         |> Prop.label $"layer {l} relabelled by π = [{piText}]"
         |> Prop.classify (c.Sizes[l] > 1) "non-trivial permutation possible"
+
+    [<Property>]
+    let ``then the gradient is relabelled the same way and K is unchanged`` (c: Case) (NonNegativeInt layer) (seed: int) =
+        relabelling c layer seed
+
+    /// Regression: the first case met where relabelling changes the last bits (a field summed in another order:
+    /// u = −1.731 − 1.543 − 1.097 of a 1-1-2 machine, shrunk); equality within 1e-7 fails, 1e-5 holds.
+    /// Seeds are only meaningful for this generator: re-capture them if `caseOf` changes.
+    [<Property(Replay = "(13359393089925551183,13132047912083133485,22)", MaxTest = 1)>]
+    let ``then the gradient is relabelled within rounding in the case where summation order matters``
+        (c: Case)
+        (NonNegativeInt layer)
+        (seed: int)
+        =
+        relabelling c layer seed
