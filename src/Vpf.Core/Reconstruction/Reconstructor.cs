@@ -100,6 +100,7 @@ public sealed class Reconstructor
         if (rows == 0) return rates[0];
         MeanFieldSweep.Initialise(_model, rates, rows, input);
         var all = new bool[rows * n0];
+        Array.Fill(all, true);
         for (int t = 0; t < _options.DenoisingSweeps; t++) Sweep(rates, all, rows, input);
         return rates[0];
     }
