@@ -1,5 +1,3 @@
-using Vpf.Kernels;
-
 namespace Vpf.Core.Evaluation;
 
 /// <summary>Options of <see cref="SoftmaxRegression"/>; the defaults suit a linear probe on a few thousand features.</summary>
@@ -34,8 +32,8 @@ public sealed record SoftmaxRegressionOptions
 /// same model, bit for bit, on the same machine.
 /// </summary>
 /// <remarks>
-/// Classes are the distinct labels of the training data, in increasing order. Features are floats (products run
-/// in single precision through the kernels); the loss and the solver's vectors are kept in double.
+/// Classes are the distinct labels of the training data, in increasing order. Features are floats (the products with W
+/// run in single precision, row by row); the loss and the solver's vectors are kept in double.
 /// </remarks>
 public sealed class SoftmaxRegression
 {
@@ -113,7 +111,7 @@ public sealed class SoftmaxRegression
         CheckFeatures(features.Length, rows, FeatureCount);
         int classes = _classes.Length;
         var logits = new float[rows * classes];
-        MatrixProduct.Multiply(features, _weights, logits, rows, FeatureCount, classes);
+        RowTimesWeights(features, _weights, logits, rows, FeatureCount, classes);
         var predictions = new byte[rows];
         for (int n = 0; n < rows; n++)
         {
@@ -234,6 +232,28 @@ public sealed class SoftmaxRegression
         return (iteration, loss);
     }
 
+    /// <summary>
+    /// Logits X·W for a tall X and a narrow W (features × classes), row by row so that X is streamed once; zero
+    /// features are skipped.
+    /// </summary>
+    private static void RowTimesWeights(ReadOnlySpan<float> features, ReadOnlySpan<float> weights, Span<float> logits,
+        int rows, int featureCount, int classes)
+    {
+        logits[..(rows * classes)].Clear();
+        for (int n = 0; n < rows; n++)
+        {
+            var x = features.Slice(n * featureCount, featureCount);
+            var z = logits.Slice(n * classes, classes);
+            for (int i = 0; i < featureCount; i++)
+            {
+                float xi = x[i];
+                if (xi == 0f) continue;
+                var w = weights.Slice(i * classes, classes);
+                for (int c = 0; c < classes; c++) z[c] += xi * w[c];
+            }
+        }
+    }
+
     private static double Dot(double[] a, double[] b)
     {
         double sum = 0;
@@ -264,7 +284,7 @@ public sealed class SoftmaxRegression
         {
             int w = featureCount * classes;
             for (int i = 0; i < w; i++) _weights[i] = (float)theta[i];
-            MatrixProduct.Multiply(features, _weights, _logits, rows, featureCount, classes);
+            RowTimesWeights(features, _weights, _logits, rows, featureCount, classes);
             gradient.Clear();
             double loss = 0;
             double inverseRows = 1.0 / rows;
@@ -291,8 +311,21 @@ public sealed class SoftmaxRegression
                 }
             }
             loss *= inverseRows;
+            // Xᵀ·D, streamed row by row (cache-friendly for a tall X, and zero features, common in binary images
+            // and saturated rates, are skipped).
             Array.Clear(_weightGradient);
-            MatrixProduct.AccumulateTransposedProduct(features, _logits, _weightGradient, rows, featureCount, classes);
+            for (int n = 0; n < rows; n++)
+            {
+                var x = features.AsSpan(n * featureCount, featureCount);
+                var d = _logits.AsSpan(n * classes, classes);
+                for (int i = 0; i < featureCount; i++)
+                {
+                    float xi = x[i];
+                    if (xi == 0f) continue;
+                    var g = _weightGradient.AsSpan(i * classes, classes);
+                    for (int c = 0; c < classes; c++) g[c] += xi * d[c];
+                }
+            }
             double penalty = 0;
             for (int i = 0; i < w; i++)
             {
