@@ -1,0 +1,150 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using static Vpf.Kernels.Gemm.Blocking;
+
+namespace Vpf.Kernels.Gemm;
+
+/// <summary>Which micro-kernel a call runs, chosen from <see cref="KernelSettings.MaxVectorBits"/> and the hardware.</summary>
+internal enum KernelPath { Scalar, Vector128, Avx256 }
+
+/// <summary>
+/// The blocked loop nest around the micro-kernel, and the split of C over threads. Threads own disjoint,
+/// tile-aligned row or column ranges of C and pack their own operands, so no element is touched by two threads
+/// and every element is summed in the same order whatever the thread count.
+/// </summary>
+internal static unsafe class GemmDriver
+{
+    /// <summary>
+    /// Fewest multiply-adds per thread worth a thread: below it waking a worker and packing an operand twice
+    /// costs more than the parallel part saves (about 30 µs of single-core work).
+    /// </summary>
+    internal static long MinWorkPerThread = 1L << 20;
+
+    public static KernelPath SelectPath()
+    {
+        int bits = KernelSettings.MaxVectorBits;
+        if (bits >= 256 && Avx.IsSupported && Fma.IsSupported) return KernelPath.Avx256;
+        if (bits >= 128 && Vector128.IsHardwareAccelerated) return KernelPath.Vector128;
+        return KernelPath.Scalar;
+    }
+
+    /// <summary>Pins the operands and runs the product; the spans' lengths have been validated by the caller.</summary>
+    public static void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        bool aTransposed, bool bTransposed, bool accumulate, float alpha)
+    {
+        fixed (float* pa = a, pb = b, pc = c)
+            Run(new GemmProblem(pa, pb, pc, m, k, n, aTransposed, bTransposed, accumulate, alpha));
+    }
+
+    private static void Run(in GemmProblem problem)
+    {
+        int m = problem.M, n = problem.N;
+        if (m == 0 || n == 0) return;
+        if (problem.K == 0)
+        {
+            // An empty sum: C = 0, or C unchanged when accumulating.
+            if (!problem.Accumulate) new Span<float>(problem.C, checked(m * n)).Clear();
+            return;
+        }
+
+        KernelPath path = SelectPath();
+        int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
+        long work = (long)m * n * problem.K;
+        int threads = (int)Math.Clamp(work / MinWorkPerThread, 1, KernelSettings.MaxThreads);
+
+        // Split the dimension that leaves the busiest thread the smallest share of C; ties go to columns,
+        // where the duplicated work (packing A per thread) is the cheaper one for wide weight matrices.
+        bool splitRows = (long)CeilDiv(tilesM, threads) * MR * n < (long)CeilDiv(tilesN, threads) * NR * m;
+        threads = Math.Min(threads, splitRows ? tilesM : tilesN);
+
+        if (threads == 1)
+        {
+            RunRange(problem, 0, m, 0, n, path);
+            return;
+        }
+
+        GemmProblem copy = problem; // an 'in' parameter cannot be captured
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            if (splitRows)
+            {
+                int i0 = Math.Min(m, tilesM * t / threads * MR), i1 = Math.Min(m, tilesM * (t + 1) / threads * MR);
+                if (i0 < i1) RunRange(copy, i0, i1, 0, n, path);
+            }
+            else
+            {
+                int j0 = Math.Min(n, tilesN * t / threads * NR), j1 = Math.Min(n, tilesN * (t + 1) / threads * NR);
+                if (j0 < j1) RunRange(copy, 0, m, j0, j1, path);
+            }
+        });
+    }
+
+    private static int CeilDiv(int a, int b) => (a + b - 1) / b;
+
+    /// <summary>C[i0..i1, j0..j1] over the full depth, on the calling thread with its own packing buffers.</summary>
+    private static void RunRange(in GemmProblem problem, int i0, int i1, int j0, int j1, KernelPath path)
+    {
+        int k = problem.K, ldc = problem.N;
+        int kcMax = DepthBlock(k);
+        int mcMax = RowBlock(i1 - i0);
+        int ncMax = ColumnBlock(j1 - j0);
+        float* packedA = PackBuffers.ForA(mcMax * kcMax);
+        float* packedB = PackBuffers.ForB(ncMax * kcMax);
+        float* edge = stackalloc float[MR * NR];
+        bool avxPacking = path == KernelPath.Avx256;
+        float alpha = problem.Alpha;
+
+        for (int jc = j0; jc < j1; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                bool overwrite = pc == 0 && !problem.Accumulate;
+                Packing.PackB(problem, pc, kc, jc, nc, packedB, avxPacking);
+                for (int ic = i0; ic < i1; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, i1 - ic);
+                    Packing.PackA(problem, ic, mc, pc, kc, packedA);
+                    for (int jr = 0; jr < nc; jr += NR)
+                    {
+                        int nr = Math.Min(NR, nc - jr);
+                        float* bPanel = packedB + jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR)
+                        {
+                            int mr = Math.Min(MR, mc - ir);
+                            float* aPanel = packedA + ir * kc;
+                            float* cTile = problem.C + (long)(ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR)
+                                Kernel(path, kc, aPanel, bPanel, cTile, ldc, overwrite, alpha);
+                            else
+                                EdgeTile(path, kc, aPanel, bPanel, cTile, ldc, mr, nr, overwrite, alpha, edge);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // A partial tile runs the full kernel on a scratch copy, so its elements get exactly the arithmetic
+    // they would get inside a full tile (the packed panels are zero-padded).
+    private static void EdgeTile(KernelPath path, int kc, float* a, float* b, float* c, int ldc, int mr, int nr, bool overwrite, float alpha, float* scratch)
+    {
+        if (!overwrite)
+            for (int i = 0; i < mr; i++)
+                new ReadOnlySpan<float>(c + (long)i * ldc, nr).CopyTo(new Span<float>(scratch + i * NR, nr));
+        Kernel(path, kc, a, b, scratch, NR, overwrite, alpha);
+        for (int i = 0; i < mr; i++)
+            new ReadOnlySpan<float>(scratch + i * NR, nr).CopyTo(new Span<float>(c + (long)i * ldc, nr));
+    }
+
+    private static void Kernel(KernelPath path, int kc, float* a, float* b, float* c, int ldc, bool overwrite, float alpha)
+    {
+        switch (path)
+        {
+            case KernelPath.Avx256: MicroKernel.Avx256(kc, a, b, c, ldc, overwrite, alpha); break;
+            case KernelPath.Vector128: MicroKernel.Vector128Path(kc, a, b, c, ldc, overwrite, alpha); break;
+            default: MicroKernel.Scalar(kc, a, b, c, ldc, overwrite, alpha); break;
+        }
+    }
+}
