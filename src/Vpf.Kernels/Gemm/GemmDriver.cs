@@ -51,45 +51,96 @@ internal static unsafe class GemmDriver
         int tilesM = (m + MR - 1) / MR, tilesN = (n + NR - 1) / NR;
         long work = (long)m * n * problem.K;
         int threads = (int)Math.Clamp(work / MinWorkPerThread, 1, KernelSettings.MaxThreads);
-
-        // Split the dimension that leaves the busiest thread the smallest share of C; ties go to columns,
-        // where the duplicated work (packing A per thread) is the cheaper one for wide weight matrices.
-        bool splitRows = (long)CeilDiv(tilesM, threads) * MR * n < (long)CeilDiv(tilesN, threads) * NR * m;
-        threads = Math.Min(threads, splitRows ? tilesM : tilesN);
-
         if (threads == 1)
         {
-            RunRange(problem, 0, m, 0, n, path);
+            RunRange(problem, 0, m, 0, n, path, null, null);
             return;
         }
 
-        GemmProblem copy = problem; // an 'in' parameter cannot be captured
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        // Split the dimension that leaves the busiest thread the smallest share of C; ties go to columns.
+        bool splitRows = (long)CeilDiv(tilesM, threads) * MR * n < (long)CeilDiv(tilesN, threads) * NR * m;
+
+        // More chunks than threads, handed out on demand, so that a core slowed by other work (a shared machine,
+        // an uneven last tile) costs its share of the chunks rather than holding the whole call up.
+        int tiles = splitRows ? tilesM : tilesN;
+        int chunkTiles = Math.Max(splitRows ? MinRowChunkTiles : MinColumnChunkTiles, CeilDiv(tiles, threads * ChunksPerThread));
+        int chunks = CeilDiv(tiles, chunkTiles);
+        threads = Math.Min(threads, chunks);
+        if (threads == 1)
         {
-            if (splitRows)
+            RunRange(problem, 0, m, 0, n, path, null, null);
+            return;
+        }
+
+        // Every chunk needs all of the operand that is not split; packing it once, up front, instead of once per
+        // chunk, is what makes small chunks affordable.
+        float* shared = splitRows
+            ? PackBuffers.ForShared(checked(problem.K * tilesN * NR))
+            : PackBuffers.ForShared(checked(problem.K * tilesM * MR));
+        PackWhole(problem, splitRows, shared, path);
+
+        GemmProblem copy = problem; // an 'in' parameter cannot be captured
+        int next = -1;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
+        {
+            int chunk;
+            while ((chunk = Interlocked.Increment(ref next)) < chunks)
             {
-                int i0 = Math.Min(m, tilesM * t / threads * MR), i1 = Math.Min(m, tilesM * (t + 1) / threads * MR);
-                if (i0 < i1) RunRange(copy, i0, i1, 0, n, path);
-            }
-            else
-            {
-                int j0 = Math.Min(n, tilesN * t / threads * NR), j1 = Math.Min(n, tilesN * (t + 1) / threads * NR);
-                if (j0 < j1) RunRange(copy, 0, m, j0, j1, path);
+                if (splitRows)
+                {
+                    int i0 = chunk * chunkTiles * MR, i1 = Math.Min(m, i0 + chunkTiles * MR);
+                    RunRange(copy, i0, i1, 0, n, path, null, shared);
+                }
+                else
+                {
+                    int j0 = chunk * chunkTiles * NR, j1 = Math.Min(n, j0 + chunkTiles * NR);
+                    RunRange(copy, 0, m, j0, j1, path, shared, null);
+                }
             }
         });
     }
 
+    /// <summary>Chunks per thread when splitting: enough to rebalance, few enough that per-chunk overhead stays small.</summary>
+    private const int ChunksPerThread = 4;
+
+    /// <summary>Smallest chunk of a row split, in MR-row tiles: a chunk re-reads all of packed B once per depth block.</summary>
+    private const int MinRowChunkTiles = 8;
+
+    /// <summary>Smallest chunk of a column split, in NR-column tiles.</summary>
+    private const int MinColumnChunkTiles = 4;
+
+    /// <summary>
+    /// Packs all of B (when rows are split) or all of A (when columns are split), depth block after depth block,
+    /// in the layout <see cref="RunRange"/> expects: block p0 starts at p0·(padded width), panel x at x·kc inside it.
+    /// </summary>
+    private static void PackWhole(in GemmProblem problem, bool packB, float* dst, KernelPath path)
+    {
+        int k = problem.K, kcMax = DepthBlock(k);
+        for (int pc = 0; pc < k; pc += kcMax)
+        {
+            int kc = Math.Min(kcMax, k - pc);
+            if (packB)
+                Packing.PackB(problem, pc, kc, 0, problem.N, dst + (long)pc * RoundUp(problem.N, NR), path == KernelPath.Avx256);
+            else
+                Packing.PackA(problem, 0, problem.M, pc, kc, dst + (long)pc * RoundUp(problem.M, MR));
+        }
+    }
+
     private static int CeilDiv(int a, int b) => (a + b - 1) / b;
 
-    /// <summary>C[i0..i1, j0..j1] over the full depth, on the calling thread with its own packing buffers.</summary>
-    private static void RunRange(in GemmProblem problem, int i0, int i1, int j0, int j1, KernelPath path)
+    /// <summary>
+    /// C[i0..i1, j0..j1] over the full depth, packing into the calling thread's buffers whatever is not given
+    /// prepacked (<paramref name="wholeA"/>, <paramref name="wholeB"/>: see <see cref="PackWhole"/>).
+    /// </summary>
+    private static void RunRange(in GemmProblem problem, int i0, int i1, int j0, int j1, KernelPath path, float* wholeA, float* wholeB)
     {
         int k = problem.K, ldc = problem.N;
         int kcMax = DepthBlock(k);
         int mcMax = RowBlock(i1 - i0);
         int ncMax = ColumnBlock(j1 - j0);
-        float* packedA = PackBuffers.ForA(mcMax * kcMax);
-        float* packedB = PackBuffers.ForB(ncMax * kcMax);
+        float* ownA = wholeA == null ? PackBuffers.ForA(mcMax * kcMax) : null;
+        float* ownB = wholeB == null ? PackBuffers.ForB(ncMax * kcMax) : null;
+        int paddedM = RoundUp(problem.M, MR), paddedN = RoundUp(problem.N, NR);
         float* edge = stackalloc float[MR * NR];
         bool avxPacking = path == KernelPath.Avx256;
         float alpha = problem.Alpha;
@@ -101,11 +152,15 @@ internal static unsafe class GemmDriver
             {
                 int kc = Math.Min(kcMax, k - pc);
                 bool overwrite = pc == 0 && !problem.Accumulate;
-                Packing.PackB(problem, pc, kc, jc, nc, packedB, avxPacking);
+                float* packedB = ownB;
+                if (wholeB == null) Packing.PackB(problem, pc, kc, jc, nc, packedB, avxPacking);
+                else packedB = wholeB + (long)pc * paddedN + (long)jc * kc;
                 for (int ic = i0; ic < i1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, i1 - ic);
-                    Packing.PackA(problem, ic, mc, pc, kc, packedA);
+                    float* packedA = ownA;
+                    if (wholeA == null) Packing.PackA(problem, ic, mc, pc, kc, packedA);
+                    else packedA = wholeA + (long)pc * paddedM + (long)ic * kc;
                     for (int jr = 0; jr < nc; jr += NR)
                     {
                         int nr = Math.Min(NR, nc - jr);

@@ -14,12 +14,19 @@ internal static unsafe class PackBuffers
 
     [ThreadStatic] private static float[]? _a;
     [ThreadStatic] private static float[]? _b;
+    [ThreadStatic] private static float[]? _shared;
 
     /// <summary>A 64-byte-aligned buffer of at least <paramref name="length"/> floats for packed A.</summary>
     public static float* ForA(int length) => Get(ref _a, length);
 
     /// <summary>A 64-byte-aligned buffer of at least <paramref name="length"/> floats for packed B.</summary>
     public static float* ForB(int length) => Get(ref _b, length);
+
+    /// <summary>
+    /// A 64-byte-aligned buffer of at least <paramref name="length"/> floats for an operand packed whole by the
+    /// calling thread and then read by all threads of one call.
+    /// </summary>
+    public static float* ForShared(int length) => Get(ref _shared, length);
 
     private static float* Get(ref float[]? buffer, int length)
     {
