@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
 using Vpf.Kernels;
 
 namespace Vpf.Bench;
@@ -16,6 +17,8 @@ public class MatrixProductBenchmarks
         public Config()
         {
             AddColumn(new GflopsColumn(fromMinimum: false), new GflopsColumn(fromMinimum: true));
+            // Row names must stay whole to line up with bench/openblas_sgemm.py.
+            SummaryStyle = SummaryStyle.Default.WithMaxParameterColumnWidth(40);
         }
     }
 

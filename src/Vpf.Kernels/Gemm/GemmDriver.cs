@@ -8,15 +8,17 @@ namespace Vpf.Kernels.Gemm;
 internal enum KernelPath { Scalar, Vector128, Avx256 }
 
 /// <summary>
-/// The blocked loop nest around the micro-kernel, and the split of C over threads. Threads own disjoint,
-/// tile-aligned row or column ranges of C and pack their own operands, so no element is touched by two threads
-/// and every element is summed in the same order whatever the thread count.
+/// The blocked loop nest around the micro-kernel, and the split of C over threads. C is cut into tile-aligned
+/// chunks of rows or of columns; a thread computes a whole chunk over the full depth, so no element is touched
+/// by two threads and every element is summed in the same order (same depth blocks, same kernel) whatever the
+/// thread count.
 /// </summary>
 internal static unsafe class GemmDriver
 {
     /// <summary>
-    /// Fewest multiply-adds per thread worth a thread: below it waking a worker and packing an operand twice
-    /// costs more than the parallel part saves (about 30 µs of single-core work).
+    /// Fewest multiply-adds per thread worth a thread: below it waking a worker and packing the shared operand
+    /// up front cost more than the parallel part saves (about 20 µs of single-core work). Tests lower it to force
+    /// splits of small shapes.
     /// </summary>
     internal static long MinWorkPerThread = 1L << 20;
 
