@@ -1,0 +1,388 @@
+// The paper's experiments (Liu, Quek & Lin, arXiv 1711.07732; docs/vpf-math.md §7) on Fashion-MNIST.
+//
+//   dotnet build -c Release src/Vpf.Core
+//   dotnet fsi scripts/paper.fsx [--quick] [--data DIR] [--out DIR] [--epochs N] [--train N] [--test N]
+//
+// Models: RBM 784-500 and DBMs 784-500-500 / 784-500-1000, each without and with lateral weights in the hidden
+// layers. Methods: VPF with each flow estimator (Sampled, MeanField, Expected), the DBMs also after greedy CD-1
+// pretraining; baselines CD-1 and PCD-1 (RBM) and DBM-PCD (every model, also pretrained) — all at equal epochs,
+// and compared at equal wall-clock time through the metric-vs-seconds curves and the "at equal time" table.
+// Metrics: reconstruction error on the corrupted pixels (10/20/30 % flips, bottom half hidden, random 12×12 square)
+// beside the two trivial predictors, AIS test log-likelihood (DBM: variational lower bound) and Parzen
+// log-likelihood of samples when Vpf.Core.Sampling is available, linear-probe accuracy, training seconds.
+// Output in out/paper/: results.md, results.json, curves.html, filters.html, samples.html, reconstructions.html.
+//
+// --quick: the same grid on small models (hidden layers of 64/64/128 units) and 1,000 training images, to check
+// that everything runs (< 2 minutes on 2 cores). The full run is sized for 60 minutes on 2 cores: the printed
+// header states the subset, epochs and grid.
+#load "Common.fsx"
+
+open System
+open System.Diagnostics
+open System.IO
+open Plotly.NET
+open Common
+open Vpf.Core.Baselines
+open Vpf.Core.Data
+open Vpf.Core.Evaluation
+open Vpf.Core.Model
+open Vpf.Core.Reconstruction
+open Vpf.Core.Training
+
+let quick = args.Flag "--quick"
+let out = outDir "paper"
+let started = DateTime.UtcNow
+let wallClock = Stopwatch.StartNew()
+
+// ---------------------------------------------------------------------------------------------------------------
+// Configuration: what runs, and how big. Everything the output's header reports comes from here.
+
+type Config =
+    { TrainRows: int; TestRows: int; Epochs: int; PretrainEpochs: int; Hidden: int * int * int
+      ProbeTrainRows: int; CurveTestRows: int; ExpectedTrainRows: int; ExpectedOnlySmall: bool
+      GibbsBurnIn: int; SampleCount: int; ParzenTestRows: int }
+
+let config =
+    if quick then
+        { TrainRows = 1000; TestRows = 300; Epochs = 2; PretrainEpochs = 1; Hidden = (64, 64, 128)
+          ProbeTrainRows = 1000; CurveTestRows = 200; ExpectedTrainRows = 200; ExpectedOnlySmall = false
+          GibbsBurnIn = 20; SampleCount = 100; ParzenTestRows = 200 }
+    else
+        { TrainRows = 10000; TestRows = 2000; Epochs = 5; PretrainEpochs = 2; Hidden = (500, 500, 1000)
+          ProbeTrainRows = 5000; CurveTestRows = 500; ExpectedTrainRows = 1000; ExpectedOnlySmall = true
+          GibbsBurnIn = 200; SampleCount = 500; ParzenTestRows = 1000 }
+    |> fun c -> { c with Epochs = args.Int("--epochs", c.Epochs); TrainRows = args.Int("--train", c.TrainRows); TestRows = args.Int("--test", c.TestRows) }
+
+let fullTrain, fullTest, dataDescription = loadData (args.Value "--data")
+let train = fullTrain.Subset(0, min config.TrainRows fullTrain.Count)
+let test = fullTest.Subset(0, min config.TestRows fullTest.Count)
+let curveTest = test.Subset(0, min config.CurveTestRows test.Count)
+let h1, h2, h3 = config.Hidden
+
+type Method =
+    | Vpf of FlowEstimator * pretrained: bool
+    | Cd1
+    | Pcd1
+    | DbmPcd of pretrained: bool
+
+let methodName = function
+    | Vpf (e, p) -> sprintf "VPF %A%s" e (if p then " + pretrain" else "")
+    | Cd1 -> "CD-1"
+    | Pcd1 -> "PCD-1"
+    | DbmPcd p -> sprintf "DBM-PCD%s" (if p then " + pretrain" else "")
+
+type Run = { Arch: Architecture; ArchName: string; Method: Method; TrainRows: int }
+
+let architectures =
+    [ for lateral in [ false; true ] do
+        let lat (a: Architecture) = if lateral then a.WithLateral([| 1 .. a.LayerCount - 1 |]) else a
+        yield lat (Architecture.Rbm(784, h1)), lateral
+        yield lat (Architecture.Dbm(784, h1, h2)), lateral
+        yield lat (Architecture.Dbm(784, h1, h3)), lateral ]
+
+let archName (a: Architecture, lateral: bool) =
+    String.Join("-", a.LayerSizes) + (if lateral then " lateral" else "")
+
+/// The grid. Expected costs a transcendental per (datum, unit, neighbour): in the full run only on the RBM without
+/// laterals and a training subset of ExpectedTrainRows images.
+let grid =
+    [ for (a, lateral) in architectures do
+        let name = archName (a, lateral)
+        let isRbm = a.LayerCount = 2
+        let run m = { Arch = a; ArchName = name; Method = m; TrainRows = train.Count }
+        yield run (Vpf(FlowEstimator.Sampled, false))
+        yield run (Vpf(FlowEstimator.MeanField, false))
+        if not config.ExpectedOnlySmall || (isRbm && not lateral) then
+            yield { run (Vpf(FlowEstimator.Expected, false)) with TrainRows = min config.ExpectedTrainRows train.Count }
+        if not isRbm && not lateral then
+            yield run (Vpf(FlowEstimator.Sampled, true))
+            yield run (Vpf(FlowEstimator.MeanField, true))
+        if isRbm && not lateral then
+            yield run Cd1
+            yield run Pcd1
+        yield run (DbmPcd false)
+        if not isRbm && not lateral then yield run (DbmPcd true) ]
+
+// ---------------------------------------------------------------------------------------------------------------
+// Training settings. VPF and DBM-PCD: Adam, step 1e-3, batch 100 (the library's flow default). CD-1 / PCD-1: the
+// library's measured CD defaults (plain SGD, step 0.05, batch 10). Greedy pretraining: CD-1 with those defaults.
+
+let flowTraining epochs seed = TrainingOptions(Epochs = epochs, BatchSize = 100, Seed = seed)
+let cdTraining epochs seed =
+    let d = ContrastiveDivergenceOptions.DefaultTraining
+    TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Seed = seed, Optimiser = d.Optimiser)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Metrics that come from Vpf.Core.Sampling once it is on main: plug them in here. Until then AIS is reported as
+// n/a, and samples come from the reconstructor's block-Gibbs chain (all pixels free) with a Parzen estimate below.
+
+/// AIS test log-likelihood in nats (RBM: log p(v); DBM: the variational lower bound) with its ±3σ bounds.
+let aisTestLogLikelihood (_model: DeepBoltzmannMachine) (_train: BinaryDataset) (_test: BinaryDataset) : (float * float * float) option =
+    None
+
+/// `count` model samples (visible probabilities σ(u_0) at the end of a block-Gibbs chain started from ½).
+let drawSamples (model: DeepBoltzmannMachine) (count: int) (seed: int) : float32[] =
+    let r = Reconstructor(model, ReconstructionOptions(Method = ReconstructionMethod.Gibbs, GibbsBurnIn = config.GibbsBurnIn, GibbsSamples = 1, Seed = seed))
+    r.GibbsAverage(ReadOnlySpan(Array.zeroCreate<float32> (count * 784)), ReadOnlySpan(Array.create (count * 784) false), count)
+
+/// Parzen-window (Gaussian kernel) mean log-likelihood of `test` under `samples`, σ chosen on `validation` from a
+/// grid (the Breuleux et al. / Goodfellow et al. protocol). Returns (log-likelihood in nats, σ).
+let parzen (samples: float32[]) (validation: float32[]) (test: float32[]) =
+    let d = 784
+    let n = samples.Length / d
+    let logLik (sigma: float) (rows: float32[]) =
+        let m = rows.Length / d
+        let terms = Array.zeroCreate<float> n
+        let mutable total = 0.0
+        for r in 0 .. m - 1 do
+            for s in 0 .. n - 1 do
+                let mutable d2 = 0.0f
+                for k in 0 .. d - 1 do
+                    let x = rows.[r * d + k] - samples.[s * d + k]
+                    d2 <- d2 + x * x
+                terms.[s] <- -float d2 / (2.0 * sigma * sigma)
+            total <- total + ExactLikelihood.LogSumExp(ReadOnlySpan terms)
+        total / float m - log (float n) - float d / 2.0 * log (2.0 * Math.PI * sigma * sigma)
+    let best = [ 0.05; 0.1; 0.15; 0.2; 0.3; 0.5 ] |> List.maxBy (fun s -> logLik s validation)
+    logLik best test, best
+
+let rowsOf (data: BinaryDataset) (start: int) (count: int) =
+    let a = Array.zeroCreate<float32> (count * data.Dimension)
+    data.CopyRows(ReadOnlySpan [| start .. start + count - 1 |], Span a)
+    a
+
+// ---------------------------------------------------------------------------------------------------------------
+// One run: (pretrain), train epoch by epoch with cheap curve metrics at every epoch end, then the full metrics.
+
+type CurvePoint = { Epoch: int; Seconds: float; MeanK: float; Probe: float; Flip20: float }
+
+type Result =
+    { Run: Run; Model: DeepBoltzmannMachine; Curve: CurvePoint list; TrainSeconds: float; PretrainSeconds: float
+      Recon: ReconstructionReport list; Probe: LinearProbeResult; Ais: (float * float * float) option
+      Parzen: float * float; Samples: float32[]; Error: string option }
+
+let corruptions =
+    [ Corruption.FlipPixels 0.1; Corruption.FlipPixels 0.2; Corruption.FlipPixels 0.3
+      Corruption.HideBottomHalf(train); Corruption.HideRandomSquare(train, 12) ]
+
+let probeTrain = train.Subset(0, min config.ProbeTrainRows train.Count)
+let curveProbeOptions = LinearProbeOptions(IncludePixelBaseline = false, MaxTrainRows = Nullable(min 2000 train.Count))
+
+let curveMetrics (model: DeepBoltzmannMachine) (data: BinaryDataset) =
+    let probe = LinearProbe.Evaluate(model, data, curveTest, null, curveProbeOptions)
+    let flip = ReconstructionEvaluation.Evaluate(model, data, curveTest, [ Corruption.FlipPixels 0.2 ], seed = 7)
+    probe.HiddenAccuracy, flip.[0].Model.ErrorOnCorrupted
+
+let objectiveOf = function
+    | Vpf (e, _) -> VariationalProbabilityFlow(VpfOptions(Estimator = e)) :> ITrainingObjective
+    | Cd1 -> ContrastiveDivergence(ContrastiveDivergenceOptions(Steps = 1)) :> _
+    | Pcd1 -> ContrastiveDivergence(ContrastiveDivergenceOptions(Steps = 1, Persistent = true)) :> _
+    | DbmPcd _ -> DbmPersistentContrastiveDivergence(DbmPcdOptions()) :> _
+
+let execute (index: int) (run: Run) : Result =
+    let data = train.Subset(0, run.TrainRows)
+    let model = DeepBoltzmannMachine.CreateRandom(run.Arch, seed = 1)
+    model.SetVisibleBiasesFromMarginals(ReadOnlySpan(data.ColumnMeans()))
+    let pretrained = match run.Method with Vpf (_, p) | DbmPcd p -> p | _ -> false
+    let pretrainSeconds =
+        if pretrained then
+            let d = ContrastiveDivergenceOptions.DefaultTraining
+            let options = PretrainingOptions(Seed = 1, Training = TrainingOptions(Epochs = config.PretrainEpochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1))
+            snd (timed (fun () -> GreedyPretraining.Pretrain(model, data, options)))
+        else 0.0
+    let training =
+        match run.Method with
+        | Cd1 | Pcd1 -> cdTraining config.Epochs 1
+        | _ -> flowTraining config.Epochs 1
+    let curve = ResizeArray<CurvePoint>()
+    let p0, f0 = curveMetrics model data
+    curve.Add { Epoch = 0; Seconds = pretrainSeconds; MeanK = nan; Probe = p0; Flip20 = f0 }
+    let mutable evalSeconds = 0.0
+    let progress (p: TrainingProgress) =
+        if p.Batch = p.BatchesPerEpoch then
+            let (probe, flip), s = timed (fun () -> curveMetrics model data)
+            curve.Add { Epoch = p.Epoch; Seconds = pretrainSeconds + p.Seconds - evalSeconds; MeanK = p.EpochMeanK; Probe = probe; Flip20 = flip }
+            evalSeconds <- evalSeconds + s
+    let error =
+        try
+            FlowTrainer(objectiveOf run.Method, training).Train(model, data, Action<_> progress) |> ignore
+            None
+        with :? TrainingDivergedException as e -> Some e.Message
+    let trainSeconds = (Seq.last curve).Seconds
+    let recon = ReconstructionEvaluation.Evaluate(model, data, test, corruptions, seed = 1) |> List.ofSeq
+    let probe = LinearProbe.Evaluate(model, probeTrain, test, null, LinearProbeOptions(IncludePixelBaseline = (index = 0)))
+    let ais = aisTestLogLikelihood model data test
+    let samples = drawSamples model config.SampleCount 11
+    let validationRows = min 200 (train.Count - probeTrain.Count |> max 50)
+    let parzenLL = parzen samples (rowsOf train (train.Count - validationRows) validationRows) (rowsOf test 0 (min config.ParzenTestRows test.Count))
+    { Run = run; Model = model; Curve = List.ofSeq curve; TrainSeconds = trainSeconds; PretrainSeconds = pretrainSeconds
+      Recon = recon; Probe = probe; Ais = ais; Parzen = parzenLL; Samples = samples; Error = error }
+
+// ---------------------------------------------------------------------------------------------------------------
+
+let header =
+    [ sprintf "paper.fsx%s — %s UTC" (if quick then " --quick" else "") (started.ToString "yyyy-MM-dd HH:mm")
+      sprintf "machine: %s" (machine ())
+      sprintf "data: %s; training subset %d images, test %d images (binarised at half intensity)" dataDescription train.Count test.Count
+      sprintf "models: RBM 784-%d, DBM 784-%d-%d, DBM 784-%d-%d, each without and with lateral hidden weights" h1 h1 h2 h1 h3
+      sprintf "epochs: %d for every method (greedy pretraining: +%d CD-1 epochs per RBM, its seconds counted)" config.Epochs config.PretrainEpochs
+      "VPF and DBM-PCD: Adam 1e-3, batch 100, 10 mean-field sweeps (DBM-PCD: 5 Gibbs steps, 100 chains); CD-1/PCD-1: SGD 0.05, batch 10"
+      (if config.ExpectedOnlySmall then
+           sprintf "VPF Expected (a transcendental per datum, unit and neighbour) only on the RBM without laterals, trained on the first %d images" config.ExpectedTrainRows
+       else sprintf "VPF Expected on every model, trained on the first %d images" config.ExpectedTrainRows)
+      sprintf "curves: linear probe (≤ 2,000 training images) and 20%% flip error on %d test images after every epoch; their time is not counted" curveTest.Count
+      sprintf "reconstruction: mean-field, error on the corrupted pixels, %d test images; linear probe on %d training images" test.Count probeTrain.Count
+      sprintf "samples: %d block-Gibbs chains from ½, %d sweeps; Parzen σ chosen on 200 held-out training images, scored on %d test images" config.SampleCount config.GibbsBurnIn (min config.ParzenTestRows test.Count)
+      sprintf "grid: %d runs" grid.Length ]
+header |> List.iter (printfn "%s")
+
+let results =
+    grid |> List.mapi (fun i run ->
+        printf "[%2d/%d] %-24s %-22s " (i + 1) grid.Length run.ArchName (methodName run.Method)
+        let r, s = timed (fun () -> execute i run)
+        printfn "train %6.1f s  probe %.3f  flip20 %.3f  parzen %.0f  (%.0f s with evaluation)%s"
+            r.TrainSeconds r.Probe.HiddenAccuracy r.Recon.[1].Model.ErrorOnCorrupted (fst r.Parzen) s
+            (match r.Error with Some e -> " DIVERGED: " + e | None -> "")
+        r)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tables
+
+let pixelProbe = results.[0].Probe.PixelAccuracy
+let label (r: Result) = sprintf "%s / %s" r.Run.ArchName (methodName r.Run.Method)
+
+/// Curve value at the latest epoch end within `seconds` (equal wall-clock comparison).
+let atTime (seconds: float) (r: Result) =
+    r.Curve |> List.filter (fun p -> p.Seconds <= seconds + 1e-9) |> List.tryLast
+
+let budgets =
+    results |> List.groupBy (fun r -> r.Run.ArchName)
+    |> List.map (fun (a, rs) -> a, rs |> List.filter (fun r -> r.Run.TrainRows = train.Count) |> List.map (fun r -> r.TrainSeconds) |> List.min)
+    |> Map.ofList
+
+let mainTable =
+    let head = [ "model"; "method"; "train imgs"; "epochs"; "train s"; "flip 10%"; "flip 20%"; "flip 30%"; "bottom half"; "12×12 square"; "AIS LL (±3σ)"; "Parzen LL"; "probe acc" ]
+    let rows =
+        [ for r in results ->
+            let e i = fmt 4 r.Recon.[i].Model.ErrorOnCorrupted
+            [ r.Run.ArchName; methodName r.Run.Method + (if r.Error.IsSome then " (diverged)" else ""); string r.Run.TrainRows; string config.Epochs
+              fmt 1 r.TrainSeconds; e 0; e 1; e 2; e 3; e 4
+              (match r.Ais with Some (ll, lo, hi) -> sprintf "%.1f (%.1f, %.1f)" ll lo hi | None -> "n/a")
+              fmt 1 (fst r.Parzen); fmt 4 r.Probe.HiddenAccuracy ] ]
+    let trivial name (pick: ReconstructionReport -> ReconstructionScores) =
+        [ "—"; name; "—"; "—"; "—" ] @ [ for i in 0 .. 4 -> fmt 4 (pick results.[0].Recon.[i]).ErrorOnCorrupted ] @ [ "—"; "—"; (if name = "raw pixels" then fmt 4 pixelProbe else "—") ]
+    markdownTable head (rows @ [ trivial "corrupted input as is" (fun x -> x.CorruptedInput); trivial "majority fill" (fun x -> x.MajorityFill) ]
+                             @ [ [ "—"; "raw pixels"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; fmt 4 pixelProbe ] ])
+
+let equalTimeTable =
+    let head = [ "model"; "method"; "budget s"; "epochs done"; "probe acc"; "flip 20% error" ]
+    let rows =
+        [ for r in results do
+            if r.Run.TrainRows = train.Count then
+                let b = budgets.[r.Run.ArchName]
+                match atTime b r with
+                | Some p -> yield [ r.Run.ArchName; methodName r.Run.Method; fmt 1 b; string p.Epoch; fmt 4 p.Probe; fmt 4 p.Flip20 ]
+                | None -> () ]
+    markdownTable head rows
+
+let markdown =
+    String.Join("\n",
+        [ "# paper.fsx results"; ""; String.Join("\n", header |> List.map (fun l -> "- " + l)); ""
+          "## At equal epochs"; ""
+          "Reconstruction columns: per-pixel error on the corrupted pixels (mean-field; lower is better); the last rows are the trivial predictors every model must beat. AIS: test log-likelihood in nats (DBM: variational lower bound). Parzen: Gaussian-kernel log-likelihood of test images under the model's samples (nats; a weak, much-criticised estimate, shown because the paper reports it). Probe: test accuracy of a softmax regression on the mean-field hidden rates."
+          ""; mainTable; ""
+          "## At equal wall-clock time"; ""
+          "Per model, the budget is the shortest total training time among its methods (full training subset); each method is read at its last epoch end within that budget (epoch 0 = the start, after pretraining if any)."
+          ""; equalTimeTable; ""
+          sprintf "Total wall-clock time of the script: %.0f s." wallClock.Elapsed.TotalSeconds ])
+File.WriteAllText(Path.Combine(out, "results.md"), markdown)
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON
+
+let scoresJson (s: ReconstructionScores) =
+    obj [ "errorOnCorrupted", num s.ErrorOnCorrupted; "crossEntropyOnCorrupted", num s.CrossEntropyOnCorrupted
+          "errorOnAll", num s.ErrorOnAll; "crossEntropyOnAll", num s.CrossEntropyOnAll ]
+
+let json =
+    obj [ "script", str "paper.fsx"; "quick", boolean quick; "date", str (started.ToString "o"); "machine", str (machine ())
+          "data", str dataDescription; "trainRows", num (float train.Count); "testRows", num (float test.Count)
+          "epochs", num (float config.Epochs); "pretrainEpochs", num (float config.PretrainEpochs)
+          "settings", arr (header |> List.map str); "totalSeconds", num wallClock.Elapsed.TotalSeconds
+          "pixelProbeAccuracy", num pixelProbe
+          "runs", arr [ for r in results ->
+                        obj [ "model", str r.Run.ArchName; "layers", arr (r.Run.Arch.LayerSizes |> Seq.map (float >> num))
+                              "lateral", boolean (r.Run.Arch.HasLateral |> Seq.exists id)
+                              "method", str (methodName r.Run.Method); "trainRows", num (float r.Run.TrainRows)
+                              "diverged", (match r.Error with Some e -> str e | None -> null)
+                              "trainSeconds", num r.TrainSeconds; "pretrainSeconds", num r.PretrainSeconds
+                              "reconstruction", arr [ for x in r.Recon ->
+                                                        obj [ "corruption", str x.Corruption; "model", scoresJson x.Model
+                                                              "corruptedInput", scoresJson x.CorruptedInput; "majorityFill", scoresJson x.MajorityFill ] ]
+                              "probeAccuracy", num r.Probe.HiddenAccuracy
+                              "aisLogLikelihood", (match r.Ais with Some (ll, lo, hi) -> obj [ "estimate", num ll; "low", num lo; "high", num hi ] | None -> null)
+                              "parzenLogLikelihood", num (fst r.Parzen); "parzenSigma", num (snd r.Parzen)
+                              "curve", arr [ for p in r.Curve ->
+                                               obj [ "epoch", num (float p.Epoch); "seconds", num p.Seconds; "meanK", num p.MeanK
+                                                     "probeAccuracy", num p.Probe; "flip20Error", num p.Flip20 ] ] ] ] ]
+saveJson (Path.Combine(out, "results.json")) json
+
+// ---------------------------------------------------------------------------------------------------------------
+// Charts (self-contained HTML)
+
+let archNames = results |> List.map (fun r -> r.Run.ArchName) |> List.distinct
+
+let curves =
+    [ for a in archNames do
+        let rs = results |> List.filter (fun r -> r.Run.ArchName = a)
+        for (metric: CurvePoint -> float), metricName in [ (fun (p: CurvePoint) -> p.Probe), "probe accuracy"; (fun (p: CurvePoint) -> p.Flip20), "20% flip error" ] do
+            for (axis: CurvePoint -> float), axisName in [ (fun (p: CurvePoint) -> float p.Epoch), "epoch"; (fun (p: CurvePoint) -> p.Seconds), "seconds" ] do
+                yield
+                    rs
+                    |> List.map (fun r ->
+                        Chart.Line(r.Curve |> List.map axis, r.Curve |> List.map metric, Name = label r, ShowMarkers = true,
+                                   ShowLegend = (axisName = "epoch" && metricName = "probe accuracy")))
+                    |> Chart.combine
+                    |> Chart.withXAxisStyle (TitleText = axisName)
+                    |> Chart.withYAxisStyle (TitleText = sprintf "%s<br>%s" a metricName) ]
+    |> Chart.Grid(archNames.Length, 4)
+    |> Chart.withSize (1500, 330 * archNames.Length)
+    |> Chart.withTitle "paper.fsx: metric vs epoch and vs training seconds"
+saveHtml (Path.Combine(out, "curves.html")) curves
+
+let heat (name: string) (images: float32[] list) =
+    Chart.Heatmap(zData = mosaic 28 28 images, ColorScale = StyleParam.Colorscale.Greys, ShowScale = false, ReverseScale = true)
+    |> Chart.withYAxisStyle (TitleText = name, ShowGrid = false, ZeroLine = false)
+    |> Chart.withXAxisStyle (ShowGrid = false, ZeroLine = false)
+
+let imagePage (title: string) (rows: (string * float32[] list) list) (path: string) =
+    rows |> List.map (fun (n, imgs) -> heat n imgs)
+    |> Chart.Grid(rows.Length, 1)
+    |> Chart.withSize (1300, 130 * rows.Length + 100)
+    |> Chart.withTitle title
+    |> saveHtml path
+
+let filters (m: DeepBoltzmannMachine) count =
+    let n1 = m.LayerSize 1
+    let w = m.Weights 0
+    [ for j in 0 .. min count n1 - 1 ->
+        let f = Array.init 784 (fun i -> w.[i * n1 + j])
+        let lo, hi = Array.min f, Array.max f
+        f |> Array.map (fun x -> if hi > lo then (x - lo) / (hi - lo) else 0.5f) ]
+
+imagePage "First-layer filters (W₀ columns, each scaled to [0, 1])" [ for r in results -> label r, filters r.Model 16 ] (Path.Combine(out, "filters.html"))
+imagePage "Samples (σ(u₀) after the block-Gibbs chain)"
+    [ for r in results -> label r, [ for s in 0 .. 15 -> r.Samples.[s * 784 .. s * 784 + 783] ] ] (Path.Combine(out, "samples.html"))
+
+let reconRows =
+    [ for c in [ Corruption.FlipPixels 0.2; Corruption.HideBottomHalf(train) ] do
+        let batch = c.Apply(test, 3, 0, 8)
+        let split (a: float32[]) = [ for i in 0 .. 7 -> a.[i * 784 .. i * 784 + 783] ]
+        yield c.Description + ": clean", split batch.Clean
+        yield c.Description + ": corrupted", split batch.Values
+        for r in results do
+            yield label r, split (Reconstructor(r.Model).Reconstruct batch) ]
+imagePage "Reconstructions (mean-field probabilities)" reconRows (Path.Combine(out, "reconstructions.html"))
+
+printfn "\n%s\n\nwrote %s (results.md, results.json, curves.html, filters.html, samples.html, reconstructions.html) in %.0f s"
+    mainTable out wallClock.Elapsed.TotalSeconds
