@@ -1,7 +1,9 @@
 // The paper's experiments (Liu, Quek & Lin, arXiv 1711.07732; docs/vpf-math.md §7) on Fashion-MNIST.
 //
 //   dotnet build -c Release src/Vpf.Core
-//   dotnet fsi scripts/paper.fsx [--quick] [--data DIR] [--out DIR] [--epochs N] [--train N] [--test N]
+//   dotnet fsi scripts/paper.fsx [--quick] [--data DIR] [--out DIR] [--epochs N] [--train N] [--test N] [--only TEXT]
+//
+// --only TEXT keeps the runs whose "model / method" label contains TEXT (e.g. --only "784-500-1000 / VPF").
 //
 // Models: RBM 784-500 and DBMs 784-500-500 / 784-500-1000, each without and with lateral weights in the hidden
 // layers. Methods: VPF with each flow estimator (Sampled, MeanField, Expected), the DBMs also after greedy CD-1
@@ -40,17 +42,17 @@ let wallClock = Stopwatch.StartNew()
 type Config =
     { TrainRows: int; TestRows: int; Epochs: int; PretrainEpochs: int; Hidden: int * int * int
       ProbeTrainRows: int; CurveTestRows: int; ExpectedTrainRows: int; ExpectedOnlySmall: bool
-      GibbsBurnIn: int; SampleCount: int; ParzenTestRows: int }
+      GibbsBurnIn: int; SampleCount: int; ParzenTestRows: int; ProbeIterations: int; CurveProbeIterations: int }
 
 let config =
     if quick then
-        { TrainRows = 1000; TestRows = 300; Epochs = 2; PretrainEpochs = 1; Hidden = (64, 64, 128)
-          ProbeTrainRows = 1000; CurveTestRows = 200; ExpectedTrainRows = 200; ExpectedOnlySmall = false
-          GibbsBurnIn = 20; SampleCount = 100; ParzenTestRows = 200 }
+        { TrainRows = 1000; TestRows = 200; Epochs = 2; PretrainEpochs = 1; Hidden = (64, 64, 128)
+          ProbeTrainRows = 1000; CurveTestRows = 200; ExpectedTrainRows = 100; ExpectedOnlySmall = false
+          GibbsBurnIn = 20; SampleCount = 100; ParzenTestRows = 200; ProbeIterations = 50; CurveProbeIterations = 20 }
     else
-        { TrainRows = 10000; TestRows = 2000; Epochs = 5; PretrainEpochs = 2; Hidden = (500, 500, 1000)
-          ProbeTrainRows = 5000; CurveTestRows = 500; ExpectedTrainRows = 1000; ExpectedOnlySmall = true
-          GibbsBurnIn = 200; SampleCount = 500; ParzenTestRows = 1000 }
+        { TrainRows = 5000; TestRows = 500; Epochs = 4; PretrainEpochs = 1; Hidden = (500, 500, 1000)
+          ProbeTrainRows = 3000; CurveTestRows = 300; ExpectedTrainRows = 200; ExpectedOnlySmall = true
+          GibbsBurnIn = 100; SampleCount = 200; ParzenTestRows = 500; ProbeIterations = 100; CurveProbeIterations = 40 }
     |> fun c -> { c with Epochs = args.Int("--epochs", c.Epochs); TrainRows = args.Int("--train", c.TrainRows); TestRows = args.Int("--test", c.TestRows) }
 
 let fullTrain, fullTest, dataDescription = loadData (args.Value "--data")
@@ -102,6 +104,9 @@ let grid =
             yield run Pcd1
         yield run (DbmPcd false)
         if not isRbm && not lateral then yield run (DbmPcd true) ]
+    |> List.filter (fun r -> match args.Value "--only" with
+                             | Some s -> (r.ArchName + " / " + methodName r.Method).Contains(s, StringComparison.OrdinalIgnoreCase)
+                             | None -> true)
 
 // ---------------------------------------------------------------------------------------------------------------
 // Training settings. VPF and DBM-PCD: Adam, step 1e-3, batch 100 (the library's flow default). CD-1 / PCD-1: the
@@ -166,7 +171,9 @@ let corruptions =
       Corruption.HideBottomHalf(train); Corruption.HideRandomSquare(train, 12) ]
 
 let probeTrain = train.Subset(0, min config.ProbeTrainRows train.Count)
-let curveProbeOptions = LinearProbeOptions(IncludePixelBaseline = false, MaxTrainRows = Nullable(min 2000 train.Count))
+let curveProbeOptions =
+    LinearProbeOptions(IncludePixelBaseline = false, MaxTrainRows = Nullable(min 1000 train.Count),
+                       Regression = SoftmaxRegressionOptions(MaxIterations = config.CurveProbeIterations))
 
 let curveMetrics (model: DeepBoltzmannMachine) (data: BinaryDataset) =
     let probe = LinearProbe.Evaluate(model, data, curveTest, null, curveProbeOptions)
@@ -210,7 +217,7 @@ let execute (index: int) (run: Run) : Result =
         with :? TrainingDivergedException as e -> Some e.Message
     let trainSeconds = (Seq.last curve).Seconds
     let recon = ReconstructionEvaluation.Evaluate(model, data, test, corruptions, seed = 1) |> List.ofSeq
-    let probe = LinearProbe.Evaluate(model, probeTrain, test, null, LinearProbeOptions(IncludePixelBaseline = (index = 0)))
+    let probe = LinearProbe.Evaluate(model, probeTrain, test, null, LinearProbeOptions(IncludePixelBaseline = (index = 0), Regression = SoftmaxRegressionOptions(MaxIterations = config.ProbeIterations)))
     let ais = aisTestLogLikelihood model data test
     let samples = drawSamples model config.SampleCount 11
     let validationRows = min 200 (train.Count - probeTrain.Count |> max 50)
@@ -230,7 +237,8 @@ let header =
       (if config.ExpectedOnlySmall then
            sprintf "VPF Expected (a transcendental per datum, unit and neighbour) only on the RBM without laterals, trained on the first %d images" config.ExpectedTrainRows
        else sprintf "VPF Expected on every model, trained on the first %d images" config.ExpectedTrainRows)
-      sprintf "curves: linear probe (≤ 2,000 training images) and 20%% flip error on %d test images after every epoch; their time is not counted" curveTest.Count
+      sprintf "linear probe: softmax regression, L-BFGS, %d iterations (curves: %d)" config.ProbeIterations config.CurveProbeIterations
+      sprintf "curves: linear probe (≤ 1,000 training images) and 20%% flip error on %d test images after every epoch; their time is not counted" curveTest.Count
       sprintf "reconstruction: mean-field, error on the corrupted pixels, %d test images; linear probe on %d training images" test.Count probeTrain.Count
       sprintf "samples: %d block-Gibbs chains from ½, %d sweeps; Parzen σ chosen on 200 held-out training images, scored on %d test images" config.SampleCount config.GibbsBurnIn (min config.ParzenTestRows test.Count)
       sprintf "grid: %d runs" grid.Length ]
