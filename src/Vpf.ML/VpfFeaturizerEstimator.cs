@@ -21,7 +21,9 @@ namespace Vpf.ML;
 /// binarisation and unrolled mean-field inference into an ONNX graph (see <see cref="VpfOnnxExport"/>) and returns
 /// ML.NET's own ONNX transformer for it. The result is therefore an ordinary ML.NET transformer: it saves and loads
 /// with <c>mlContext.Model.Save</c> and <c>Load</c> (the graph, with the weights, is stored inside the model zip) and
-/// needs nothing but ML.NET's ONNX packages to run.
+/// needs nothing but ML.NET's ONNX packages to run. Until it is saved, the returned transformer checks the input
+/// column (name, type and size) before handing each call to the ONNX transformer, so that a wrong column is reported
+/// by name; what is saved, and loaded back, is the ONNX transformer itself.
 /// </para>
 /// </remarks>
 public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
@@ -145,7 +147,8 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         // ML.NET copies the stream's bytes into a file of its own (deleted when the transformer is disposed) and keeps
         // them for Model.Save, so nothing here has to outlive this call.
         using var graph = new MemoryStream(VpfOnnxExport.ToBytes(model, export), writable: false);
-        return _catalog.ApplyOnnxModel([OutputColumnName], [InputColumnName], graph).Fit(input);
+        var onnx = _catalog.ApplyOnnxModel([OutputColumnName], [InputColumnName], graph).Fit(input);
+        return new CheckedOnnxTransformer(onnx, InputColumnName, model.LayerSize(0));
     }
 
     private SchemaShape.Column OutputColumnShape() => MlNetInternals.SingleVectorColumn(OutputColumnName);

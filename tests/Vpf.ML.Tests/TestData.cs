@@ -94,6 +94,11 @@ internal static class TestData
         return rows;
     }
 
+    /// <summary>SchemaShape.Create is internal in ML.NET 5; estimators' GetOutputSchema is tested through it by reflection.</summary>
+    public static SchemaShape Shape(DataViewSchema schema) =>
+        (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .Invoke(null, [schema])!;
+
     public static void AssertClose(IReadOnlyList<float[]> expected, IReadOnlyList<float[]> actual, double tolerance)
     {
         Assert.Equal(expected.Count, actual.Count);
