@@ -1,3 +1,5 @@
+using Vpf.Kernels.Elementwise;
+
 namespace Vpf.Kernels;
 
 /// <summary>
@@ -10,8 +12,11 @@ public static class Bernoulli
     /// <summary>Draws one Bernoulli sample per probability; element i uses counter i of stream <paramref name="key"/>.</summary>
     public static void Sample(ReadOnlySpan<float> probabilities, Span<float> spikes, ulong key)
     {
-        for (int i = 0; i < probabilities.Length; i++)
-            spikes[i] = CounterRandom.Uniform(key, (uint)i) < probabilities[i] ? 1f : 0f;
+        int length = probabilities.Length;
+        Validate.Length(spikes.Length, length, nameof(spikes), $"probabilities.Length = {length}");
+        Validate.SameOrDisjoint(probabilities, spikes[..length], nameof(probabilities), nameof(spikes));
+        var (key0, key1) = CounterRandom.KeyWords(key);
+        CounterMap<BernoulliOperator>.Invoke(probabilities, spikes, length, key0, key1);
     }
 }
 
@@ -21,16 +26,36 @@ public static class CounterRandom
     /// <summary>The uniform number of counter <paramref name="counter"/> in stream <paramref name="key"/>: 24 random bits scaled to [0, 1).</summary>
     public static float Uniform(ulong key, uint counter)
     {
-        uint h = Mix(counter ^ (uint)key);
-        h = Mix(h + (uint)(key >> 32) + 0x9E3779B9u);
-        return (h >> 8) * (1f / 16777216f);
+        var (key0, key1) = KeyWords(key);
+        return ToUnit(Hash(counter, key0, key1));
     }
 
-    // lowbias32 (integer hash with low avalanche bias): two multiply-xorshift rounds.
+    /// <summary>2^−24: the scale from 24 random bits to [0, 1).</summary>
+    internal const float Unit = 1f / 16777216f;
+    internal const uint Multiplier1 = 0x7feb352du, Multiplier2 = 0x846ca68bu;
+
+    /// <summary>
+    /// The two 32-bit words of the per-stream key: the 64-bit key run through SplitMix64 first, so that keys differing
+    /// in a few bits (0, 1, 2, …) give unrelated streams rather than permutations of each other's counters.
+    /// </summary>
+    internal static (uint Key0, uint Key1) KeyWords(ulong key)
+    {
+        ulong z = SplitMix(key);
+        return ((uint)z, (uint)(z >> 32));
+    }
+
+    /// <summary>The 32-bit hash of a counter under the key words: two lowbias32 rounds, keyed by xor and by add.</summary>
+    internal static uint Hash(uint counter, uint key0, uint key1) => Mix(Mix(counter ^ key0) + key1);
+
+    /// <summary>The top 24 bits of a hash scaled to [0, 1).</summary>
+    internal static float ToUnit(uint h) => (int)(h >> 8) * Unit;
+
+    // lowbias32 (integer hash with low avalanche bias): two multiply-xorshift rounds. Vectorised lane by lane in
+    // BernoulliOperator.Mix; keep the two in step.
     internal static uint Mix(uint x)
     {
-        x ^= x >> 16; x *= 0x7feb352du;
-        x ^= x >> 15; x *= 0x846ca68bu;
+        x ^= x >> 16; x *= Multiplier1;
+        x ^= x >> 15; x *= Multiplier2;
         x ^= x >> 16;
         return x;
     }

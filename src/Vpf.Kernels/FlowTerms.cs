@@ -1,3 +1,5 @@
+using Vpf.Kernels.Elementwise;
+
 namespace Vpf.Kernels;
 
 /// <summary>Sum of the flow terms φ of a block of units and how often the field clamp fired.</summary>
@@ -25,18 +27,16 @@ public static class FlowTerms
     /// </summary>
     public static FlowSums Compute(ReadOnlySpan<float> states, ReadOnlySpan<float> field, Span<float> delta, float fieldLimit = DefaultFieldLimit)
     {
-        double phi = 0;
-        long clamped = 0;
-        for (int i = 0; i < field.Length; i++)
-        {
-            float u = field[i];
-            if (u > fieldLimit) { u = fieldLimit; clamped++; }
-            else if (u < -fieldLimit) { u = -fieldLimit; clamped++; }
-            float x = states[i];
-            float up = MathF.Exp(0.5f * u), down = MathF.Exp(-0.5f * u);
-            phi += x * down + (1f - x) * up;
-            delta[i] = 0.5f * ((1f - x) * up - x * down);
-        }
+        int length = field.Length;
+        string what = $"field.Length = {length}";
+        Validate.Length(states.Length, length, nameof(states), what);
+        Validate.Length(delta.Length, length, nameof(delta), what);
+        if (!(fieldLimit > 0f))
+            throw new ArgumentOutOfRangeException(nameof(fieldLimit), fieldLimit, "The field limit must be positive.");
+        Validate.SameOrDisjoint(field, delta[..length], nameof(field), nameof(delta));
+        Validate.SameOrDisjoint(states[..length], delta[..length], nameof(states), nameof(delta));
+        // A NaN field is neither clamped nor counted: φ and δ become NaN, so a diverging model is detected upstream.
+        var (phi, clamped) = ClampedMapSum<FlowTermOperator>.Invoke(states, field, delta, length, fieldLimit);
         return new FlowSums(phi, clamped);
     }
 }
