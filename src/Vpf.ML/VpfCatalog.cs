@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Vpf.Core.Model;
+using Vpf.Core.Persistence;
 
 namespace Vpf.ML;
 
@@ -73,6 +74,5 @@ public static class VpfCatalog
         return new VpfFeaturizerEstimator(catalog, outputColumnName, inputColumnName, options, model);
     }
 
-    private static DeepBoltzmannMachine LoadModel(string path) =>
-        throw new NotSupportedException($"Reading model files needs Vpf.Core.Persistence.ModelFile, which this build does not have yet ('{path}').");
+    private static DeepBoltzmannMachine LoadModel(string path) => ModelFile.Load(path);
 }

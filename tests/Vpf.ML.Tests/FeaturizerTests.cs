@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Vpf.Core.Inference;
+using Vpf.Core.Persistence;
 using Vpf.Core.Training;
 
 namespace Vpf.ML.Tests;
@@ -69,6 +70,18 @@ public sealed class FeaturizerTests
         var model = estimator.TrainModel(data);
         var fromModel = TestData.Column(mlContext.Transforms.VpfFeaturesFromModel("Features", "Pixels", model, options).Fit(data).Transform(data), "Features");
         TestData.AssertClose(fromFit, fromModel, 1e-6);
+
+        string path = Path.Combine(Path.GetTempPath(), $"vpf-ml-{Guid.NewGuid():N}.vpf");
+        try
+        {
+            ModelFile.Save(path, model);
+            var fromFile = TestData.Column(mlContext.Transforms.VpfFeaturesFromModel("Features", "Pixels", path, options).Fit(data).Transform(data), "Features");
+            TestData.AssertClose(fromFit, fromFile, 1e-6);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
