@@ -21,11 +21,11 @@ public static class VpfCatalog
     /// var pipeline = mlContext.Transforms.VpfFeatures("Features", "Pixels",
     ///         new VpfFeaturizerOptions { HiddenLayers = [200, 100], OutputLayers = [1, 2], Epochs = 5 })
     ///     .Append(mlContext.Transforms.Conversion.MapValueToKey("Label"))
-    ///     .Append(mlContext.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features"));
+    ///     .Append(mlContext.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features", maximumNumberOfIterations: 20));
     /// var model = pipeline.Fit(trainingData);
     /// mlContext.Model.Save(model, trainingData.Schema, "model.zip");
     /// </code>
-    /// The sample compiled by the test suite is <c>tests/Vpf.ML.Tests/CatalogSample.cs</c>.
+    /// Compiled and run by the tests: <c>tests/Vpf.ML.Tests/CatalogSample.cs</c>.
     /// </example>
     public static VpfFeaturizerEstimator VpfFeatures(this TransformsCatalog catalog, string outputColumnName, string inputColumnName,
         VpfFeaturizerOptions? options = null)
@@ -42,8 +42,12 @@ public static class VpfCatalog
     /// <param name="options">Feature options (sweeps, damping, output layers, binarisation); the training options are ignored. Null for the defaults.</param>
     /// <example>
     /// <code language="csharp">
-    /// var features = mlContext.Transforms.VpfFeaturesFromModel("Features", "Pixels", "fashion.vpf").Fit(data);
+    /// var options = new VpfFeaturizerOptions { HiddenLayers = [100], Epochs = 5 };
+    /// var machine = new VpfFeaturizerEstimator(mlContext, "Features", "Pixels", options).TrainModel(data);
+    /// ModelFile.Save(vpfModelPath, machine);
+    /// var features = mlContext.Transforms.VpfFeaturesFromModel("Features", "Pixels", vpfModelPath, options).Fit(data);
     /// </code>
+    /// Compiled and run by the tests: <c>tests/Vpf.ML.Tests/CatalogSample.cs</c>.
     /// </example>
     public static VpfFeaturizerEstimator VpfFeaturesFromModel(this TransformsCatalog catalog, string outputColumnName, string inputColumnName,
         string modelFilePath, VpfFeaturizerOptions? options = null)

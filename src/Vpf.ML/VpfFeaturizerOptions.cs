@@ -115,7 +115,8 @@ public sealed class VpfFeaturizerOptions
     };
 
     /// <summary>Checks every option that does not need the data; throws <see cref="ArgumentOutOfRangeException"/> naming the field.</summary>
-    internal void Validate()
+    /// <param name="forTraining">False when a trained machine is given: its layers, not <see cref="HiddenLayers"/>, bound <see cref="OutputLayers"/>.</param>
+    internal void Validate(bool forTraining = true)
     {
         Check(HiddenLayers is { Length: > 0 }, nameof(HiddenLayers), "At least one hidden layer is needed.");
         for (int l = 0; l < HiddenLayers.Length; l++)
@@ -123,7 +124,7 @@ public sealed class VpfFeaturizerOptions
         Check(LateralLayers is not null, nameof(LateralLayers), "Give an empty array for no lateral weights.");
         foreach (int l in LateralLayers!)
             Check(l >= 0 && l <= HiddenLayers.Length, nameof(LateralLayers), $"Layer {l} does not exist; layers are 0 (visible) … {HiddenLayers.Length}.");
-        if (OutputLayers is not null) OutputLayerList.Resolve(OutputLayers, HiddenLayers.Length + 1, nameof(OutputLayers));
+        if (forTraining && OutputLayers is not null) OutputLayerList.Resolve(OutputLayers, HiddenLayers.Length + 1, nameof(OutputLayers));
         Check(Enum.IsDefined(Estimator), nameof(Estimator), $"Unknown estimator {(int)Estimator}; expected Sampled, Expected or MeanField.");
         Check(Epochs >= 0, nameof(Epochs), $"Epochs must be ≥ 0; got {Epochs}.");
         Check(BatchSize >= 1, nameof(BatchSize), $"The batch size must be ≥ 1; got {BatchSize}.");
