@@ -14,7 +14,7 @@
 // log-likelihood of samples when Vpf.Core.Sampling is available, linear-probe accuracy, training seconds.
 // Output in out/paper/: results.md, results.json, curves.html, filters.html, samples.html, reconstructions.html.
 //
-// --quick: the same grid on small models (hidden layers of 64/64/128 units) and 1,000 training images, to check
+// --quick: the same grid on small models (hidden layers of 32/32/64 units) and 1,000 training images, to check
 // that everything runs (< 2 minutes on 2 cores). The full run is sized for 60 minutes on 2 cores: the printed
 // header states the subset, epochs and grid.
 #load "Common.fsx"
@@ -46,9 +46,9 @@ type Config =
 
 let config =
     if quick then
-        { TrainRows = 1000; TestRows = 200; Epochs = 2; PretrainEpochs = 1; Hidden = (64, 64, 128)
-          ProbeTrainRows = 1000; CurveTestRows = 200; ExpectedTrainRows = 100; ExpectedOnlySmall = false
-          GibbsBurnIn = 20; SampleCount = 100; ParzenTestRows = 200; ProbeIterations = 50; CurveProbeIterations = 20 }
+        { TrainRows = 1000; TestRows = 200; Epochs = 2; PretrainEpochs = 1; Hidden = (32, 32, 64)
+          ProbeTrainRows = 1000; CurveTestRows = 100; ExpectedTrainRows = 100; ExpectedOnlySmall = true
+          GibbsBurnIn = 20; SampleCount = 100; ParzenTestRows = 200; ProbeIterations = 30; CurveProbeIterations = 10 }
     else
         { TrainRows = 5000; TestRows = 500; Epochs = 4; PretrainEpochs = 1; Hidden = (500, 500, 1000)
           ProbeTrainRows = 3000; CurveTestRows = 300; ExpectedTrainRows = 200; ExpectedOnlySmall = true

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Vpf.Scripts.Tests;
+
+/// <summary>
+/// Every script of scripts/ runs in quick mode and writes its outputs with finite numbers. The tests of this class run
+/// one after another (one xunit collection), so the three quick runs do not compete for the cores.
+/// </summary>
+public class ScriptTests
+{
+    [Fact]
+    public void Paper_quick_writes_tables_and_pages_with_finite_metrics()
+    {
+        var (dir, log, _) = ScriptRunner.RunQuick("paper.fsx");
+        foreach (var page in new[] { "curves.html", "filters.html", "samples.html", "reconstructions.html" })
+            ScriptRunner.AssertPage(Path.Combine(dir, page));
+        string markdown = File.ReadAllText(Path.Combine(dir, "results.md"));
+        Assert.Contains("| model | method |", markdown);
+        Assert.Contains("majority fill", markdown);
+
+        var json = ScriptRunner.ReadJson(Path.Combine(dir, "results.json"));
+        Assert.True(json["quick"]!.GetValue<bool>());
+        double pixels = ScriptRunner.Finite(json["pixelProbeAccuracy"], "pixel probe accuracy");
+        Assert.InRange(pixels, 0.3, 1.0);
+        var runs = json["runs"]!.AsArray();
+        Assert.True(runs.Count >= 20, $"expected the whole grid, got {runs.Count} runs.\n{log}");
+        foreach (var run in runs)
+        {
+            string name = $"{run!["model"]} / {run["method"]}";
+            Assert.True(run["diverged"] is null, $"{name} diverged: {run["diverged"]}");
+            Assert.True(ScriptRunner.Finite(run["trainSeconds"], name + " training seconds") >= 0);
+            Assert.InRange(ScriptRunner.Finite(run["probeAccuracy"], name + " probe accuracy"), 0.0, 1.0);
+            ScriptRunner.Finite(run["parzenLogLikelihood"], name + " Parzen log-likelihood");
+            if (run["aisLogLikelihood"] is JsonObject ais)
+                ScriptRunner.Finite(ais["estimate"], name + " AIS estimate");
+            var recon = run["reconstruction"]!.AsArray();
+            Assert.Equal(5, recon.Count);
+            foreach (var r in recon)
+                foreach (var predictor in new[] { "model", "corruptedInput", "majorityFill" })
+                    Assert.InRange(ScriptRunner.Finite(r![predictor]!["errorOnCorrupted"], $"{name} {r["corruption"]} {predictor}"), 0.0, 1.0);
+            var curve = run["curve"]!.AsArray();
+            Assert.True(curve.Count >= 2, $"{name}: the curve has {curve.Count} points.");
+            foreach (var p in curve)
+            {
+                ScriptRunner.Finite(p!["seconds"], name + " curve seconds");
+                ScriptRunner.Finite(p["probeAccuracy"], name + " curve probe accuracy");
+                ScriptRunner.Finite(p["flip20Error"], name + " curve flip error");
+            }
+        }
+    }
+
+    [Fact]
+    public void Features_quick_compares_every_feature_set()
+    {
+        var (dir, log, _) = ScriptRunner.RunQuick("features.fsx");
+        ScriptRunner.AssertPage(Path.Combine(dir, "features.html"));
+        Assert.Contains("| features |", File.ReadAllText(Path.Combine(dir, "features.md")));
+        var results = ScriptRunner.ReadJson(Path.Combine(dir, "features.json"))["results"]!.AsArray();
+        var names = results.Select(r => r!["features"]!.GetValue<string>()).ToList();
+        foreach (var expected in new[] { "raw pixels", "PCA", "VPF RBM", "VPF DBM", "CD-1" })
+            Assert.True(names.Any(n => n.StartsWith(expected, StringComparison.Ordinal)), $"no '{expected}' row in {string.Join(", ", names)}\n{log}");
+        foreach (var r in results)
+        {
+            string name = r!["features"]!.GetValue<string>();
+            // Ten classes: a working pipeline is well above chance even in quick mode.
+            Assert.InRange(ScriptRunner.Finite(r["accuracy"], name + " accuracy"), 0.15, 1.0);
+            Assert.True(ScriptRunner.Finite(r["fitSeconds"], name + " fit seconds") > 0);
+            ScriptRunner.Finite(r["logLoss"], name + " log-loss");
+        }
+    }
+
+    [Fact]
+    public void Stdp_quick_writes_the_timing_window()
+    {
+        var (dir, _, _) = ScriptRunner.RunQuick("stdp.fsx");
+        ScriptRunner.AssertPage(Path.Combine(dir, "stdp.html"));
+        var json = ScriptRunner.ReadJson(Path.Combine(dir, "stdp.json"));
+        Assert.True(ScriptRunner.Finite(json["libraryCheck"], "δ check") < 1e-4);
+        var lags = json["lagsMs"]!.AsArray().Select(l => ScriptRunner.Finite(l, "lag")).ToArray();
+        foreach (var curve in json["curves"]!.AsArray())
+        {
+            var half = curve!["half"]!.AsArray().Select(v => ScriptRunner.Finite(v, "half-update weight change")).ToArray();
+            var both = curve["symmetric"]!.AsArray().Select(v => ScriptRunner.Finite(v, "symmetric weight change")).ToArray();
+            Assert.Equal(lags.Length, half.Length);
+            Assert.Equal(lags.Length, both.Length);
+            // VPF's own update is symmetric in the pair, so its window is even in Δt; only the half depends on the order.
+            for (int i = 0; i < lags.Length; i++)
+                Assert.Equal(both[i], both[lags.Length - 1 - i], 6);
+        }
+    }
+
+    [Fact]
+    public void Scripts_pin_the_package_versions_of_Directory_Packages_props()
+    {
+        string props = File.ReadAllText(Path.Combine(ScriptRunner.RepositoryRoot, "Directory.Packages.props"));
+        var pins = Regex.Matches(props, "<PackageVersion Include=\"([^\"]+)\" Version=\"([^\"]+)\"")
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.OrdinalIgnoreCase);
+        int checkedReferences = 0;
+        foreach (var script in Directory.GetFiles(Path.Combine(ScriptRunner.RepositoryRoot, "scripts"), "*.fsx"))
+            foreach (Match m in Regex.Matches(File.ReadAllText(script), "#r \"nuget: ([^,\"]+), ([^\"]+)\""))
+            {
+                string package = m.Groups[1].Value.Trim(), version = m.Groups[2].Value.Trim();
+                // Plotly.NET is used only by the scripts and may not be pinned for a project; when it is, it must agree.
+                if (pins.TryGetValue(package, out var pinned))
+                {
+                    Assert.True(pinned == version, $"{Path.GetFileName(script)} loads {package} {version} but Directory.Packages.props pins {pinned}.");
+                    checkedReferences++;
+                }
+                else
+                    Assert.True(package == "Plotly.NET" && version == "6.0.0",
+                        $"{Path.GetFileName(script)} loads {package} {version}, which Directory.Packages.props does not pin.");
+            }
+        Assert.True(checkedReferences >= 4, "features.fsx should load the ML.NET packages at the pinned versions.");
+    }
+}
