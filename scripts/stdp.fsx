@@ -58,24 +58,29 @@ let uRest = -4.0                             // resting drive: σ(−4) ≈ 0.01
 let eta = 1.0
 
 /// States and fields of a unit whose drive is uRest + du during [onset, onset + burst).
-let trace (leads: string) (du: float) (onset: float) (times: float[]) =
-    let drive t = if t >= onset && t < onset + burst then uRest + du else uRest
-    let x = Array.zeroCreate times.Length
-    let u = Array.zeroCreate times.Length
+/// Time is counted in whole steps of dt from −100 ms to 200 ms (long enough for every lag to settle), so that shifting
+/// an onset shifts the episode exactly.
+let steps = int (round (300.0 / dt)) + 1
+let stepOf (t: float) = int (round ((t + 100.0) / dt))
+
+let trace (leads: string) (du: float) (onset: float) =
+    let first, last = stepOf onset, stepOf (onset + burst)
+    let drive i = if i >= first && i < last then uRest + du else uRest
+    let x = Array.zeroCreate steps
+    let u = Array.zeroCreate steps
     let mutable lagged = if leads = "state" then uRest else sigma uRest
-    for i in 0 .. times.Length - 1 do
-        let d = drive times.[i]
+    for i in 0 .. steps - 1 do
+        let d = drive i
         lagged <- lagged + (dt / tau) * ((if leads = "state" then d else sigma d) - lagged)
         if leads = "state" then (x.[i] <- sigma d; u.[i] <- lagged)     // state jumps, field follows
         else (x.[i] <- lagged; u.[i] <- d)                               // field jumps, state relaxes
     x, u
 
 let weightChange leads du (lag: float) =
-    let times = [| -60.0 .. dt .. 120.0 |]
-    let xj, uj = trace leads du 0.0 times
-    let xk, uk = trace leads du lag times
+    let xj, uj = trace leads du 0.0
+    let xk, uk = trace leads du lag
     let mutable half, both = 0.0, 0.0
-    for i in 0 .. times.Length - 1 do
+    for i in 0 .. steps - 1 do
         let dk, dj = delta xk.[i] uk.[i], delta xj.[i] uj.[i]
         half <- half - eta * dk * xj.[i] * dt
         both <- both - eta * (dk * xj.[i] + dj * xk.[i]) * dt

@@ -86,7 +86,10 @@ public class ScriptTests
             Assert.Equal(lags.Length, both.Length);
             // VPF's own update is symmetric in the pair, so its window is even in Δt; only the half depends on the order.
             for (int i = 0; i < lags.Length; i++)
-                Assert.Equal(both[i], both[lags.Length - 1 - i], 6);
+                Assert.True(Math.Abs(both[i] - both[lags.Length - 1 - i]) <= 1e-5 * (1 + Math.Abs(both[i])),
+                    $"symmetric window at Δt = {lags[i]}: {both[i]}, at {lags[lags.Length - 1 - i]}: {both[lags.Length - 1 - i]}");
+            // The half is not even: it depends on which unit changed state first.
+            Assert.Contains(Enumerable.Range(0, lags.Length), i => Math.Abs(half[i] - half[lags.Length - 1 - i]) > 1e-3 * (1 + Math.Abs(half[i])));
         }
     }
 
