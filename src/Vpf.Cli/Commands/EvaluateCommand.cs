@@ -43,10 +43,10 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
         cli.Line($"Data: {data.Description}.");
         var rows = ModelEvaluation.Run(cli, settings.Model, model, info,
             data, new EvaluationBudget(settings.Rows, settings.AisRuns, settings.AisTemperatures, 2000, settings.Seed));
-        var table = new Table().AddColumns("metric", "model", "baseline", "how");
+        var table = new Table().AddColumns("metric", "model", "baselines", "how");
         table.Border = TableBorder.Simple;
         foreach (var r in rows)
-            table.AddRow(Markup.Escape(r.Metric), ModelEvaluation.Format(r.Value), ModelEvaluation.Format(r.Baseline), Markup.Escape(r.Note));
+            table.AddRow(Markup.Escape(r.Metric), ModelEvaluation.Format(r.Value), Markup.Escape(r.BaselineText), Markup.Escape(r.Note));
         cli.Console.Write(table);
         return ExitCodes.Success;
     }

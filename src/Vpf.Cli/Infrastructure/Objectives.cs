@@ -1,3 +1,4 @@
+using Vpf.Core.Baselines;
 using Vpf.Core.Model;
 using Vpf.Core.Training;
 
@@ -12,7 +13,7 @@ internal static class Objectives
         {
             "vpf" => new VariationalProbabilityFlow(vpf),
             "mpf-rbm" => new MpfRbm(),
-            "cd" or "pcd" => CreateBaseline(method, cdSteps),
+            "cd" or "pcd" => CreateBaseline(method, cdSteps, architecture),
             _ => throw new UsageException("--method", $"unknown method '{method}'."),
         };
         try
@@ -27,8 +28,19 @@ internal static class Objectives
     }
 
     /// <summary>Whether the CD / PCD baselines are part of this build.</summary>
-    public static bool BaselinesAvailable => false;
+    public static bool BaselinesAvailable => true;
 
-    private static ITrainingObjective CreateBaseline(string method, int steps) =>
-        throw new UsageException("--method", $"{method} needs Vpf.Core.Baselines, which this build does not include yet; use vpf or mpf-rbm.");
+    /// <summary>
+    /// CD-k (RBM) or PCD-k (RBM; a DBM gets DBM persistent CD). PCD's fantasy chains are not part of a checkpoint, so a
+    /// resumed PCD run restarts its chains and is not bit-identical to an uninterrupted one.
+    /// </summary>
+    private static ITrainingObjective CreateBaseline(string method, int steps, Architecture architecture) =>
+        method == "cd" ? new ContrastiveDivergence(new ContrastiveDivergenceOptions { Steps = steps })
+        : architecture.IsRbm ? new ContrastiveDivergence(new ContrastiveDivergenceOptions { Steps = steps, Persistent = true })
+        : new DbmPersistentContrastiveDivergence(new DbmPcdOptions());
+
+    /// <summary>What the objective value K means for a method.</summary>
+    public static string KMeaning(string method) => method is "cd" or "pcd"
+        ? "one-step reconstruction cross-entropy (CD's monitor)"
+        : "probability flow K";
 }
