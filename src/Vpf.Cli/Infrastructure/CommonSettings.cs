@@ -21,7 +21,7 @@ public class CommonSettings : CommandSettings
 
     /// <summary>A folder of MNIST-format IDX files.</summary>
     [CommandOption("--data <DIR>")]
-    [Description("A folder of MNIST-format IDX files (train-images-idx3-ubyte[.gz] and the other three; with only the t10k pair it is split 80/20). Default: the shipped Fashion-MNIST test set, split 8,000/2,000.")]
+    [Description("A folder of MNIST-format IDX files (train-images-idx3-ubyte, optionally .gz, and the other three; with only the t10k pair it is split 80/20). Default: the shipped Fashion-MNIST test set, split 8,000/2,000.")]
     public string? Data { get; init; }
 
     /// <summary>Use Debian's full Fashion-MNIST.</summary>
