@@ -2,8 +2,15 @@ using BenchmarkDotNet.Running;
 
 namespace Vpf.Bench;
 
-/// <summary>Entry point: every benchmark class of this assembly, selected with BenchmarkDotNet's command line (--filter, --job).</summary>
+/// <summary>
+/// Entry point: every benchmark class of this assembly, selected with BenchmarkDotNet's command line (--filter, --job);
+/// `defaults` instead runs <see cref="DefaultsCheck"/>.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["defaults"]) DefaultsCheck.Run();
+        else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

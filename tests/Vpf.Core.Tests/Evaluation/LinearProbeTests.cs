@@ -1,3 +1,4 @@
+using Vpf.Core.Inference;
 using Vpf.Core.Data;
 using Vpf.Core.Evaluation;
 using Vpf.Core.Model;
@@ -120,7 +121,7 @@ public class LinearProbeTests
         var model = TinyModels.Random(Architecture.Dbm(16, 5, 3), seed: 5);
         var options = new LinearProbeOptions { BatchSize = 4 };
         var features = LinearProbe.Features(model, data, 10, [2, 1], options);
-        var rates = Inference.MeanFieldSweep.Infer(model, SyntheticData.Block(data), 10, options.Sweeps, options.Damping);
+        var rates = MeanFieldSweep.Infer(model, SyntheticData.Block(data), 10, options.Sweeps, options.Damping);
         for (int r = 0; r < 10; r++)
         {
             Assert.Equal(rates[2].AsSpan(r * 3, 3).ToArray(), features.AsSpan(r * 8, 3).ToArray());
