@@ -64,6 +64,10 @@ public class EndToEndTests
             Assert.Contains("b2.npy", names);
             Assert.Contains(names, n => n.StartsWith('L'));
         }
+        (code, output) = CliRunner.Run("export", model, "--format", "onnx", "--out", data.File("m.onnx"));
+        Assert.True(code == 0, output);
+        Assert.True(new FileInfo(data.File("m.onnx")).Length > 36 * 8 * 4);
+
         (code, output) = CliRunner.Run("info", model);
         Assert.True(code == 0, output);
         Assert.Contains("36, 8, 5", output);

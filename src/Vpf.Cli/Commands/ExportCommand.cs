@@ -14,7 +14,7 @@ public sealed class ExportSettings : CommandSettings
 
     /// <summary>npz or onnx.</summary>
     [CommandOption("--format <FORMAT>")]
-    [Description("npz (NumPy: W0…, b0…, L…) or onnx (the mean-field feature graph, when built with Vpf.ML).")]
+    [Description("npz (NumPy: W0…, b0…, L…) or onnx (the mean-field feature graph: 0–255 pixels in, hidden firing rates out).")]
     [DefaultValue("npz")]
     public string Format { get; init; } = "npz";
 
@@ -49,11 +49,8 @@ internal sealed class ExportCommand : Command<ExportSettings>
     }
 }
 
-/// <summary>ONNX export, available when the build includes Vpf.ML.</summary>
+/// <summary>ONNX export of the mean-field feature graph (pixels → hidden firing rates) through Vpf.ML.</summary>
 internal static class OnnxExport
 {
-    public static bool Available => false;
-
-    public static void Write(string path, Core.Model.DeepBoltzmannMachine model) =>
-        throw new UsageException("--format", "onnx export needs Vpf.ML (VpfOnnxExport), which this build does not include yet; use npz.");
+    public static void Write(string path, Core.Model.DeepBoltzmannMachine model) => Vpf.ML.Onnx.VpfOnnxExport.Write(model, path);
 }
