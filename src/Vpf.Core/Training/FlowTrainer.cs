@@ -27,12 +27,19 @@ public sealed class FlowTrainer
     public TrainingOptions Options { get; }
 
     /// <summary>
-    /// Trains <paramref name="model"/> in place on <paramref name="data"/> and returns one summary per epoch.
+    /// Trains <paramref name="model"/> in place on <paramref name="data"/> and returns one summary per epoch (including
+    /// the epochs of <paramref name="resumeFrom"/>, when given).
     /// </summary>
+    /// <param name="model">The machine; its parameters are updated after every batch.</param>
+    /// <param name="data">Training rows; their dimension must equal the visible layer's size.</param>
+    /// <param name="progress">Called after every batch.</param>
+    /// <param name="cancellation">Checked between batches.</param>
+    /// <param name="resumeFrom">A checkpoint from <see cref="TrainingCanceledException"/> of a run with the same options and
+    /// data; <paramref name="model"/> must hold the parameters it had at that moment.</param>
     /// <exception cref="TrainingDivergedException">A non-finite K, gradient or parameter; the model keeps its last good parameters.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled between batches; the model holds the parameters after the last finished batch.</exception>
+    /// <exception cref="TrainingCanceledException">Cancelled between batches; the model holds the parameters after the last finished batch.</exception>
     public IReadOnlyList<EpochSummary> Train(DeepBoltzmannMachine model, BinaryDataset data,
-        Action<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+        Action<TrainingProgress>? progress = null, CancellationToken cancellation = default, TrainingCheckpoint? resumeFrom = null)
     {
         Objective.Validate(model.Architecture);
         if (data.Dimension != model.LayerSize(0))
@@ -43,23 +50,36 @@ public sealed class FlowTrainer
         int batchSize = Math.Min(Options.BatchSize, data.Count);
         int batches = (data.Count + batchSize - 1) / batchSize;
         int n0 = model.LayerSize(0);
-        var order = Enumerable.Range(0, data.Count).ToArray();
-        var shuffler = new Random(Options.Seed);
         var batch = new float[batchSize * n0];
         var gradient = new ParameterSet(model.Architecture);
         var lastGood = model.Parameters.Clone();
         IOptimiser optimiser = Options.Optimiser.Create();
         var history = new List<EpochSummary>(Options.Epochs);
-        var clock = Stopwatch.StartNew();
-
-        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        int firstEpoch = 1, firstBatch = 0;
+        double sumK = 0, secondsBefore = 0;
+        long rowsSeen = 0, clamps = 0;
+        if (resumeFrom is not null)
         {
-            if (Options.Shuffle) shuffler.Shuffle(order);
-            double sumK = 0;
-            long rowsSeen = 0, clamps = 0;
-            for (int b = 0; b < batches; b++)
+            if (resumeFrom.EpochsCompleted > Options.Epochs || resumeFrom.BatchesCompleted >= batches)
+                throw new InvalidOptionsException("resume", $"the checkpoint is at epoch {resumeFrom.EpochsCompleted}, batch {resumeFrom.BatchesCompleted}, " +
+                    $"outside a run of {Options.Epochs} epochs of {batches} batches; it belongs to other options or data.");
+            optimiser.ImportState(resumeFrom.Optimiser);
+            history.AddRange(resumeFrom.History);
+            (firstEpoch, firstBatch) = (resumeFrom.EpochsCompleted + 1, resumeFrom.BatchesCompleted);
+            (sumK, rowsSeen, clamps, secondsBefore) = (resumeFrom.EpochSumK, resumeFrom.EpochRows, resumeFrom.EpochClamps, resumeFrom.Seconds);
+        }
+        var clock = Stopwatch.StartNew();
+        double Seconds() => secondsBefore + clock.Elapsed.TotalSeconds;
+
+        for (int epoch = firstEpoch; epoch <= Options.Epochs; epoch++)
+        {
+            var order = EpochOrder(data.Count, epoch);
+            for (int b = epoch == firstEpoch ? firstBatch : 0; b < batches; b++)
             {
-                cancellation.ThrowIfCancellationRequested();
+                if (cancellation.IsCancellationRequested)
+                    throw new TrainingCanceledException(
+                        new TrainingCheckpoint(epoch - 1, b, sumK, rowsSeen, clamps, Seconds(), history.ToArray(), optimiser.ExportState()),
+                        cancellation);
                 int start = b * batchSize, rows = Math.Min(batchSize, data.Count - start);
                 data.CopyRows(order.AsSpan(start, rows), batch.AsSpan(0, rows * n0));
                 ulong key = CounterRandom.StreamKey((ulong)(uint)Options.Seed, (ulong)epoch, (ulong)b);
@@ -80,10 +100,17 @@ public sealed class FlowTrainer
                 sumK += eval.K * rows;
                 rowsSeen += rows;
                 clamps += eval.ClampCount;
-                progress?.Invoke(new TrainingProgress(epoch, b + 1, batches, eval.K, sumK / rowsSeen, clock.Elapsed.TotalSeconds, eval.ClampCount));
+                progress?.Invoke(new TrainingProgress(epoch, b + 1, batches, eval.K, sumK / rowsSeen, Seconds(), eval.ClampCount));
             }
-            history.Add(new EpochSummary(epoch, sumK / rowsSeen, clock.Elapsed.TotalSeconds, clamps));
+            history.Add(new EpochSummary(epoch, sumK / rowsSeen, Seconds(), clamps));
+            (sumK, rowsSeen, clamps) = (0, 0, 0);
         }
         return history;
     }
+
+    /// <summary>The row order of an epoch, derived from (seed, epoch) alone so that a resumed run sees the same batches.</summary>
+    private int[] EpochOrder(int count, int epoch) =>
+        Options.Shuffle
+            ? Permutation.Create(count, CounterRandom.StreamKey((ulong)(uint)Options.Seed, (ulong)epoch, ulong.MaxValue))
+            : Enumerable.Range(0, count).ToArray();
 }

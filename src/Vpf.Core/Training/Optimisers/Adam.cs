@@ -35,6 +35,19 @@ public sealed class Adam : IOptimiser
         }
     }
 
+    /// <inheritdoc />
+    public OptimiserState ExportState() =>
+        new(OptimiserKind.Adam, _step, _first is null ? [] : [_first.Clone(), _second!.Clone()]);
+
+    /// <inheritdoc />
+    public void ImportState(OptimiserState state)
+    {
+        OptimiserStates.Check(state, OptimiserKind.Adam, 2);
+        _step = state.Step;
+        _first = state.Moments.Count == 0 ? null : state.Moments[0].Clone();
+        _second = state.Moments.Count == 0 ? null : state.Moments[1].Clone();
+    }
+
     /// <summary>The Adam update of one tensor, <see cref="Vector{T}"/>-wide with a scalar tail doing the same arithmetic.</summary>
     private static void Update(float[] theta, float[] g, float[] m, float[] s, float decay, float b1, float b2, float eta, float eps)
     {

@@ -11,4 +11,10 @@ public interface IOptimiser
 {
     /// <summary>Updates <paramref name="parameters"/> in place from <paramref name="gradient"/> (same architecture).</summary>
     void Step(ParameterSet parameters, ParameterSet gradient);
+
+    /// <summary>A deep copy of the optimiser's state after the last step.</summary>
+    OptimiserState ExportState();
+
+    /// <summary>Continues from <paramref name="state"/> (exported by an optimiser of the same kind).</summary>
+    void ImportState(OptimiserState state);
 }

@@ -7,6 +7,7 @@ public sealed class SgdMomentum : IOptimiser
 {
     private readonly OptimiserOptions _options;
     private ParameterSet? _velocity;
+    private long _step;
 
     /// <summary>Creates the optimiser.</summary>
     public SgdMomentum(OptimiserOptions options)
@@ -19,6 +20,7 @@ public sealed class SgdMomentum : IOptimiser
     public void Step(ParameterSet parameters, ParameterSet gradient)
     {
         _velocity ??= new ParameterSet(parameters.Architecture);
+        _step++;
         float eta = _options.LearningRate, mu = _options.Momentum;
         foreach (var (theta, g, v, decay) in OptimiserTensors.Zip(parameters, gradient, _velocity, _options.WeightDecay))
             for (int i = 0; i < theta.Length; i++)
@@ -26,5 +28,17 @@ public sealed class SgdMomentum : IOptimiser
                 v[i] = mu * v[i] + g[i] + decay * theta[i];
                 theta[i] -= eta * v[i];
             }
+    }
+
+    /// <inheritdoc />
+    public OptimiserState ExportState() =>
+        new(OptimiserKind.SgdMomentum, _step, _velocity is null ? [] : [_velocity.Clone()]);
+
+    /// <inheritdoc />
+    public void ImportState(OptimiserState state)
+    {
+        OptimiserStates.Check(state, OptimiserKind.SgdMomentum, 1);
+        _step = state.Step;
+        _velocity = state.Moments.Count == 0 ? null : state.Moments[0].Clone();
     }
 }

@@ -1,0 +1,85 @@
+using Vpf.Core.Training;
+
+namespace Vpf.Core.Persistence;
+
+/// <summary>
+/// Provenance stored with a model: how it was trained and when. The options are kept as JSON text
+/// (<see cref="OptionsJson"/>), not as typed records, so adding an option later never breaks an old file.
+/// Two infos are equal when every property is, the notes compared by content.
+/// </summary>
+public sealed record ModelFileInfo
+{
+    /// <summary>Name of the training method, e.g. "VPF/Sampled", "MPF", "CD-1"; null when unknown.</summary>
+    public string? TrainingMethod { get; init; }
+
+    /// <summary>The <see cref="TrainingOptions"/> as JSON (see <see cref="OptionsJson"/>); null when unknown.</summary>
+    public string? TrainingOptionsJson { get; init; }
+
+    /// <summary>The options of the objective (for VPF a <see cref="VpfOptions"/>) as JSON; null when there are none.</summary>
+    public string? ObjectiveOptionsJson { get; init; }
+
+    /// <summary>Epochs of training completed when the model was saved.</summary>
+    public int EpochsCompleted { get; init; }
+
+    /// <summary>The seed of training (or of the initialisation); null when unknown.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Free-form notes: data set, commit, command line, results.</summary>
+    public IReadOnlyDictionary<string, string> Notes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// When the model was saved or created, in UTC (a local time is converted, an unspecified one taken as UTC).
+    /// Defaults to the moment the info is created.
+    /// </summary>
+    public DateTime CreatedUtc
+    {
+        get => _createdUtc;
+        init => _createdUtc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc);
+    }
+
+    private readonly DateTime _createdUtc = DateTime.UtcNow;
+
+    /// <summary>
+    /// Provenance of a finished (or interrupted) training run: the method name, the options as JSON, the seed from
+    /// <paramref name="training"/> and the epochs completed (default: all of <see cref="TrainingOptions.Epochs"/>).
+    /// </summary>
+    public static ModelFileInfo ForTraining(string method, TrainingOptions training, VpfOptions? vpf = null, int? epochsCompleted = null)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(training);
+        return new ModelFileInfo
+        {
+            TrainingMethod = method,
+            TrainingOptionsJson = OptionsJson.Serialize(training),
+            ObjectiveOptionsJson = vpf is null ? null : OptionsJson.Serialize(vpf),
+            EpochsCompleted = epochsCompleted ?? training.Epochs,
+            Seed = training.Seed,
+        };
+    }
+
+    /// <summary>The training options read back from <see cref="TrainingOptionsJson"/>, or null when none were stored.</summary>
+    /// <exception cref="InvalidOptionsException">The stored JSON cannot be read as training options.</exception>
+    public TrainingOptions? ReadTrainingOptions() =>
+        TrainingOptionsJson is null ? null : OptionsJson.DeserializeTrainingOptions(TrainingOptionsJson);
+
+    /// <summary>The VPF options read back from <see cref="ObjectiveOptionsJson"/>, or null when none were stored.</summary>
+    /// <exception cref="InvalidOptionsException">The stored JSON cannot be read as VPF options.</exception>
+    public VpfOptions? ReadVpfOptions() =>
+        ObjectiveOptionsJson is null ? null : OptionsJson.DeserializeVpfOptions(ObjectiveOptionsJson);
+
+    /// <inheritdoc />
+    public bool Equals(ModelFileInfo? other) =>
+        other is not null
+        && TrainingMethod == other.TrainingMethod
+        && TrainingOptionsJson == other.TrainingOptionsJson
+        && ObjectiveOptionsJson == other.ObjectiveOptionsJson
+        && EpochsCompleted == other.EpochsCompleted
+        && Seed == other.Seed
+        && CreatedUtc == other.CreatedUtc
+        && Notes.Count == other.Notes.Count
+        && Notes.All(kv => other.Notes.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    /// <inheritdoc />
+    public override int GetHashCode() =>
+        HashCode.Combine(TrainingMethod, TrainingOptionsJson, ObjectiveOptionsJson, EpochsCompleted, Seed, CreatedUtc, Notes.Count);
+}

@@ -1,0 +1,32 @@
+using Vpf.Core.Training.Optimisers;
+
+namespace Vpf.Core.Training;
+
+/// <summary>
+/// Where an interrupted training run stopped: together with the model's parameters at that moment, enough to go on
+/// and reach the same result, bit for bit, as a run that was never interrupted (the shuffle of every epoch and the
+/// random stream of every batch are derived from the seed, the epoch and the batch, not from a running generator).
+/// </summary>
+/// <param name="EpochsCompleted">Whole epochs finished.</param>
+/// <param name="BatchesCompleted">Batches finished in the epoch after those.</param>
+/// <param name="EpochSumK">Σ K·rows over the finished batches of the unfinished epoch.</param>
+/// <param name="EpochRows">Rows seen in the unfinished epoch.</param>
+/// <param name="EpochClamps">Field clamps in the unfinished epoch.</param>
+/// <param name="Seconds">Training seconds spent so far.</param>
+/// <param name="History">Summaries of the finished epochs.</param>
+/// <param name="Optimiser">The optimiser's state.</param>
+public sealed record TrainingCheckpoint(
+    int EpochsCompleted, int BatchesCompleted, double EpochSumK, long EpochRows, long EpochClamps, double Seconds,
+    IReadOnlyList<EpochSummary> History, OptimiserState Optimiser);
+
+/// <summary>Training was cancelled between two batches; <see cref="Checkpoint"/> says where, so it can be resumed.</summary>
+public sealed class TrainingCanceledException : OperationCanceledException
+{
+    /// <summary>Creates the exception.</summary>
+    public TrainingCanceledException(TrainingCheckpoint checkpoint, CancellationToken token)
+        : base($"Training was cancelled after {checkpoint.EpochsCompleted} epochs and {checkpoint.BatchesCompleted} batches.", token) =>
+        Checkpoint = checkpoint;
+
+    /// <summary>Where training stopped; the model holds the parameters after the last finished batch.</summary>
+    public TrainingCheckpoint Checkpoint { get; }
+}
