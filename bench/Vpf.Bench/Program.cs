@@ -1,1 +1,3 @@
-System.Console.WriteLine("bench");
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Vpf.Bench.AisBenchmark).Assembly).Run(args);
