@@ -71,8 +71,12 @@ public static class AnnealedImportanceSampling
             throw new ArgumentException($"Expected {rows} rows of {nv} visible units ({rows * nv} values); got {visible.Length}.", nameof(visible));
         var x = new float[rows * nh];
         MatrixProduct.Multiply(visible, model.Weights(0), x, rows, nv, nh);
-        var lateralInput = model.Lateral(0) is { } lat ? new float[rows * nv] : null;
-        if (lateralInput is not null) MatrixProduct.Multiply(visible, model.Lateral(0), lateralInput, rows, nv, nv);
+        float[]? lateralInput = null;
+        if (model.Lateral(0) is { } lateral)
+        {
+            lateralInput = new float[rows * nv];
+            MatrixProduct.Multiply(visible, lateral, lateralInput, rows, nv, nv);
+        }
         var b = model.Biases(0);
         var c = model.Biases(1);
         var f = new double[rows];

@@ -87,11 +87,13 @@ public class AisTests
         Assert.Throws<InvalidOptionsException>(() => AisSchedule.FromBetas([0, 0.5, 0.5, 1]));
     }
 
-    [Fact]
-    public void Rbm_test_log_likelihood_is_minus_free_energy_minus_log_partition()
+    [Theory]
+    [InlineData("6-4")]
+    [InlineData("5L-3")]
+    public void Rbm_test_log_likelihood_is_minus_free_energy_minus_log_partition(string name)
     {
-        var model = TinyModels.Random(Architecture.Rbm(6, 4), seed: 9, scale: 1.0);
-        var rows = BruteForce.AllVisible(6);
+        var model = TinyModels.Random(TinyModels.Parse(name), seed: 9, scale: 1.0);
+        var rows = BruteForce.AllVisible(model.LayerSize(0));
         double logZ = ExactLikelihood.LogPartition(model);
         double mean = AnnealedImportanceSampling.RbmMeanLogLikelihood(model, rows.SelectMany(r => r).ToArray(), rows.Length, logZ);
         // Single-precision fields (|u| ≲ 5, 6 terms): errors ~1e-6.
