@@ -1,3 +1,16 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Vpf.Bench.AisBenchmark).Assembly).Run(args);
+namespace Vpf.Bench;
+
+/// <summary>
+/// Entry point: every benchmark class of this assembly, selected with BenchmarkDotNet's command line (--filter, --job);
+/// `defaults` instead runs <see cref="DefaultsCheck"/>.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        if (args is ["defaults"]) DefaultsCheck.Run();
+        else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
+}

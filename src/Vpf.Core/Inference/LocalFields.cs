@@ -18,12 +18,14 @@ public static class LocalFields
 
     /// <summary>
     /// Adds the input from the neighbours of layer <paramref name="layer"/> (everything in u_l except the bias) to
-    /// <paramref name="input"/>, which must already hold what it should start from (zero, or the bias).
+    /// <paramref name="input"/>, which must already hold what it should start from (zero, or the bias). With
+    /// <paramref name="includeBelow"/> false the input from layer l − 1 is left out (the caller has it already).
     /// </summary>
-    public static void AddInputs(DeepBoltzmannMachine model, IReadOnlyList<float[]> states, int layer, Span<float> input, int rows)
+    public static void AddInputs(DeepBoltzmannMachine model, IReadOnlyList<float[]> states, int layer, Span<float> input, int rows,
+        bool includeBelow = true)
     {
         int n = model.LayerSize(layer);
-        if (layer > 0)
+        if (layer > 0 && includeBelow)
         {
             int below = model.LayerSize(layer - 1);
             MatrixProduct.Multiply(states[layer - 1].AsSpan(0, rows * below), model.Weights(layer - 1), input, rows, below, n, accumulate: true);

@@ -87,6 +87,9 @@ public sealed class FlowTrainer
 
                 if (!double.IsFinite(eval.K))
                     throw new TrainingDivergedException(epoch, b + 1, $"the flow objective K is {eval.K}");
+                if (eval.K > Options.DivergenceThreshold)
+                    throw new TrainingDivergedException(epoch, b + 1,
+                        $"the objective K = {eval.K:G3} exceeds the divergence threshold {Options.DivergenceThreshold:G3} ({eval.ClampCount} fields hit the ±60 clamp)");
                 if (!gradient.IsFinite())
                     throw new TrainingDivergedException(epoch, b + 1, "the gradient has a non-finite entry");
                 optimiser.Step(model.Parameters, gradient);

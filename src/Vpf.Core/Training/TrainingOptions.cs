@@ -17,6 +17,14 @@ public sealed record TrainingOptions
     /// <summary>Reshuffle the rows at the start of every epoch. Default true.</summary>
     public bool Shuffle { get; init; } = true;
 
+    /// <summary>
+    /// A batch whose objective exceeds this is treated as divergence. The kernels clamp fields to ±60 so that e^{±u/2}
+    /// stays finite; a diverging model then shows up as flow terms near e^{30} per unit rather than as ∞, so K passing
+    /// 1e10 (a healthy model has K of the order of its number of units) means training has left the range where K and
+    /// its gradient mean anything. Default 1e10.
+    /// </summary>
+    public double DivergenceThreshold { get; init; } = 1e10;
+
     /// <summary>The optimiser. Default Adam with step 1e-3.</summary>
     public OptimiserOptions Optimiser { get; init; } = new();
 
@@ -25,6 +33,7 @@ public sealed record TrainingOptions
     {
         if (Epochs < 0) throw new InvalidOptionsException(nameof(Epochs), $"must be ≥ 0; got {Epochs}.");
         if (BatchSize < 1) throw new InvalidOptionsException(nameof(BatchSize), $"must be ≥ 1; got {BatchSize}.");
+        if (!(DivergenceThreshold > 0)) throw new InvalidOptionsException(nameof(DivergenceThreshold), $"must be > 0; got {DivergenceThreshold}.");
         Optimiser.Validate();
     }
 }

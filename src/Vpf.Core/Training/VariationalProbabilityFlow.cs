@@ -43,7 +43,7 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective
 
         // E-step.
         visible[..(rows * n0)].CopyTo(work.Rates[0]);
-        MeanFieldSweep.Run(model, work.Rates, rows, Options.MeanFieldSweeps, Options.Damping, work.Input);
+        MeanFieldSweep.Run(model, work.Rates, rows, Options.MeanFieldSweeps, Options.Damping, work.Input, work.VisibleInput);
 
         // States and M-step.
         switch (Options.Estimator)
@@ -104,6 +104,7 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective
                 Spikes[l] = new float[maxRows * samples * n];
             }
             Input = new float[maxRows * widest];
+            VisibleInput = new float[maxRows * model.LayerSize(1)];
             Gradient = new FlowGradient(model, maxRows * samples);
             Expected = new ExpectedFlow(model);
         }
@@ -113,6 +114,7 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective
         public float[][] Rates { get; }
         public float[][] Spikes { get; }
         public float[] Input { get; }
+        public float[] VisibleInput { get; }
         public FlowGradient Gradient { get; }
         public ExpectedFlow Expected { get; }
     }

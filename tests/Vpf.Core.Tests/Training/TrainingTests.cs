@@ -122,6 +122,21 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Flow_terms_at_the_field_clamp_count_as_divergence()
+    {
+        // Huge weights put fields far beyond ±60: every term is clamped at e^{30}, finite but meaningless.
+        var data = SyntheticData.Prototypes(40, 8, prototypes: 2, noise: 0.1, seed: 12);
+        var model = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(8, 4), seed: 13, weightScale: 1000f);
+        var before = model.Parameters.Clone();
+        var ex = Assert.Throws<TrainingDivergedException>(() => new FlowTrainer(new VariationalProbabilityFlow(), Fast).Train(model, data));
+        Assert.Equal((1, 1), (ex.Epoch, ex.Batch));
+        Assert.Contains("divergence threshold", ex.Message);
+        Assert.Equal(before.Tensors.SelectMany(t => t), model.Parameters.Tensors.SelectMany(t => t));
+        // The same model trains when the threshold is lifted, which shows it was the threshold that fired.
+        new FlowTrainer(new VariationalProbabilityFlow(), Fast with { Epochs = 1, DivergenceThreshold = double.MaxValue }).Train(model, data);
+    }
+
+    [Fact]
     public void Bad_options_and_mismatched_data_are_rejected_by_name()
     {
         Assert.Equal("BatchSize", Assert.Throws<InvalidOptionsException>(() => new FlowTrainer(new MpfRbm(), new TrainingOptions { BatchSize = 0 })).Option);

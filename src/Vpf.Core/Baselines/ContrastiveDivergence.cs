@@ -1,0 +1,153 @@
+using Vpf.Core.Model;
+using Vpf.Core.Training;
+using Vpf.Kernels;
+
+namespace Vpf.Core.Baselines;
+
+/// <summary>
+/// Contrastive divergence (CD-k, Hinton 2002) and persistent contrastive divergence (PCD-k, Tieleman 2008) for an RBM,
+/// as an <see cref="ITrainingObjective"/> for <see cref="FlowTrainer"/>. Cost per batch: O(k · B · n_v · n_h).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Positive phase: hidden probabilities μ = σ(c + vW) of the data. Negative phase: k steps of block Gibbs sampling
+/// (h ~ p(h | v), then v ~ p(v | h), both sampled) from the data rows (CD) or from persistent fantasy chains kept
+/// across batches (PCD); the statistics use the last visible sample v⁻ and the hidden probabilities p(h | v⁻), as in
+/// Hinton's practical guide (probabilities for the positive statistics and for the last hidden update).
+/// </para>
+/// <para>
+/// The gradient written is the descent direction of the negative log-likelihood, so every optimiser applies
+/// θ ← θ − η g unchanged: g_W = −(vᵀμ / B − v⁻ᵀμ⁻ / C), g_b = −(mean v − mean v⁻), g_c = −(mean μ − mean μ⁻), with B the
+/// batch size and C the number of chains (C = B for CD).
+/// </para>
+/// <para>
+/// <see cref="FlowEvaluation.K"/> is not a flow here: it is the monitored value, the mean over the batch of the
+/// reconstruction cross-entropy −Σ_i [v_i log p_i + (1 − v_i) log(1 − p_i)] with p = σ(b + μWᵀ) the deterministic
+/// one-step mean-field reconstruction of the data (in nats per row, before this batch's step). It goes down as the
+/// model learns, but it is not the likelihood; <see cref="FlowEvaluation.ClampCount"/> is 0.
+/// </para>
+/// <para>
+/// Randomness: batch key κ (from the trainer) drives the chains through <see cref="RbmGibbs.Run(DeepBoltzmannMachine, Span{float}, Span{float}, int, int, ulong)"/>
+/// with key κ, so the negative phase of a batch can be replayed from <see cref="FantasyVisible"/>.
+/// Reference setting (scikit-learn BernoulliRBM): <see cref="ContrastiveDivergenceOptions.Defaults"/> trained with
+/// <see cref="ContrastiveDivergenceOptions.DefaultTraining"/>.
+/// </para>
+/// </remarks>
+public sealed class ContrastiveDivergence : ITrainingObjective
+{
+    private float[] _positive = [], _negativeVisible = [], _negativeHidden = [], _scratch = [];
+    private float[]? _chains;
+    private int _chainCount;
+    private DeepBoltzmannMachine? _chainModel;
+
+    /// <summary>Creates the objective; options are validated here. Null means CD-1.</summary>
+    public ContrastiveDivergence(ContrastiveDivergenceOptions? options = null)
+    {
+        Options = options ?? new ContrastiveDivergenceOptions();
+        Options.Validate();
+    }
+
+    /// <summary>The options.</summary>
+    public ContrastiveDivergenceOptions Options { get; }
+
+    /// <summary>
+    /// PCD: the visible states of the persistent chains after the last evaluated batch (chains × n_v), which are where
+    /// the next batch's negative phase starts; empty before the first batch and for CD.
+    /// </summary>
+    public ReadOnlySpan<float> FantasyVisible => _chains is null ? default : _chains.AsSpan(0, _chainCount * (_chainModel?.LayerSize(0) ?? 0));
+
+    /// <summary>Number of persistent chains (0 before the first batch and for CD).</summary>
+    public int ChainCount => _chains is null ? 0 : _chainCount;
+
+    /// <summary>Forgets the persistent chains; the next batch starts new ones as <see cref="ContrastiveDivergenceOptions.ChainStart"/> says.</summary>
+    public void ResetChains()
+    {
+        _chains = null;
+        _chainModel = null;
+        _chainCount = 0;
+    }
+
+    /// <inheritdoc />
+    public void Validate(Architecture architecture)
+    {
+        if (!architecture.IsRbm || architecture.HasLateral[0])
+            throw new InvalidOptionsException("layers",
+                $"contrastive divergence trains RBMs (two layers, no lateral weights); got {architecture} — use DbmPersistentContrastiveDivergence for deep or laterally connected machines.");
+    }
+
+    /// <inheritdoc />
+    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey)
+    {
+        Validate(model.Architecture);
+        int nv = model.LayerSize(0), nh = model.LayerSize(1);
+        if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, "Batch must have at least one row.");
+        if (visible.Length < rows * nv)
+            throw new ArgumentException($"Expected {rows} rows of {nv} visible units ({rows * nv} values); got {visible.Length}.", nameof(visible));
+        var data = visible[..(rows * nv)];
+        float up = Options.HiddenInputScale, down = Options.VisibleInputScale;
+
+        // Positive phase and the monitored reconstruction error.
+        Ensure(ref _positive, rows * nh);
+        Ensure(ref _scratch, rows * nv);
+        var positive = _positive.AsSpan(0, rows * nh);
+        RbmGibbs.HiddenProbabilities(model, data, positive, rows, up);
+        double crossEntropy = RbmGibbs.ReconstructionCrossEntropy(model, data, positive, rows, down, _scratch);
+
+        // Negative phase.
+        Span<float> negativeVisible;
+        int chains;
+        if (Options.Persistent)
+        {
+            EnsureChains(model, data, rows);
+            chains = _chainCount;
+            negativeVisible = _chains.AsSpan(0, chains * nv);
+        }
+        else
+        {
+            chains = rows;
+            Ensure(ref _negativeVisible, rows * nv);
+            negativeVisible = _negativeVisible.AsSpan(0, rows * nv);
+            data.CopyTo(negativeVisible);
+        }
+        Ensure(ref _negativeHidden, chains * nh);
+        var negativeHidden = _negativeHidden.AsSpan(0, chains * nh);
+        RbmGibbs.Run(model, negativeVisible, negativeHidden, chains, Options.Steps, randomKey, up, down);
+
+        // g = −(positive − negative): the descent direction of −log-likelihood.
+        gradient.Clear();
+        float pos = -1f / rows, neg = 1f / chains;
+        MatrixProduct.AccumulateTransposedProduct(data, positive, gradient.Weights[0], rows, nv, nh, pos);
+        MatrixProduct.AccumulateTransposedProduct(negativeVisible, negativeHidden, gradient.Weights[0], chains, nv, nh, neg);
+        GradientAccumulation.AccumulateColumnSums(data, gradient.Biases[0], rows, pos);
+        GradientAccumulation.AccumulateColumnSums(negativeVisible, gradient.Biases[0], chains, neg);
+        GradientAccumulation.AccumulateColumnSums(positive, gradient.Biases[1], rows, pos);
+        GradientAccumulation.AccumulateColumnSums(negativeHidden, gradient.Biases[1], chains, neg);
+        return new FlowEvaluation(crossEntropy, 0);
+    }
+
+    private void EnsureChains(DeepBoltzmannMachine model, ReadOnlySpan<float> data, int rows)
+    {
+        if (_chains is not null && ReferenceEquals(_chainModel, model)) return;
+        int nv = model.LayerSize(0);
+        int count = Options.Chains > 0 ? Options.Chains : rows;
+        var chains = new float[count * nv];
+        if (Options.ChainStart == PersistentChainStart.Random)
+        {
+            var half = new float[chains.Length];
+            Array.Fill(half, 0.5f);
+            Bernoulli.Sample(half, chains, CounterRandom.StreamKey((ulong)(uint)Options.ChainSeed, 0x5043_4443ul));
+        }
+        else
+        {
+            for (int c = 0; c < count; c++) data.Slice(c % rows * nv, nv).CopyTo(chains.AsSpan(c * nv, nv));
+        }
+        _chains = chains;
+        _chainCount = count;
+        _chainModel = model;
+    }
+
+    private static void Ensure(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new float[length];
+    }
+}

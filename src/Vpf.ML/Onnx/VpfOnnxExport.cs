@@ -1,0 +1,63 @@
+using Vpf.Core.Model;
+
+namespace Vpf.ML.Onnx;
+
+/// <summary>
+/// Writes a trained machine's feature extractor — binarisation and unrolled mean-field inference — as a standalone
+/// ONNX model (IR 8, opset 17, operators GreaterOrEqual, Cast, MatMul, Transpose, Add, Mul, Sigmoid, Concat) that any
+/// ONNX runtime can execute. Input: float [batch, visible units]; output: float [batch, Σ sizes of the chosen layers],
+/// the same rates as <see cref="Vpf.Core.Inference.MeanFieldSweep.Infer"/> up to rounding.
+/// </summary>
+public static class VpfOnnxExport
+{
+    /// <summary>Writes the ONNX model for <paramref name="model"/> to the file <paramref name="path"/> (replaced if it exists).</summary>
+    /// <param name="model">The trained machine (at least one hidden layer).</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="options">What the graph computes; null for the defaults (top layer, 10 sweeps, threshold 0.5 of 255).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range for this model.</exception>
+    public static void Write(DeepBoltzmannMachine model, string path, OnnxExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = File.Create(path);
+        Write(model, file, options);
+    }
+
+    /// <summary>Writes the ONNX model for <paramref name="model"/> to <paramref name="destination"/>.</summary>
+    /// <param name="model">The trained machine (at least one hidden layer).</param>
+    /// <param name="destination">A writable stream; it is not closed.</param>
+    /// <param name="options">What the graph computes; null for the defaults.</param>
+    public static void Write(DeepBoltzmannMachine model, Stream destination, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(destination);
+        options ??= new OnnxExportOptions();
+        var graph = MeanFieldGraphCompiler.Compile(model, options);
+        OnnxModelSerializer.Write(graph, destination, Describe(model, options));
+    }
+
+    /// <summary>The ONNX model for <paramref name="model"/> as bytes.</summary>
+    /// <param name="model">The trained machine (at least one hidden layer).</param>
+    /// <param name="options">What the graph computes; null for the defaults.</param>
+    public static byte[] ToBytes(DeepBoltzmannMachine model, OnnxExportOptions? options = null)
+    {
+        using var buffer = new MemoryStream();
+        Write(model, buffer, options);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Width of the output for <paramref name="model"/>: the summed sizes of the layers the options choose.</summary>
+    public static int OutputWidth(DeepBoltzmannMachine model, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var layers = OutputLayerList.Resolve(options?.OutputLayers, model.LayerCount, nameof(OnnxExportOptions.OutputLayers));
+        return OutputLayerList.Width(layers, model.Architecture.LayerSizes);
+    }
+
+    private static string Describe(DeepBoltzmannMachine model, OnnxExportOptions options)
+    {
+        var layers = OutputLayerList.Resolve(options.OutputLayers, model.LayerCount, nameof(options.OutputLayers));
+        string binarise = options.Binarise ? $"binarised at intensity >= {options.ThresholdIntensity}" : "not binarised";
+        return FormattableString.Invariant(
+            $"VPF mean-field features of a {model.Architecture} Boltzmann machine: input {binarise}, {options.MeanFieldSweeps} sweeps, damping {options.Damping}, output layers {string.Join(",", layers)}.");
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Vpf.Core.Data;
+
+namespace Vpf.ML;
+
+/// <summary>
+/// Reads a pixel column into a bit-packed <see cref="BinaryDataset"/>, binarising each row as it is read (on when
+/// intensity ≥ the threshold intensity, compared in single precision as the ONNX graph does). The data set is never
+/// held as floats: one row's buffer, one byte per pixel while reading, then one bit per pixel.
+/// </summary>
+internal static class PixelColumnReader
+{
+    public static BinaryDataset Read(IDataView data, DataViewSchema.Column column, int width, float thresholdIntensity)
+    {
+        long count = data.GetRowCount() ?? CountRows(data);
+        if (count > int.MaxValue) throw new InvalidOperationException($"Column '{column.Name}' has {count} rows; at most {int.MaxValue} can be trained on.");
+        var bits = new bool[count, width];
+        long row = 0;
+        using (var cursor = data.GetRowCursor([column]))
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> buffer = default;
+            while (cursor.MoveNext())
+            {
+                if (row == count) throw new InvalidOperationException($"Column '{column.Name}' yielded more rows than the {count} it reported.");
+                getter(ref buffer);
+                if (buffer.Length != width)
+                    throw new InvalidOperationException($"Row {row} of column '{column.Name}' has {buffer.Length} values; expected {width}.");
+                if (buffer.IsDense)
+                {
+                    var values = buffer.GetValues();
+                    for (int c = 0; c < width; c++) bits[row, c] = values[c] >= thresholdIntensity;
+                }
+                else
+                {
+                    int c = 0;
+                    foreach (float value in buffer.DenseValues()) bits[row, c++] = value >= thresholdIntensity;
+                }
+                row++;
+            }
+        }
+        if (row != count) throw new InvalidOperationException($"Column '{column.Name}' yielded {row} rows but reported {count}.");
+        return BinaryDataset.FromBits(bits);
+    }
+
+    private static long CountRows(IDataView data)
+    {
+        long n = 0;
+        using var cursor = data.GetRowCursor([]);
+        while (cursor.MoveNext()) n++;
+        return n;
+    }
+}
