@@ -1,0 +1,77 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Spectre.Console.Cli;
+using Vpf.Cli.Reporting;
+using Vpf.Core.Persistence;
+
+namespace Vpf.Cli.Commands;
+
+/// <summary>Options of <c>vpf report</c>.</summary>
+public sealed class ReportSettings : CommonSettings
+{
+    /// <summary>Model files.</summary>
+    [CommandArgument(0, "<MODELS>")]
+    [Description("One or more model files (.vpf) to report on side by side.")]
+    public string[] Models { get; init; } = [];
+
+    /// <summary>Output.</summary>
+    [CommandOption("--out <FILE>")]
+    [Description("The HTML file to write (self-contained: opens with no network).")]
+    [DefaultValue("report.html")]
+    public string Out { get; init; } = "report.html";
+
+    /// <summary>Held-out images evaluated.</summary>
+    [CommandOption("--rows <N>")]
+    [Description("Held-out images used by the evaluation.")]
+    [DefaultValue(1000)]
+    public int Rows { get; init; } = 1000;
+
+    /// <summary>Sampling sweeps.</summary>
+    [CommandOption("--sample-sweeps <N>")]
+    [Description("Block Gibbs sweeps for the samples.")]
+    [DefaultValue(ReportBuilder.SampleSweeps)]
+    public int SampleSweeps { get; init; } = ReportBuilder.SampleSweeps;
+}
+
+/// <summary><c>vpf report</c>: evaluates model files and writes a self-contained HTML report.</summary>
+internal sealed class ReportCommand : Command<ReportSettings>
+{
+    public override int Execute(CommandContext context, ReportSettings settings, CancellationToken cancellationToken)
+    {
+        var cli = (CliContext)context.Data!;
+        settings.Apply();
+        if (settings.Models.Length == 0) throw new UsageException("<MODELS>", "give at least one model file.");
+        if (settings.Rows < 1) throw new UsageException("--rows", $"must be ≥ 1; got {settings.Rows}.");
+        if (settings.SampleSweeps < 1) throw new UsageException("--sample-sweeps", $"must be ≥ 1; got {settings.SampleSweeps}.");
+        var loaded = settings.Models.Select(path => (Path: path, File: ModelFile.LoadWithInfo(path))).ToList();
+        var data = DataSource.Load(settings);
+        foreach (var (path, file) in loaded) ModelSettings.CheckDimension(file.Model, data, path);
+        var report = new ReportContent($"vpf report: {string.Join(", ", settings.Models.Select(Path.GetFileName))}", cli.CommandLine,
+            data.Description, data.Test.ImageRows, data.Test.ImageColumns);
+        var header = new List<string> { "metric" };
+        header.AddRange(loaded.Select(l => Path.GetFileNameWithoutExtension(l.Path)));
+        header.Add("trivial / raw-pixel baselines");
+        report = report with { TableHeader = header };
+        var metrics = new List<List<MetricRow>>();
+        foreach (var (path, (model, info)) in loaded)
+        {
+            string name = Path.GetFileNameWithoutExtension(path);
+            var curve = info.Notes.TryGetValue(TrainingRun.CurveNote, out var json) ? JsonSerializer.Deserialize<List<CurvePoint>>(json) ?? [] : [];
+            cli.Line($"Evaluating {path}…");
+            metrics.Add(ModelEvaluation.Run(cli, name, model, info, data, new EvaluationBudget(settings.Rows, 0, 0, 2000, settings.Seed)));
+            report.Models.Add(ReportBuilder.Build(cli, name, info.TrainingMethod ?? "vpf", model, curve, data, settings.Seed, settings.SampleSweeps));
+            report.Options.Add((name, $"{model.Architecture}, {info.TrainingMethod}, {info.EpochsCompleted} epochs; {info.TrainingOptionsJson} {info.ObjectiveOptionsJson}"));
+            if (info.Notes.TryGetValue(TrainingRun.CommandNote, out var command)) report.Options.Add(($"{name} command", command));
+        }
+        foreach (string metric in metrics[0].Select(m => m.Metric).Where(m => metrics.All(l => l.Any(r => r.Metric == m))))
+        {
+            var row = new List<string> { metric };
+            row.AddRange(metrics.Select(l => ModelEvaluation.Format(l.First(r => r.Metric == metric).Value)));
+            row.Add(metrics[0].First(r => r.Metric == metric).BaselineText);
+            report.TableRows.Add(row);
+        }
+        HtmlReport.Write(settings.Out, report);
+        cli.Line($"Wrote {settings.Out}.");
+        return ExitCodes.Success;
+    }
+}

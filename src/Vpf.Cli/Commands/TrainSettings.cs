@@ -1,0 +1,156 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console.Cli;
+using Vpf.Core.Model;
+using Vpf.Core.Training;
+using Vpf.Core.Training.Optimisers;
+
+namespace Vpf.Cli.Commands;
+
+/// <summary>Options of <c>vpf train</c> (and the model part of <c>vpf demo</c>).</summary>
+public class TrainSettings : CommonSettings
+{
+    /// <summary>Layer sizes.</summary>
+    [CommandOption("--layers <SIZES>")]
+    [Description("Layer sizes, comma-separated: hidden sizes (500,1000) or all sizes starting with the visible size (784,500,1000).")]
+    [DefaultValue("500")]
+    public string Layers { get; init; } = "500";
+
+    /// <summary>Layers with lateral weights.</summary>
+    [CommandOption("--lateral <LAYERS>")]
+    [Description("Indices of layers with lateral (within-layer) weights, comma-separated, e.g. 1. VPF only.")]
+    public string? Lateral { get; init; }
+
+    /// <summary>Training method.</summary>
+    [CommandOption("--method <METHOD>")]
+    [Description("vpf (any DBM), mpf-rbm (RBM, hidden units summed out), cd or pcd (RBM baselines, when built with Vpf.Core.Baselines).")]
+    [DefaultValue("vpf")]
+    public string Method { get; init; } = "vpf";
+
+    /// <summary>VPF estimator.</summary>
+    [CommandOption("--estimator <KIND>")]
+    [Description("VPF hidden states: sampled (default, unbiased), expected (closed form), meanfield (rates as states).")]
+    [DefaultValue("sampled")]
+    public string Estimator { get; init; } = "sampled";
+
+    /// <summary>Epochs.</summary>
+    [CommandOption("--epochs <N>")]
+    [Description("Passes over the training data.")]
+    [DefaultValue(5)]
+    public int Epochs { get; init; } = 5;
+
+    /// <summary>Mini-batch size.</summary>
+    [CommandOption("--batch-size <N>")]
+    [Description("Images per mini-batch.")]
+    [DefaultValue(100)]
+    public int BatchSize { get; init; } = 100;
+
+    /// <summary>Mean-field sweeps of the VPF E-step.</summary>
+    [CommandOption("--sweeps <N>")]
+    [Description("Mean-field sweeps of the VPF E-step (an RBM needs 1; deeper models 10).")]
+    [DefaultValue(VpfOptions.DefaultMeanFieldSweeps)]
+    public int Sweeps { get; init; } = VpfOptions.DefaultMeanFieldSweeps;
+
+    /// <summary>CD steps.</summary>
+    [CommandOption("--cd-steps <K>")]
+    [Description("Gibbs steps per update for cd / pcd.")]
+    [DefaultValue(1)]
+    public int CdSteps { get; init; } = 1;
+
+    /// <summary>Optimiser.</summary>
+    [CommandOption("--optimiser <KIND>")]
+    [Description("adam or sgd (SGD with momentum 0.9).")]
+    [DefaultValue("adam")]
+    public string Optimiser { get; init; } = "adam";
+
+    /// <summary>Learning rate.</summary>
+    [CommandOption("--learning-rate <RATE>")]
+    [Description("Step size; default 1e-3 for adam, 0.01 for sgd.")]
+    public float? LearningRate { get; init; }
+
+    /// <summary>L2 weight decay.</summary>
+    [CommandOption("--weight-decay <RATE>")]
+    [Description("L2 weight decay.")]
+    [DefaultValue(0f)]
+    public float WeightDecay { get; init; }
+
+    /// <summary>Output model file.</summary>
+    [CommandOption("--out <FILE>")]
+    [Description("Model file to write; a Ctrl-C writes <FILE>.vpfckpt next to it.")]
+    [DefaultValue("model.vpf")]
+    public string Out { get; init; } = "model.vpf";
+
+    /// <summary>Resume from the checkpoint next to --out.</summary>
+    [CommandOption("--resume")]
+    [Description("Go on from the checkpoint <out>.vpfckpt written by an interrupted run with the same options; the result equals an uninterrupted run.")]
+    public bool Resume { get; init; }
+
+    internal Architecture BuildArchitecture(int visible)
+    {
+        int[] sizes = ParseList(Layers, "--layers");
+        if (sizes.Length == 0 || sizes.Any(s => s < 1)) throw new UsageException("--layers", $"expected positive sizes like 500,1000; got '{Layers}'.");
+        if (sizes[0] != visible) sizes = [visible, .. sizes];
+        if (sizes.Length < 2) throw new UsageException("--layers", "give at least one hidden layer.");
+        var arch = Architecture.Dbm(sizes);
+        if (!string.IsNullOrWhiteSpace(Lateral))
+        {
+            int[] lateral = ParseList(Lateral, "--lateral");
+            foreach (int l in lateral)
+                if (l < 0 || l >= sizes.Length) throw new UsageException("--lateral", $"layer {l} does not exist; layers are 0…{sizes.Length - 1}.");
+            arch = arch.WithLateral(lateral);
+        }
+        return arch;
+    }
+
+    internal TrainingOptions BuildTrainingOptions()
+    {
+        if (Epochs < 1) throw new UsageException("--epochs", $"must be ≥ 1; got {Epochs}.");
+        if (BatchSize < 1) throw new UsageException("--batch-size", $"must be ≥ 1; got {BatchSize}.");
+        var kind = Optimiser.ToLowerInvariant() switch
+        {
+            "adam" => OptimiserKind.Adam,
+            "sgd" => OptimiserKind.SgdMomentum,
+            _ => throw new UsageException("--optimiser", $"expected adam or sgd; got '{Optimiser}'."),
+        };
+        float rate = LearningRate ?? (kind == OptimiserKind.Adam ? OptimiserOptions.DefaultAdamLearningRate : 0.01f);
+        if (!(rate > 0) || !float.IsFinite(rate)) throw new UsageException("--learning-rate", $"must be a finite number > 0; got {rate}.");
+        if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay)) throw new UsageException("--weight-decay", $"must be a finite number ≥ 0; got {WeightDecay}.");
+        return new TrainingOptions
+        {
+            Epochs = Epochs, BatchSize = BatchSize, Seed = Seed,
+            Optimiser = new OptimiserOptions { Kind = kind, LearningRate = rate, WeightDecay = WeightDecay },
+        };
+    }
+
+    internal VpfOptions BuildVpfOptions()
+    {
+        if (Sweeps < 0) throw new UsageException("--sweeps", $"must be ≥ 0; got {Sweeps}.");
+        var estimator = Estimator.ToLowerInvariant() switch
+        {
+            "sampled" => FlowEstimator.Sampled,
+            "expected" => FlowEstimator.Expected,
+            "meanfield" or "mean-field" => FlowEstimator.MeanField,
+            _ => throw new UsageException("--estimator", $"expected sampled, expected or meanfield; got '{Estimator}'."),
+        };
+        return new VpfOptions { Estimator = estimator, MeanFieldSweeps = Sweeps };
+    }
+
+    internal string NormalisedMethod()
+    {
+        string m = Method.ToLowerInvariant();
+        if (m is not ("vpf" or "mpf-rbm" or "cd" or "pcd"))
+            throw new UsageException("--method", $"expected vpf, mpf-rbm, cd or pcd; got '{Method}'.");
+        if (CdSteps < 1) throw new UsageException("--cd-steps", $"must be ≥ 1; got {CdSteps}.");
+        return m;
+    }
+
+    private static int[] ParseList(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var result = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out result[i]))
+                throw new UsageException(option, $"'{parts[i]}' is not a whole number (in '{text}').");
+        return result;
+    }
+}

@@ -1,0 +1,51 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using Vpf.Kernels;
+
+namespace Vpf.Cli;
+
+/// <summary>Options every command takes: seed, threads and where the data come from.</summary>
+public class CommonSettings : CommandSettings
+{
+    /// <summary>Seed of every random choice (initialisation, shuffling, sampling, corruption).</summary>
+    [CommandOption("--seed <N>")]
+    [Description("Seed of every random choice; the same seed gives the same result on the same machine and thread count.")]
+    [DefaultValue(1)]
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Worker threads of the kernels (0 = all cores).</summary>
+    [CommandOption("--threads <N>")]
+    [Description("Worker threads of the matrix kernels (0 = all cores).")]
+    [DefaultValue(0)]
+    public int Threads { get; init; }
+
+    /// <summary>A folder of MNIST-format IDX files.</summary>
+    [CommandOption("--data <DIR>")]
+    [Description("A folder of MNIST-format IDX files (train-images-idx3-ubyte, optionally .gz, and the other three; with only the t10k pair it is split 80/20). Default: the shipped Fashion-MNIST test set, split 8,000/2,000.")]
+    public string? Data { get; init; }
+
+    /// <summary>Use Debian's full Fashion-MNIST.</summary>
+    [CommandOption("--full")]
+    [Description("Use the full Fashion-MNIST (60,000 + 10,000 images) from " + DataSource.DebianFolder + " (apt-get install dataset-fashion-mnist).")]
+    public bool Full { get; init; }
+
+    /// <summary>Use at most this many training images.</summary>
+    [CommandOption("--train-rows <N>")]
+    [Description("Use at most the first N training images (0 = all).")]
+    public int TrainRows { get; init; }
+
+    /// <summary>Use at most this many held-out images.</summary>
+    [CommandOption("--test-rows <N>")]
+    [Description("Use at most the first N held-out images (0 = all).")]
+    public int TestRows { get; init; }
+
+    /// <summary>Checks the common options and applies <c>--threads</c>.</summary>
+    internal void Apply()
+    {
+        if (Threads < 0) throw new UsageException("--threads", $"must be ≥ 0; got {Threads}.");
+        if (TrainRows < 0) throw new UsageException("--train-rows", $"must be ≥ 0; got {TrainRows}.");
+        if (TestRows < 0) throw new UsageException("--test-rows", $"must be ≥ 0; got {TestRows}.");
+        if (Full && Data is not null) throw new UsageException("--full", "cannot be combined with --data.");
+        KernelSettings.MaxThreads = Threads == 0 ? Environment.ProcessorCount : Threads;
+    }
+}

@@ -1,0 +1,93 @@
+using Vpf.Core.Data;
+
+namespace Vpf.Cli;
+
+/// <summary>Training and held-out data as chosen by <c>--data</c>, <c>--full</c> or the default, with a description.</summary>
+internal sealed record DataSet(BinaryDataset Train, BinaryDataset Test, string Description);
+
+/// <summary>Finds and loads the data a command works on.</summary>
+internal static class DataSource
+{
+    /// <summary>Where Debian's dataset-fashion-mnist package installs its four files.</summary>
+    public const string DebianFolder = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>The shipped data, relative to the repository root.</summary>
+    public static readonly string ShippedFolder = Path.Combine("data", "fashion-mnist");
+
+    private const string TestImages = "t10k-images-idx3-ubyte", TestLabels = "t10k-labels-idx1-ubyte";
+
+    /// <summary>Rows of the shipped 10,000 images used for training; the rest are held out.</summary>
+    public const int ShippedTrainCount = 8000;
+
+    public static bool DebianAvailable => File.Exists(Path.Combine(DebianFolder, "train-images-idx3-ubyte.gz"))
+        || File.Exists(Path.Combine(DebianFolder, "train-images-idx3-ubyte"));
+
+    public static DataSet Load(CommonSettings s)
+    {
+        DataSet set;
+        if (s.Full)
+        {
+            if (!DebianAvailable)
+                throw new UsageException("--full", $"the full Fashion-MNIST is not installed in {DebianFolder}; run 'apt-get install dataset-fashion-mnist' or pass --data DIR.");
+            var (train, test) = MnistFolder.Load(DebianFolder);
+            set = new DataSet(train, test, $"Fashion-MNIST from {DebianFolder}: {train.Count:N0} training, {test.Count:N0} held-out images");
+        }
+        else if (s.Data is not null)
+            set = LoadFolder(s.Data);
+        else
+        {
+            string folder = FindShipped() ?? throw new UsageException("--data",
+                $"the shipped data folder '{ShippedFolder}' was not found above the current directory or the program; pass --data DIR.");
+            var all = BinaryDataset.LoadIdx(Path.Combine(folder, TestImages + ".gz"), Path.Combine(folder, TestLabels + ".gz"));
+            int first = all.Count == 10000 ? ShippedTrainCount : all.Count * 4 / 5;
+            var (train, test) = all.Split(first);
+            set = new DataSet(train, test, $"shipped Fashion-MNIST test set ({ShippedFolder}), first {train.Count:N0} images for training, last {test.Count:N0} held out");
+        }
+        if (s.TrainRows > 0 && s.TrainRows < set.Train.Count)
+            set = set with { Train = set.Train.Subset(0, s.TrainRows), Description = set.Description + $"; first {s.TrainRows:N0} training images used" };
+        if (s.TestRows > 0 && s.TestRows < set.Test.Count)
+            set = set with { Test = set.Test.Subset(0, s.TestRows), Description = set.Description + $"; first {s.TestRows:N0} held-out images used" };
+        return set;
+    }
+
+    private static DataSet LoadFolder(string folder)
+    {
+        if (!Directory.Exists(folder))
+            throw new DataFileException(folder, DataFileProblem.Missing, $"Data folder '{folder}' does not exist.");
+        bool hasTrain = Exists(folder, "train-images-idx3-ubyte");
+        if (!hasTrain && Exists(folder, TestImages))
+        {
+            var all = BinaryDataset.LoadIdx(Pick(folder, TestImages), Exists(folder, TestLabels) ? Pick(folder, TestLabels) : null);
+            var (train, test) = all.Split(all.Count * 4 / 5);
+            return new DataSet(train, test, $"{folder}: t10k files split {train.Count:N0}/{test.Count:N0}");
+        }
+        var (tr, te) = MnistFolder.Load(folder);
+        return new DataSet(tr, te, $"{folder}: {tr.Count:N0} training, {te.Count:N0} held-out images");
+    }
+
+    private static bool Exists(string folder, string name) =>
+        File.Exists(Path.Combine(folder, name)) || File.Exists(Path.Combine(folder, name + ".gz"));
+
+    private static string Pick(string folder, string name) =>
+        File.Exists(Path.Combine(folder, name)) ? Path.Combine(folder, name) : Path.Combine(folder, name + ".gz");
+
+    /// <summary>
+    /// The shipped data folder: <c>data/fashion-mnist</c> under the current directory or one of its parents, or under
+    /// the folder holding <c>Vpf.Hybrid.sln</c> found by walking up from the program.
+    /// </summary>
+    public static string? FindShipped()
+    {
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, ShippedFolder);
+                if (File.Exists(Path.Combine(candidate, TestImages + ".gz")))
+                    return candidate;
+                if (File.Exists(Path.Combine(dir.FullName, "Vpf.Hybrid.sln")))
+                    break;
+            }
+        }
+        return null;
+    }
+}

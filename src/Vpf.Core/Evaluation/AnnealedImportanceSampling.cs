@@ -1,0 +1,302 @@
+using System.Numerics;
+using Vpf.Core.Inference;
+using Vpf.Core.Model;
+using Vpf.Core.Sampling;
+using Vpf.Kernels;
+
+namespace Vpf.Core.Evaluation;
+
+/// <summary>
+/// Annealed importance sampling (Neal 2001) of log Z for RBMs (Salakhutdinov &amp; Murray 2008) and DBMs
+/// (Salakhutdinov &amp; Hinton 2009), with the base-rate model as the starting distribution.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The intermediate distributions are p_β(x) ∝ exp(−β E(x) + (1 − β) aᵀv), where a are the base-rate visible biases
+/// (log(p/(1 − p)) of the data marginals, or 0). At β = 0 every unit is independent (hidden units uniform), so
+/// log Z_0 = Σ_i softplus(a_i) + (number of hidden units)·log 2; at β = 1 the model itself. This is the paper's base model
+/// "same units, zero weights": its hidden units contribute only constants.
+/// </para>
+/// <para>
+/// When no odd layer has lateral weights (every RBM, every DBM without laterals, and DBMs whose laterals sit only in even
+/// layers), the odd layers are summed out analytically, as in both papers: AIS runs on the even layers with
+/// log p*_β(x_even) = β Σ_even (bᵀx + ½ xᵀLx) + (1 − β) aᵀv + Σ_odd Σ_j softplus(β u_j), u_j the odd unit's field from its even
+/// neighbours. Otherwise AIS runs on the full joint state with log p*_β(x) = −β E(x) + (1 − β) aᵀv. Either way the
+/// transition at β_k is one Gibbs sweep at that temperature — odd layers given even, then even given odd, with layers
+/// that have lateral weights updated unit by unit — which leaves p_{β_k} invariant.
+/// </para>
+/// <para>
+/// All runs move together: for an RBM each temperature costs one runs × n_v · n_v × n_h product (the hidden fields,
+/// shared by the weight increment and the hidden sample) and one runs × n_h · (n_v × n_h)ᵀ product (the visible
+/// fields), plus elementwise work. Weight increments are accumulated in double. Every random number comes from
+/// <see cref="CounterRandom"/> with stream key (seed, temperature, layer), so the estimate depends only on the seed.
+/// </para>
+/// </remarks>
+public static class AnnealedImportanceSampling
+{
+    /// <summary>Estimates log Z of <paramref name="model"/> (any architecture: RBM, DBM, lateral weights, fully visible).</summary>
+    public static AisEstimate EstimateLogPartition(DeepBoltzmannMachine model, AisOptions? options = null)
+    {
+        options ??= new AisOptions();
+        var (logWeights, logZ0) = Run(model, options);
+        return Summarise(logWeights, logZ0, options.Schedule.Temperatures);
+    }
+
+    /// <summary>
+    /// The log importance weights log w_r + log Z_0 of every run (each an unbiased estimate of Z once exponentiated):
+    /// the raw material of <see cref="EstimateLogPartition"/>, for diagnostics.
+    /// </summary>
+    public static double[] LogImportanceWeights(DeepBoltzmannMachine model, AisOptions? options = null)
+    {
+        var (logWeights, logZ0) = Run(model, options ?? new AisOptions());
+        for (int r = 0; r < logWeights.Length; r++) logWeights[r] += logZ0;
+        return logWeights;
+    }
+
+    /// <summary>True when AIS sums the odd layers out analytically (no odd layer has lateral weights).</summary>
+    public static bool SumsOutOddLayers(Architecture architecture)
+    {
+        if (architecture.LayerCount < 2) return false;
+        for (int l = 1; l < architecture.LayerCount; l += 2)
+            if (architecture.HasLateral[l]) return false;
+        return true;
+    }
+
+    /// <summary>Free energies F(v) = −bᵀv − ½vᵀL₀v − Σ_j softplus(c_j + (vW)_j) of an RBM for rows × n_v visible vectors.</summary>
+    public static double[] RbmFreeEnergies(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows)
+    {
+        RequireRbm(model);
+        int nv = model.LayerSize(0), nh = model.LayerSize(1);
+        if (rows < 0 || visible.Length != rows * nv)
+            throw new ArgumentException($"Expected {rows} rows of {nv} visible units ({rows * nv} values); got {visible.Length}.", nameof(visible));
+        var x = new float[rows * nh];
+        MatrixProduct.Multiply(visible, model.Weights(0), x, rows, nv, nh);
+        float[]? lateralInput = null;
+        if (model.Lateral(0) is { } lateral)
+        {
+            lateralInput = new float[rows * nv];
+            MatrixProduct.Multiply(visible, lateral, lateralInput, rows, nv, nv);
+        }
+        var b = model.Biases(0);
+        var c = model.Biases(1);
+        var f = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var v = visible.Slice(r * nv, nv);
+            double s = -Dot(b, v);
+            if (lateralInput is not null) s -= 0.5 * Dot(lateralInput.AsSpan(r * nv, nv), v);
+            for (int j = 0; j < nh; j++) s -= ExactLikelihood.Softplus((double)x[r * nh + j] + c[j]);
+            f[r] = s;
+        }
+        return f;
+    }
+
+    /// <summary>Mean test log-likelihood of an RBM, mean_r (−F(v_r)) − log Z, for rows × n_v visible vectors.</summary>
+    public static double RbmMeanLogLikelihood(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, double logPartition)
+    {
+        if (rows < 1) throw new ArgumentException("At least one row is needed.", nameof(rows));
+        var f = RbmFreeEnergies(model, visible, rows);
+        return -f.Average() - logPartition;
+    }
+
+    /// <summary>log Z = log Z_0 + log mean w, bounds log(mean ± 3·std/√runs), all in a shifted scale to avoid overflow.</summary>
+    internal static AisEstimate Summarise(double[] logWeights, double logZ0, int temperatures)
+    {
+        int runs = logWeights.Length;
+        double max = logWeights.Max();
+        double mean = 0;
+        foreach (double lw in logWeights) mean += Math.Exp(lw - max);
+        mean /= runs;
+        double variance = 0;
+        foreach (double lw in logWeights) variance += Math.Pow(Math.Exp(lw - max) - mean, 2);
+        double std = runs > 1 ? Math.Sqrt(variance / (runs - 1)) : 0;
+        double half = 3 * std / Math.Sqrt(runs);
+        double offset = logZ0 + max;
+        return new AisEstimate(
+            offset + Math.Log(mean),
+            mean - half > 0 ? offset + Math.Log(mean - half) : double.NegativeInfinity,
+            offset + Math.Log(mean + half),
+            runs, temperatures);
+    }
+
+    private static (double[] LogWeights, double LogZ0) Run(DeepBoltzmannMachine model, AisOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        int runs = options.Runs;
+        if (runs < 1) throw new InvalidOptionsException(nameof(options.Runs), $"must be ≥ 1; got {runs}.");
+        var betas = options.Schedule.Betas;
+        int layers = model.LayerCount, n0 = model.LayerSize(0);
+        ulong seed = options.Seed;
+
+        var baseBias = new float[n0];
+        if (options.DataMarginals is { } marginals)
+        {
+            if (marginals.Count != n0)
+                throw new InvalidOptionsException(nameof(options.DataMarginals), $"expected {n0} marginals (one per visible unit); got {marginals.Count}.");
+            double eps = options.MarginalEpsilon;
+            if (!(eps > 0 && eps < 0.5)) throw new InvalidOptionsException(nameof(options.MarginalEpsilon), $"must be in (0, 0.5); got {eps}.");
+            for (int i = 0; i < n0; i++)
+            {
+                double p = Math.Clamp(marginals[i], eps, 1 - eps);
+                baseBias[i] = (float)Math.Log(p / (1 - p));
+            }
+        }
+        double logZ0 = 0;
+        foreach (float a in baseBias) logZ0 += ExactLikelihood.Softplus(a);
+        for (int l = 1; l < layers; l++) logZ0 += model.LayerSize(l) * Math.Log(2);
+
+        bool analytic = SumsOutOddLayers(model.Architecture);
+        var sampled = new bool[layers];
+        for (int l = 0; l < layers; l++) sampled[l] = !analytic || l % 2 == 0;
+
+        // Draw from the base: v ~ σ(a), every other sampled unit uniform.
+        var states = model.Architecture.LayerSizes.Select(n => new float[runs * n]).ToArray();
+        for (int l = 0; l < layers; l++)
+        {
+            if (!sampled[l]) continue;
+            int n = model.LayerSize(l);
+            var p = new float[runs * n];
+            for (int i = 0; i < p.Length; i++) p[i] = l == 0 ? 1f / (1f + MathF.Exp(-baseBias[i % n])) : 0.5f;
+            Bernoulli.Sample(p, states[l], CounterRandom.StreamKey(seed, 0, (ulong)l));
+        }
+
+        var gibbs = new LayerGibbs(model, runs);
+        var fields = new float[layers][];
+        var oddProbabilities = new float[layers][];
+        if (analytic)
+            for (int l = 1; l < layers; l += 2)
+            {
+                fields[l] = new float[runs * model.LayerSize(l)];
+                oddProbabilities[l] = new float[runs * model.LayerSize(l)];
+            }
+        var scratch = new float[runs * model.Architecture.LayerSizes.Max()];
+        var restricted = new double[runs];
+        var logWeights = new double[runs];
+
+        for (int k = 1; k < betas.Count; k++)
+        {
+            double previous = betas[k - 1], beta = betas[k], step = beta - previous;
+            // Weight increment log p*_k(x) − log p*_{k−1}(x) at the current state.
+            SampledLogTerm(model, states, sampled, baseBias, restricted, scratch);
+            for (int r = 0; r < runs; r++) logWeights[r] += step * restricted[r];
+            if (analytic)
+                for (int l = 1; l < layers; l += 2)
+                {
+                    LocalFields.Compute(model, states, l, fields[l], runs);
+                    AddSoftplusDifferences(fields[l], oddProbabilities[l], model.LayerSize(l), runs, previous, beta, logWeights);
+                }
+            if (k == betas.Count - 1) break;
+
+            // Transition at β_k: odd layers given even, then even given odd.
+            float b = (float)beta;
+            for (int l = 1; l < layers; l += 2)
+            {
+                ulong key = CounterRandom.StreamKey(seed, (ulong)k, (ulong)l);
+                if (analytic) Bernoulli.Sample(oddProbabilities[l], states[l], key);
+                else gibbs.Update(states, l, b, null, key);
+            }
+            for (int l = 0; l < layers; l += 2)
+                gibbs.Update(states, l, b, l == 0 ? baseBias : null, CounterRandom.StreamKey(seed, (ulong)k, (ulong)l));
+        }
+        return (logWeights, logZ0);
+    }
+
+    /// <summary>
+    /// Per run: −E restricted to the sampled layers (their biases, laterals and the couplings between two sampled layers)
+    /// minus aᵀv — the part of log p*_β that is linear in β with slope this value.
+    /// </summary>
+    private static void SampledLogTerm(DeepBoltzmannMachine model, float[][] states, bool[] sampled, float[] baseBias,
+        double[] result, float[] scratch)
+    {
+        int runs = result.Length;
+        Array.Clear(result);
+        for (int l = 0; l < model.LayerCount; l++)
+        {
+            if (!sampled[l]) continue;
+            int n = model.LayerSize(l);
+            var x = states[l];
+            var b = model.Biases(l);
+            for (int r = 0; r < runs; r++)
+            {
+                var row = x.AsSpan(r * n, n);
+                result[r] += Dot(b, row) - (l == 0 ? Dot(baseBias, row) : 0);
+            }
+            if (model.Lateral(l) is { } lateral)
+            {
+                var t = scratch.AsSpan(0, runs * n);
+                MatrixProduct.Multiply(x.AsSpan(0, runs * n), lateral, t, runs, n, n);
+                for (int r = 0; r < runs; r++) result[r] += 0.5 * Dot(t.Slice(r * n, n), x.AsSpan(r * n, n));
+            }
+            if (l + 1 < model.LayerCount && sampled[l + 1])
+            {
+                int m = model.LayerSize(l + 1);
+                var t = scratch.AsSpan(0, runs * n);
+                MatrixProduct.MultiplyByTransposed(states[l + 1].AsSpan(0, runs * m), model.Weights(l), t, runs, m, n);
+                for (int r = 0; r < runs; r++) result[r] += Dot(t.Slice(r * n, n), x.AsSpan(r * n, n));
+            }
+        }
+    }
+
+    /// <summary>
+    /// logWeights[r] += Σ_j softplus(β u_rj) − softplus(β' u_rj) and probabilities = σ(β u), in double:
+    /// with e_a = exp(−|a|), softplus(a) − softplus(b) = max(a, 0) − max(b, 0) + log((1 + e_a)/(1 + e_b)) and
+    /// σ(a) = 1/(1 + e_a) or e_a/(1 + e_a) — two exponentials and one logarithm per unit, no cancellation.
+    /// </summary>
+    private static void AddSoftplusDifferences(float[] fields, float[] probabilities, int n, int runs, double previous, double beta,
+        double[] logWeights)
+    {
+        LayerGibbs.ForEachChain(runs, 64L * n, r =>
+            logWeights[r] += SoftplusDifferenceRow(fields.AsSpan(r * n, n), probabilities.AsSpan(r * n, n), previous, beta));
+    }
+
+    internal static double SoftplusDifferenceRow(ReadOnlySpan<float> u, Span<float> probabilities, double previous, double beta)
+    {
+        int n = u.Length, i = 0;
+        var acc = Vector<double>.Zero;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.Widen(new Vector<float>(u.Slice(i)), out var lo, out var hi);
+                var pl = Term(lo, previous, beta, ref acc);
+                var ph = Term(hi, previous, beta, ref acc);
+                Vector.Narrow(pl, ph).CopyTo(probabilities.Slice(i));
+            }
+        double sum = Vector.Sum(acc);
+        for (; i < n; i++)
+        {
+            double a = beta * u[i], b = previous * u[i];
+            double ea = Math.Exp(-Math.Abs(a)), eb = Math.Exp(-Math.Abs(b));
+            sum += Math.Max(a, 0) - Math.Max(b, 0) + Math.Log((1 + ea) / (1 + eb));
+            probabilities[i] = (float)(a >= 0 ? 1 / (1 + ea) : ea / (1 + ea));
+        }
+        return sum;
+    }
+
+    private static Vector<double> Term(Vector<double> u, double previous, double beta, ref Vector<double> acc)
+    {
+        var a = u * beta;
+        var b = u * previous;
+        var ea = Vector.Exp(-Vector.Abs(a));
+        var eb = Vector.Exp(-Vector.Abs(b));
+        var onePlusA = Vector<double>.One + ea;
+        acc += Vector.Max(a, Vector<double>.Zero) - Vector.Max(b, Vector<double>.Zero) + Vector.Log(onePlusA / (Vector<double>.One + eb));
+        return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(a, Vector<double>.Zero), Vector<double>.One, ea) / onePlusA;
+    }
+
+    internal static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int n = a.Length, i = 0;
+        var acc = Vector<float>.Zero;
+        for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            acc += new Vector<float>(a.Slice(i)) * new Vector<float>(b.Slice(i));
+        double s = Vector.Sum(acc);
+        for (; i < n; i++) s += (double)a[i] * b[i];
+        return s;
+    }
+
+    private static void RequireRbm(DeepBoltzmannMachine model)
+    {
+        if (!model.Architecture.IsRbm)
+            throw new InvalidOptionsException("model", $"expected an RBM (two layers, no hidden laterals); got {model.Architecture}.");
+    }
+}

@@ -1,0 +1,56 @@
+using Vpf.Core.Persistence;
+
+namespace Vpf.Cli.Tests;
+
+public class ResumeTests
+{
+    [Theory]
+    [InlineData("vpf", 7)]
+    [InlineData("cd", 12)]
+    public void Interrupted_then_resumed_training_equals_an_uninterrupted_run(string method, int cancelAfter)
+    {
+        using var data = new TinyData(200, 40);
+        string[] Args(string output) => ["train", "--data", data.Folder, "--method", method, "--layers", "8", "--epochs", "3", "--batch-size", "25",
+            "--learning-rate", "0.01", "--seed", "5", "--out", output];
+
+        string reference = data.File("reference.vpf");
+        Assert.Equal(0, CliRunner.Run(Args(reference)).Code);
+
+        string resumed = data.File("resumed.vpf");
+        using var cts = new CancellationTokenSource();
+        int batches = 0;
+        var hooks = new CliHooks { AfterBatch = _ => { if (++batches == cancelAfter) cts.Cancel(); } };
+        var (code, output) = CliRunner.Run(hooks, cts.Token, Args(resumed));
+        Assert.Equal(ExitCodes.Interrupted, code);
+        Assert.Contains("checkpoint written", output);
+        Assert.False(File.Exists(resumed));
+        Assert.True(File.Exists(CheckpointFile.PathFor(resumed)));
+
+        (code, output) = CliRunner.Run(hooks: null, default, [.. Args(resumed), "--resume"]);
+        Assert.True(code == 0, output);
+        Assert.Contains("Resuming", output);
+        Assert.False(File.Exists(CheckpointFile.PathFor(resumed)));
+
+        var a = ModelFile.LoadWithInfo(reference);
+        var b = ModelFile.LoadWithInfo(resumed);
+        Assert.Equal(a.Model.Parameters.Tensors.SelectMany(t => t), b.Model.Parameters.Tensors.SelectMany(t => t));
+        Assert.Equal(a.Info.EpochsCompleted, b.Info.EpochsCompleted);
+    }
+
+    [Fact]
+    public void Resume_with_other_options_or_no_checkpoint_is_a_usage_error()
+    {
+        using var data = new TinyData(100, 20);
+        string model = data.File("m.vpf");
+        var (code, output) = CliRunner.Run("train", "--data", data.Folder, "--layers", "8", "--out", model, "--resume");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--resume", output);
+
+        using var cts = new CancellationTokenSource();
+        var hooks = new CliHooks { AfterBatch = _ => cts.Cancel() };
+        Assert.Equal(ExitCodes.Interrupted, CliRunner.Run(hooks, cts.Token, "train", "--data", data.Folder, "--layers", "8", "--out", model).Code);
+        (code, output) = CliRunner.Run("train", "--data", data.Folder, "--layers", "8", "--epochs", "9", "--out", model, "--resume");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("other options", output);
+    }
+}
