@@ -11,7 +11,7 @@
 // and compared at equal wall-clock time through the metric-vs-seconds curves and the "at equal time" table.
 // Metrics: reconstruction error on the corrupted pixels (10/20/30 % flips, bottom half hidden, random 12×12 square)
 // beside the two trivial predictors, AIS test log-likelihood (DBM: variational lower bound) and Parzen
-// log-likelihood of samples when Vpf.Core.Sampling is available, linear-probe accuracy, training seconds.
+// log-likelihood of samples, linear-probe accuracy, training seconds.
 // Output in out/paper/: results.md, results.json, curves.html, filters.html, samples.html, reconstructions.html.
 //
 // --quick: the same grid on small models (hidden layers of 32/32/64 units) and 1,000 training images, to check
@@ -29,6 +29,7 @@ open Vpf.Core.Data
 open Vpf.Core.Evaluation
 open Vpf.Core.Model
 open Vpf.Core.Reconstruction
+open Vpf.Core.Sampling
 open Vpf.Core.Training
 
 let quick = args.Flag "--quick"
@@ -42,17 +43,20 @@ let wallClock = Stopwatch.StartNew()
 type Config =
     { TrainRows: int; TestRows: int; Epochs: int; PretrainEpochs: int; Hidden: int * int * int
       ProbeTrainRows: int; CurveTestRows: int; ExpectedTrainRows: int; ExpectedOnlySmall: bool
-      GibbsBurnIn: int; SampleCount: int; ParzenTestRows: int; ProbeIterations: int; CurveProbeIterations: int }
+      GibbsBurnIn: int; SampleCount: int; ParzenTestRows: int; ProbeIterations: int; CurveProbeIterations: int
+      AisRuns: int; AisSteps: int * int * int; AisTestRows: int }
 
 let config =
     if quick then
         { TrainRows = 1000; TestRows = 200; Epochs = 2; PretrainEpochs = 1; Hidden = (32, 32, 64)
           ProbeTrainRows = 1000; CurveTestRows = 100; ExpectedTrainRows = 100; ExpectedOnlySmall = true
-          GibbsBurnIn = 20; SampleCount = 100; ParzenTestRows = 200; ProbeIterations = 30; CurveProbeIterations = 10 }
+          GibbsBurnIn = 20; SampleCount = 100; ParzenTestRows = 200; ProbeIterations = 30; CurveProbeIterations = 10
+          AisRuns = 16; AisSteps = (20, 80, 100); AisTestRows = 200 }
     else
         { TrainRows = 5000; TestRows = 500; Epochs = 4; PretrainEpochs = 1; Hidden = (500, 500, 1000)
           ProbeTrainRows = 3000; CurveTestRows = 300; ExpectedTrainRows = 200; ExpectedOnlySmall = true
-          GibbsBurnIn = 100; SampleCount = 200; ParzenTestRows = 500; ProbeIterations = 100; CurveProbeIterations = 40 }
+          GibbsBurnIn = 100; SampleCount = 200; ParzenTestRows = 500; ProbeIterations = 100; CurveProbeIterations = 40
+          AisRuns = 50; AisSteps = (100, 400, 1000); AisTestRows = 500 }
     |> fun c -> { c with Epochs = args.Int("--epochs", c.Epochs); TrainRows = args.Int("--train", c.TrainRows); TestRows = args.Int("--test", c.TestRows) }
 
 let fullTrain, fullTest, dataDescription = loadData (args.Value "--data")
@@ -118,43 +122,45 @@ let cdTraining epochs seed =
     TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Seed = seed, Optimiser = d.Optimiser)
 
 // ---------------------------------------------------------------------------------------------------------------
-// Metrics that come from Vpf.Core.Sampling once it is on main: plug them in here. Until then AIS is reported as
-// n/a, and samples come from the reconstructor's block-Gibbs chain (all pixels free) with a Parzen estimate below.
+// Likelihoods and samples (Vpf.Core.Evaluation's AIS, variational bound and Parzen window; Vpf.Core.Sampling's Gibbs).
 
-/// AIS test log-likelihood in nats (RBM: log p(v); DBM: the variational lower bound) with its ±3σ bounds.
-let aisTestLogLikelihood (_model: DeepBoltzmannMachine) (_train: BinaryDataset) (_test: BinaryDataset) : (float * float * float) option =
-    None
-
-/// `count` model samples (visible probabilities σ(u_0) at the end of a block-Gibbs chain started from ½).
-let drawSamples (model: DeepBoltzmannMachine) (count: int) (seed: int) : float32[] =
-    let r = Reconstructor(model, ReconstructionOptions(Method = ReconstructionMethod.Gibbs, GibbsBurnIn = config.GibbsBurnIn, GibbsSamples = 1, Seed = seed))
-    r.GibbsAverage(ReadOnlySpan(Array.zeroCreate<float32> (count * 784)), ReadOnlySpan(Array.create (count * 784) false), count)
-
-/// Parzen-window (Gaussian kernel) mean log-likelihood of `test` under `samples`, σ chosen on `validation` from a
-/// grid (the Breuleux et al. / Goodfellow et al. protocol). Returns (log-likelihood in nats, σ).
-let parzen (samples: float32[]) (validation: float32[]) (test: float32[]) =
-    let d = 784
-    let n = samples.Length / d
-    let logLik (sigma: float) (rows: float32[]) =
-        let m = rows.Length / d
-        let terms = Array.zeroCreate<float> n
-        let mutable total = 0.0
-        for r in 0 .. m - 1 do
-            for s in 0 .. n - 1 do
-                let mutable d2 = 0.0f
-                for k in 0 .. d - 1 do
-                    let x = rows.[r * d + k] - samples.[s * d + k]
-                    d2 <- d2 + x * x
-                terms.[s] <- -float d2 / (2.0 * sigma * sigma)
-            total <- total + ExactLikelihood.LogSumExp(ReadOnlySpan terms)
-        total / float m - log (float n) - float d / 2.0 * log (2.0 * Math.PI * sigma * sigma)
-    let best = [ 0.05; 0.1; 0.15; 0.2; 0.3; 0.5 ] |> List.maxBy (fun s -> logLik s validation)
-    logLik best test, best
+let aisSchedule =
+    let a, b, c = config.AisSteps
+    AisSchedule.Piecewise([| struct (0.5, a); struct (0.9, b); struct (1.0, c) |])
 
 let rowsOf (data: BinaryDataset) (start: int) (count: int) =
     let a = Array.zeroCreate<float32> (count * data.Dimension)
     data.CopyRows(ReadOnlySpan [| start .. start + count - 1 |], Span a)
     a
+
+/// AIS test log-likelihood in nats — RBM: mean log p(v); otherwise the mean-field variational lower bound — with
+/// the range that the ±3σ bounds of the log Z estimate give.
+let aisTestLogLikelihood (model: DeepBoltzmannMachine) (data: BinaryDataset) (test: BinaryDataset) =
+    let options = AisOptions(Runs = config.AisRuns, Schedule = aisSchedule, Seed = 1UL, DataMarginals = data.ColumnMeans())
+    let z = AnnealedImportanceSampling.EstimateLogPartition(model, options)
+    let rows = min config.AisTestRows test.Count
+    let visible = rowsOf test 0 rows
+    let atLogZ logZ =
+        if model.Architecture.IsRbm then AnnealedImportanceSampling.RbmMeanLogLikelihood(model, ReadOnlySpan visible, rows, logZ)
+        else VariationalBound.MeanLowerBound(model, ReadOnlySpan visible, rows, logZ)
+    let ll = atLogZ z.LogZ
+    // log p = c − log Z: the upper end of log Z gives the lower end of the log-likelihood.
+    Some(ll, ll - (z.LogZUpper - z.LogZ), ll - (z.LogZLower - z.LogZ))
+
+/// `count` model samples: p(v = 1 | h) of `count` Gibbs chains started at random, after GibbsBurnIn sweeps.
+let drawSamples (model: DeepBoltzmannMachine) (count: int) (seed: int) : float32[] =
+    let sampler = GibbsSampler(model, count, uint64 seed)
+    sampler.InitialiseRandom()
+    let samples = sampler.Sample(1, config.GibbsBurnIn, 1, GibbsRecord.VisibleProbabilities)
+    samples.VisibleProbabilities
+
+/// Parzen-window mean log-likelihood of `test` under `samples`, σ chosen on `validation` (the Breuleux et al. /
+/// Goodfellow et al. protocol). Returns (log-likelihood in nats, σ).
+let parzen (samples: float32[]) (validation: float32[]) (test: float32[]) =
+    let d = 784
+    let e = ParzenWindow.Estimate(ReadOnlySpan samples, samples.Length / d, ReadOnlySpan validation, validation.Length / d,
+                                  ReadOnlySpan test, test.Length / d, d)
+    e.MeanLogLikelihood, e.Sigma
 
 // ---------------------------------------------------------------------------------------------------------------
 // One run: (pretrain), train epoch by epoch with cheap curve metrics at every epoch end, then the full metrics.
@@ -240,7 +246,9 @@ let header =
       sprintf "linear probe: softmax regression, L-BFGS, %d iterations (curves: %d)" config.ProbeIterations config.CurveProbeIterations
       sprintf "curves: linear probe (≤ 1,000 training images) and 20%% flip error on %d test images after every epoch; their time is not counted" curveTest.Count
       sprintf "reconstruction: mean-field, error on the corrupted pixels, %d test images; linear probe on %d training images" test.Count probeTrain.Count
-      sprintf "samples: %d block-Gibbs chains from ½, %d sweeps; Parzen σ chosen on 200 held-out training images, scored on %d test images" config.SampleCount config.GibbsBurnIn (min config.ParzenTestRows test.Count)
+      sprintf "samples: %d Gibbs chains from random states, %d sweeps, p(v | h) recorded; Parzen σ chosen on 200 held-out training images, scored on %d test images" config.SampleCount config.GibbsBurnIn (min config.ParzenTestRows test.Count)
+      (let a, b, c = config.AisSteps
+       sprintf "AIS: %d runs, %d temperatures (%d to β = 0.5, %d to 0.9, %d to 1; the paper used 14,500 and 100 runs — a short schedule tends to underestimate log Z, i.e. to flatter the log-likelihood), base rates from the training marginals; log-likelihood on %d test images (RBM: exact given log Z; DBM and laterals: mean-field lower bound)" config.AisRuns (a + b + c) a b c (min config.AisTestRows test.Count))
       sprintf "grid: %d runs" grid.Length ]
 header |> List.iter (printfn "%s")
 
@@ -248,8 +256,9 @@ let results =
     grid |> List.mapi (fun i run ->
         printf "[%2d/%d] %-24s %-22s " (i + 1) grid.Length run.ArchName (methodName run.Method)
         let r, s = timed (fun () -> execute i run)
-        printfn "train %6.1f s  probe %.3f  flip20 %.3f  parzen %.0f  (%.0f s with evaluation)%s"
-            r.TrainSeconds r.Probe.HiddenAccuracy r.Recon.[1].Model.ErrorOnCorrupted (fst r.Parzen) s
+        printfn "train %6.1f s  probe %.3f  flip20 %.3f  AIS %s  parzen %.0f  (%.0f s with evaluation)%s"
+            r.TrainSeconds r.Probe.HiddenAccuracy r.Recon.[1].Model.ErrorOnCorrupted
+            (match r.Ais with Some (ll, _, _) -> sprintf "%.1f" ll | None -> "n/a") (fst r.Parzen) s
             (match r.Error with Some e -> " DIVERGED: " + e | None -> "")
         r)
 
@@ -297,7 +306,7 @@ let markdown =
     String.Join("\n",
         [ "# paper.fsx results"; ""; String.Join("\n", header |> List.map (fun l -> "- " + l)); ""
           "## At equal epochs"; ""
-          "Reconstruction columns: per-pixel error on the corrupted pixels (mean-field; lower is better); the last rows are the trivial predictors every model must beat. AIS: test log-likelihood in nats (DBM: variational lower bound). Parzen: Gaussian-kernel log-likelihood of test images under the model's samples (nats; a weak, much-criticised estimate, shown because the paper reports it). Probe: test accuracy of a softmax regression on the mean-field hidden rates."
+          "Reconstruction columns: per-pixel error on the corrupted pixels (mean-field; lower is better); the last rows are the trivial predictors every model must beat. AIS: test log-likelihood in nats (DBM and lateral models: mean-field variational lower bound), with the range from the ±3σ bounds of log Z. Parzen: Gaussian-kernel log-likelihood of test images under the model's samples (nats; a weak, much-criticised estimate, shown because the paper reports it). Probe: test accuracy of a softmax regression on the mean-field hidden rates."
           ""; mainTable; ""
           "## At equal wall-clock time"; ""
           "Per model, the budget is the shortest total training time among its methods (full training subset); each method is read at its last epoch end within that budget (epoch 0 = the start, after pretraining if any)."
@@ -379,7 +388,7 @@ let filters (m: DeepBoltzmannMachine) count =
         f |> Array.map (fun x -> if hi > lo then (x - lo) / (hi - lo) else 0.5f) ]
 
 imagePage "First-layer filters (W₀ columns, each scaled to [0, 1])" [ for r in results -> label r, filters r.Model 16 ] (Path.Combine(out, "filters.html"))
-imagePage "Samples (σ(u₀) after the block-Gibbs chain)"
+imagePage "Samples: p(v = 1 | h) at the end of Gibbs chains started at random"
     [ for r in results -> label r, [ for s in 0 .. 15 -> r.Samples.[s * 784 .. s * 784 + 783] ] ] (Path.Combine(out, "samples.html"))
 
 let reconRows =
