@@ -1,7 +1,9 @@
 // Shared helpers of the experiment scripts: command line, data, JSON, Markdown, Plotly.NET output.
 //
 // Plotly.NET 6.0.0 is the version the solution pins in Directory.Packages.props; scripts cannot use central package
-// management, so keep this line identical to that pin (the scripts test checks it when the pin exists).
+// management, so keep this line identical to that pin (tests/Vpf.Scripts.Tests checks it). dotnet fsi's own restore
+// prints NU1605 (its FSharp.Core 10.1.401 is older than the 10.1.403 Plotly.NET asks for); a script cannot reference
+// FSharp.Core itself, and the scripts run fine.
 #r "nuget: Plotly.NET, 6.0.0"
 // The scripts run against the Release build: `dotnet build -c Release` (the scripts test builds it first).
 #r "../src/Vpf.Core/bin/Release/net10.0/Vpf.Kernels.dll"
