@@ -53,10 +53,10 @@ let config =
           GibbsBurnIn = 20; SampleCount = 100; ParzenTestRows = 200; ProbeIterations = 30; CurveProbeIterations = 10
           AisRuns = 16; AisSteps = (20, 80, 100); AisTestRows = 200 }
     else
-        { TrainRows = 8000; TestRows = 500; Epochs = 5; PretrainEpochs = 1; Hidden = (500, 500, 1000)
+        { TrainRows = 6000; TestRows = 500; Epochs = 5; PretrainEpochs = 1; Hidden = (500, 500, 1000)
           ProbeTrainRows = 3000; CurveTestRows = 300; ExpectedTrainRows = 200; ExpectedOnlySmall = true
           GibbsBurnIn = 100; SampleCount = 200; ParzenTestRows = 500; ProbeIterations = 100; CurveProbeIterations = 40
-          AisRuns = 50; AisSteps = (100, 400, 1000); AisTestRows = 500 }
+          AisRuns = 32; AisSteps = (100, 400, 1000); AisTestRows = 500 }
     |> fun c -> { c with Epochs = args.Int("--epochs", c.Epochs); TrainRows = args.Int("--train", c.TrainRows); TestRows = args.Int("--test", c.TestRows) }
 
 let fullTrain, fullTest, dataDescription = loadData (args.Value "--data")
