@@ -24,6 +24,17 @@ public sealed class EvaluateSettings : ModelSettings
     [Description("Intermediate temperatures of AIS (the paper uses 14,500; fewer is faster and looser).")]
     [DefaultValue(10000)]
     public int AisTemperatures { get; init; } = 10000;
+
+    /// <summary>Parzen section.</summary>
+    [CommandOption("--parzen-chains <N>")]
+    [Description("Gibbs chains whose samples (10 per chain) give the Parzen-window log-likelihood (0 = skip it).")]
+    [DefaultValue(100)]
+    public int ParzenChains { get; init; } = 100;
+
+    /// <summary>JSON output.</summary>
+    [CommandOption("--json <FILE>")]
+    [Description("Also write the whole evaluation report (every section, options, timings) to this JSON file.")]
+    public string? Json { get; init; }
 }
 
 /// <summary><c>vpf evaluate</c>: held-out metrics of a model file.</summary>
@@ -36,18 +47,25 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
         if (settings.Rows < 1) throw new UsageException("--rows", $"must be ≥ 1; got {settings.Rows}.");
         if (settings.AisRuns < 0) throw new UsageException("--ais-runs", $"must be ≥ 0; got {settings.AisRuns}.");
         if (settings.AisTemperatures < 1) throw new UsageException("--ais-temperatures", $"must be ≥ 1; got {settings.AisTemperatures}.");
+        if (settings.ParzenChains < 0) throw new UsageException("--parzen-chains", $"must be ≥ 0; got {settings.ParzenChains}.");
+        if (settings.Json is { Length: 0 }) throw new UsageException("--json", "expected a file name.");
         var (model, info) = settings.LoadModel();
         var data = DataSource.Load(settings);
         ModelSettings.CheckDimension(model, data, settings.Model);
         cli.Line($"Model: {settings.Model}, {model.Architecture}, trained by {info.TrainingMethod ?? "unknown"}.");
         cli.Line($"Data: {data.Description}.");
-        var rows = ModelEvaluation.Run(cli, settings.Model, model, info,
-            data, new EvaluationBudget(settings.Rows, settings.AisRuns, settings.AisTemperatures, 2000, settings.Seed));
+        var (rows, report) = ModelEvaluation.Run(cli, settings.Model, model, info, data,
+            new EvaluationBudget(settings.Rows, settings.AisRuns, settings.AisTemperatures, 2000, settings.Seed, settings.ParzenChains));
         var table = new Table().AddColumns("metric", "model", "baselines", "how");
         table.Border = TableBorder.Simple;
         foreach (var r in rows)
-            table.AddRow(Markup.Escape(r.Metric), ModelEvaluation.Format(r.Value), Markup.Escape(r.BaselineText), Markup.Escape(r.Note));
+            table.AddRow(Markup.Escape(r.Metric), Markup.Escape(r.Display), Markup.Escape(r.BaselineText), Markup.Escape(r.Note));
         cli.Console.Write(table);
+        if (settings.Json is not null)
+        {
+            ModelEvaluation.WriteJson(settings.Json, report);
+            cli.Line($"Wrote the evaluation report to {settings.Json}.");
+        }
         return ExitCodes.Success;
     }
 }

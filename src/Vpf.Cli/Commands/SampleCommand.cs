@@ -20,7 +20,7 @@ public sealed class SampleSettings : CommandSettings
 
     /// <summary>Gibbs sweeps.</summary>
     [CommandOption("--sweeps <N>")]
-    [Description("Block Gibbs sweeps per chain.")]
+    [Description("Gibbs sweeps per chain (layers with lateral weights are updated unit by unit).")]
     [DefaultValue(1000)]
     public int Sweeps { get; init; } = 1000;
 
@@ -42,7 +42,7 @@ public sealed class SampleSettings : CommandSettings
     public string Out { get; init; } = "samples.png";
 }
 
-/// <summary><c>vpf sample</c>: draws samples by block Gibbs sampling and writes them as a PNG grid.</summary>
+/// <summary><c>vpf sample</c>: draws samples by Gibbs sampling (Vpf.Core's <see cref="Core.Sampling.GibbsSampler"/>) and writes them as a PNG grid.</summary>
 internal sealed class SampleCommand : Command<SampleSettings>
 {
     public override int Execute(CommandContext context, SampleSettings settings, CancellationToken cancellationToken)
@@ -51,14 +51,12 @@ internal sealed class SampleCommand : Command<SampleSettings>
         if (settings.Count < 1) throw new UsageException("--count", $"must be ≥ 1; got {settings.Count}.");
         if (settings.Sweeps < 1) throw new UsageException("--sweeps", $"must be ≥ 1; got {settings.Sweeps}.");
         var model = Core.Persistence.ModelFile.Load(settings.Model);
-        if (!BlockGibbs.Supports(model.Architecture))
-            throw new UsageException("<MODEL>", "models with lateral weights need sequential Gibbs updates, which this build's sampler does not do.");
         var (h, w) = Shapes.Parse(settings.Shape, model.LayerSize(0));
         int d = model.LayerSize(0);
         var samples = ProgressDisplay.Track(cli, "sampling", settings.Sweeps,
-            p => BlockGibbs.Sample(model, settings.Count, settings.Sweeps, settings.Seed, s => p.Report(s)));
+            p => ModelSamples.Draw(model, settings.Count, settings.Sweeps, settings.Seed, s => p.Report(s)));
         Png.WriteGrid(settings.Out, Enumerable.Range(0, settings.Count).Select(r => samples.AsSpan(r * d, d).ToArray()).ToList(), h, w, 8);
-        cli.Line($"Wrote {settings.Count} samples ({settings.Sweeps} block Gibbs sweeps, visible probabilities of the last) to {settings.Out}.");
+        cli.Line($"Wrote {settings.Count} samples ({settings.Sweeps} Gibbs sweeps, visible probabilities of the last) to {settings.Out}.");
         return ExitCodes.Success;
     }
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Vpf.Core.Evaluation;
+using Vpf.Core.Evaluation.Report;
 using Vpf.Core.Model;
 using Vpf.Core.Persistence;
-using Vpf.Core.Reconstruction;
 using Vpf.Core.Training;
 
 namespace Vpf.Cli;
@@ -18,17 +18,24 @@ public sealed record MetricRow(string Metric, double Value, IReadOnlyList<(strin
     public MetricRow(string metric, double value, string baselineName, double baseline, string note)
         : this(metric, value, double.IsNaN(baseline) ? [] : [(baselineName, baseline)], note) { }
 
+    /// <summary>Shown instead of the formatted <see cref="Value"/> when set (e.g. a value with its interval).</summary>
+    public string? ValueText { get; init; }
+
+    /// <summary>The value as shown in a table.</summary>
+    public string Display => ValueText ?? ModelEvaluation.Format(Value);
+
     /// <summary>The baselines as text, e.g. "corrupted input 0.1, majority fill 0.3".</summary>
     public string BaselineText => Baselines.Count == 0 ? "—" : string.Join(", ", Baselines.Select(b => $"{b.Name} {ModelEvaluation.Format(b.Value)}"));
 }
 
-/// <summary>How much effort the evaluation spends.</summary>
-internal sealed record EvaluationBudget(int Rows, int AisRuns, int AisTemperatures, int ProbeRows, int Seed);
+/// <summary>How much effort the evaluation spends (AIS runs 0: no AIS; Parzen chains 0: no Parzen section).</summary>
+internal sealed record EvaluationBudget(int Rows, int AisRuns, int AisTemperatures, int ProbeRows, int Seed, int ParzenChains = 100);
 
-/// <summary>Held-out evaluation of one model, as a list of metric rows.</summary>
+/// <summary>Held-out evaluation of one model: <see cref="ModelEvaluator"/>'s report plus the flow objective, as metric rows.</summary>
 internal static class ModelEvaluation
 {
-    public static List<MetricRow> Run(CliContext context, string name, DeepBoltzmannMachine model, ModelFileInfo? info, DataSet data, EvaluationBudget budget)
+    public static (List<MetricRow> Rows, EvaluationReport Report) Run(CliContext context, string name, DeepBoltzmannMachine model,
+        ModelFileInfo? info, DataSet data, EvaluationBudget budget)
     {
         var rows = new List<MetricRow>();
         int n = Math.Min(budget.Rows, data.Test.Count);
@@ -51,59 +58,100 @@ internal static class ModelEvaluation
         rows.Add(new MetricRow("reconstruction cross-entropy (nats/image)", HeldOut.CrossEntropy(p, batch, n),
             "pixel marginals", HeldOut.CrossEntropy(trivial, batch, n), $"clean image → hidden rates → visible probabilities, {n} images"));
 
-        // Corrupted-image reconstruction beside the trivial predictors.
-        var test = data.Test.Subset(0, n);
-        var corruptions = new List<Corruption> { Corruption.FlipPixels(0.1) };
-        if (data.Test.ImageRows > 1 && data.Test.ImageColumns > 0) corruptions.Add(Corruption.HideBottomHalf(data.Test));
-        foreach (var rep in ReconstructionEvaluation.Evaluate(model, data.Train, test, corruptions,
-                     new ReconstructionOptions { Seed = budget.Seed }, budget.Seed))
+        var options = new EvaluationOptions
         {
-            rows.Add(new MetricRow($"{rep.Corruption}: pixel error on corrupted pixels", rep.Model.ErrorOnCorrupted,
-                [("corrupted input", rep.CorruptedInput.ErrorOnCorrupted), ("majority fill", rep.MajorityFill.ErrorOnCorrupted)],
-                $"{rep.Method} reconstruction, {rep.Images} images, {rep.Model.CorruptedPixels:N0} corrupted pixels"));
-            rows.Add(new MetricRow($"{rep.Corruption}: cross-entropy on corrupted pixels (nats/pixel)", rep.Model.CrossEntropyOnCorrupted,
-                [("corrupted input", rep.CorruptedInput.CrossEntropyOnCorrupted), ("majority fill", rep.MajorityFill.CrossEntropyOnCorrupted)],
-                "probabilities clipped to [1e-6, 1 − 1e-6]"));
-        }
-
-        // Linear probe on the hidden rates against raw pixels.
-        if (budget.ProbeRows > 0 && data.Train.HasLabels && data.Test.HasLabels)
-        {
-            var probe = LinearProbe.Evaluate(model, data.Train, test, null, new LinearProbeOptions { MaxTrainRows = budget.ProbeRows });
-            rows.Add(new MetricRow("linear probe accuracy", probe.HiddenAccuracy, "raw pixels", probe.PixelAccuracy,
-                $"softmax regression on mean-field rates of layers {string.Join(",", probe.Layers)} ({probe.FeatureCount} features), {probe.TrainRows} training / {probe.TestRows} test images"));
-        }
-
-        // Exact log-likelihood where enumeration is affordable.
-        if (Enumerable(model))
-        {
-            double logZ = ExactLikelihood.LogPartition(model);
-            var list = new List<float[]>(n);
-            for (int r = 0; r < n; r++) list.Add(batch.AsSpan(r * model.LayerSize(0), model.LayerSize(0)).ToArray());
-            rows.Add(new MetricRow("log-likelihood (nats/image, exact)", ExactLikelihood.MeanLogLikelihood(model, list, logZ),
-                "independent pixels", IndependentPixelsLogLikelihood(marginals, batch, n), "exact enumeration"));
-        }
-        return rows;
+            Seed = budget.Seed,
+            MaxTestRows = n,
+            LogLikelihood = new LogLikelihoodSectionOptions { AisRuns = budget.AisRuns, AisTemperatures = Math.Max(1, budget.AisTemperatures) },
+            Parzen = budget.ParzenChains > 0 ? new ParzenSectionOptions { Chains = budget.ParzenChains } : null,
+            LinearProbe = budget.ProbeRows > 0 ? new LinearProbeSectionOptions { Probe = new LinearProbeOptions { MaxTrainRows = budget.ProbeRows } } : null,
+        };
+        var report = Evaluate(context, name, model, info, data, options);
+        rows.AddRange(Rows(report));
+        return (rows, report);
     }
 
-    private static bool Enumerable(DeepBoltzmannMachine model)
+    /// <summary>Runs <see cref="ModelEvaluator"/> with a progress display (one step per section).</summary>
+    public static EvaluationReport Evaluate(CliContext context, string name, DeepBoltzmannMachine model, ModelFileInfo? info, DataSet data,
+        EvaluationOptions options)
     {
-        int units = model.Architecture.IsRbm ? model.LayerSize(0) : model.Architecture.LayerSizes.Sum();
-        return units <= 20;
+        int sections = (options.Reconstruction is null ? 0 : 1) + (options.LogLikelihood is null ? 0 : 1) + (options.Parzen is null ? 0 : 1)
+            + (options.LinearProbe is null || !data.Train.HasLabels || !data.Test.HasLabels ? 0 : 1);
+        return ProgressDisplay.Track(context, $"evaluating {name}", Math.Max(1, sections), handle =>
+            ModelEvaluator.Evaluate(model, data.Train, data.Test, options, new SectionProgress(handle), info, data.Description));
     }
 
-    /// <summary>Mean log-likelihood of the held-out rows under independent Bernoulli pixels with the training marginals.</summary>
-    public static double IndependentPixelsLogLikelihood(double[] marginals, ReadOnlySpan<float> batch, int rows)
+    /// <summary>The report's numbers as table rows, each beside its baselines.</summary>
+    public static IEnumerable<MetricRow> Rows(EvaluationReport report)
     {
-        double total = 0;
-        for (int i = 0; i < batch.Length; i++)
+        if (report.Reconstruction is { } reconstruction)
+            foreach (var rep in reconstruction.Corruptions)
+            {
+                yield return new MetricRow($"{rep.Corruption}: pixel error on corrupted pixels", rep.Model.ErrorOnCorrupted,
+                    [("corrupted input", rep.CorruptedInput.ErrorOnCorrupted), ("majority fill", rep.MajorityFill.ErrorOnCorrupted)],
+                    $"{rep.Method} reconstruction, {rep.Images} images, {rep.Model.CorruptedPixels:N0} corrupted pixels");
+                yield return new MetricRow($"{rep.Corruption}: cross-entropy on corrupted pixels (nats/pixel)", rep.Model.CrossEntropyOnCorrupted,
+                    [("corrupted input", rep.CorruptedInput.CrossEntropyOnCorrupted), ("majority fill", rep.MajorityFill.CrossEntropyOnCorrupted)],
+                    "probabilities clipped to [1e-6, 1 − 1e-6]");
+            }
+
+        if (report.LinearProbe is { } probeSection)
         {
-            double q = Math.Clamp(marginals[i % marginals.Length], 1e-3, 1 - 1e-3);
-            total += batch[i] > 0.5f ? Math.Log(q) : Math.Log(1 - q);
+            var probe = probeSection.Result;
+            yield return new MetricRow("linear probe accuracy", probe.HiddenAccuracy, "raw pixels", probe.PixelAccuracy,
+                $"softmax regression on mean-field rates of layers {string.Join(",", probe.Layers)} ({probe.FeatureCount} features), {probe.TrainRows} training / {probe.TestRows} test images");
         }
-        return total / rows;
+
+        if (report.LogLikelihood is { } ll)
+        {
+            if (ll.Ais is { } ais)
+            {
+                var z = ais.LogPartition;
+                string schedule = string.Create(CultureInfo.InvariantCulture, $"{z.Temperatures:N0} temperatures × {z.Runs} runs");
+                string interval = $"[{Format(ais.Lower)}, {Format(ais.Upper)}]";
+                string metric = ais.Kind == AisLikelihoodKind.FreeEnergy
+                    ? $"test log-likelihood (nats/image, AIS {schedule})"
+                    : $"test log-likelihood lower bound (nats/image, AIS {schedule} + mean-field bound)";
+                yield return new MetricRow(metric, ais.MeanLogLikelihood, "independent pixels", ll.IndependentPixels,
+                    $"log Z = {Format(z.LogZ)} (±3σ: {Format(z.LogZLower)} … {Format(z.LogZUpper)}), base rate from the training marginals, {ll.Rows} images, {ProgressDisplay.Seconds(ais.Seconds)}")
+                {
+                    ValueText = $"{Format(ais.MeanLogLikelihood)} {interval}",
+                };
+            }
+            if (ll.Exact is { } exact)
+            {
+                yield return new MetricRow("log-likelihood (nats/image, exact)", exact.MeanLogLikelihood, "independent pixels", ll.IndependentPixels,
+                    $"exact enumeration of {exact.EnumeratedUnits} units, log Z = {Format(exact.LogPartition)}");
+                if (exact.MeanFieldLowerBound is { } bound)
+                    yield return new MetricRow("mean-field lower bound (nats/image, exact log Z)", bound, "independent pixels", ll.IndependentPixels,
+                        "variational bound with the exact log Z");
+            }
+        }
+
+        if (report.Parzen is { } parzen)
+            yield return new MetricRow(string.Create(CultureInfo.InvariantCulture, $"Parzen log-likelihood of {parzen.Samples:N0} Gibbs samples (nats/image)"),
+                parzen.Model.MeanLogLikelihood, "training images", parzen.TrainingImages.MeanLogLikelihood,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"σ = {parzen.Model.Sigma:G3} chosen on {parzen.ValidationRows} held-out images, scored on {parzen.TestRows}; {parzen.Chains} chains, {parzen.BurnIn} burn-in, every {parzen.Thinning} sweeps"));
+    }
+
+    /// <summary>Writes <paramref name="report"/> as JSON, creating the folder.</summary>
+    public static void WriteJson(string path, EvaluationReport report)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        File.WriteAllText(path, report.ToJson());
     }
 
     public static string Format(double v) =>
-        double.IsNaN(v) ? "—" : v.ToString(Math.Abs(v) >= 100 ? "F1" : "G4", CultureInfo.InvariantCulture);
+        double.IsNaN(v) ? "—"
+        : double.IsPositiveInfinity(v) ? "+inf"
+        : double.IsNegativeInfinity(v) ? "-inf"
+        : v.ToString(Math.Abs(v) >= 100 ? "F1" : "G4", CultureInfo.InvariantCulture);
+
+    private sealed class SectionProgress(IProgressHandle handle) : IProgress<EvaluationProgress>
+    {
+        public void Report(EvaluationProgress value) =>
+            handle.Report(value.Index + (value.Finished ? 1 : 0), value.Finished ? null : $"({value.Section})");
+    }
 }

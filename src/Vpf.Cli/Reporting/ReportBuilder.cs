@@ -30,18 +30,11 @@ internal static class ReportBuilder
         DataSet data, int seed, int sweeps = SampleSweeps)
     {
         var examples = Examples(model, data, seed, ExampleRows);
-        float[]? samples = null;
-        string note;
-        if (BlockGibbs.Supports(model.Architecture))
-        {
-            samples = ProgressDisplay.Track(context, $"sampling {name}", sweeps, h => BlockGibbs.Sample(model, SampleCount, sweeps, seed, s => h.Report(s)));
-            note = $"{SampleCount} independent chains from random states, {sweeps} block Gibbs sweeps, visible probabilities of the last sweep";
-        }
-        else
-            note = "samples of models with lateral weights are not drawn by this build's block sampler";
+        var samples = ProgressDisplay.Track(context, $"sampling {name}", sweeps, h => ModelSamples.Draw(model, SampleCount, sweeps, seed, s => h.Report(s)));
+        string note = $"{SampleCount} independent chains from random states, {sweeps} Gibbs sweeps (laterals unit by unit), visible probabilities of the last sweep";
         return new ReportModel(name, method, model, curve)
         {
-            Samples = samples, SampleCount = samples is null ? 0 : SampleCount, SampleNote = note, Reconstructions = examples,
+            Samples = samples, SampleCount = SampleCount, SampleNote = note, Reconstructions = examples,
         };
     }
 }

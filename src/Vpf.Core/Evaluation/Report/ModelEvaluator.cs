@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using Vpf.Core.Data;
+using Vpf.Core.Model;
+using Vpf.Core.Persistence;
+using Vpf.Core.Reconstruction;
+using Vpf.Core.Sampling;
+
+namespace Vpf.Core.Evaluation.Report;
+
+/// <summary>
+/// Builds an <see cref="EvaluationReport"/>: reconstruction against the trivial predictors, test log-likelihood (exact
+/// by enumeration for small models; AIS — for a DBM with the mean-field variational lower bound), Parzen-window
+/// log-likelihood of Gibbs samples, and the linear probe against raw pixels (vpf-math.md §7).
+/// </summary>
+/// <remarks>
+/// Every random choice derives from <see cref="EvaluationOptions.Seed"/>: the corruptions, the AIS runs (seed as the AIS
+/// seed) and the Parzen chains (its own stream), so the same inputs give the same report apart from the timings.
+/// </remarks>
+public static class ModelEvaluator
+{
+    /// <summary>Evaluates <paramref name="model"/>.</summary>
+    /// <param name="model">The machine.</param>
+    /// <param name="train">Training images: pixel marginals (majority fill, AIS base rate, baselines) and the probe's training set.</param>
+    /// <param name="test">Test images (the first <see cref="EvaluationOptions.MaxTestRows"/> are used).</param>
+    /// <param name="options">Options; null for the defaults.</param>
+    /// <param name="progress">Told when each section starts and ends; may be null.</param>
+    /// <param name="provenance">The model file's provenance, copied into the report; may be null.</param>
+    /// <param name="dataSource">Where the data came from, copied into the report; may be null.</param>
+    /// <exception cref="ArgumentException">The data sets' dimension differs from the model's visible units, or the test set is empty.</exception>
+    /// <exception cref="InvalidOptionsException">An option is out of range.</exception>
+    public static EvaluationReport Evaluate(DeepBoltzmannMachine model, BinaryDataset train, BinaryDataset test,
+        EvaluationOptions? options = null, IProgress<EvaluationProgress>? progress = null,
+        ModelFileInfo? provenance = null, string? dataSource = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        options ??= new EvaluationOptions();
+        options.Validate();
+        int d = model.LayerSize(0);
+        if (train.Dimension != d)
+            throw new ArgumentException($"The model has {d} visible units but the training set has {train.Dimension} values per row.", nameof(train));
+        if (test.Dimension != d)
+            throw new ArgumentException($"The model has {d} visible units but the test set has {test.Dimension} values per row.", nameof(test));
+        if (test.Count == 0) throw new ArgumentException("The test set is empty.", nameof(test));
+        if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
+
+        var total = Stopwatch.StartNew();
+        int rows = Math.Min(test.Count, options.MaxTestRows ?? int.MaxValue);
+        var testSet = rows == test.Count ? test : test.Subset(0, rows);
+        var marginals = train.ColumnMeans();
+        bool labelled = train.HasLabels && test.HasLabels;
+
+        var sections = new List<string>();
+        if (options.Reconstruction is not null) sections.Add("reconstruction");
+        if (options.LogLikelihood is not null) sections.Add("log-likelihood");
+        if (options.Parzen is not null) sections.Add("parzen");
+        if (options.LinearProbe is not null && labelled) sections.Add("linear probe");
+
+        T Run<T>(string name, Func<T> work)
+        {
+            int index = sections.IndexOf(name);
+            progress?.Report(new EvaluationProgress(name, index, sections.Count, false, 0));
+            var clock = Stopwatch.StartNew();
+            var result = work();
+            progress?.Report(new EvaluationProgress(name, index, sections.Count, true, clock.Elapsed.TotalSeconds));
+            return result;
+        }
+
+        var reconstruction = options.Reconstruction is { } ro
+            ? Run("reconstruction", () => Reconstruct(model, train, testSet, ro, options.Seed)) : null;
+        var likelihood = options.LogLikelihood is { } lo
+            ? Run("log-likelihood", () => LogLikelihood(model, testSet, marginals, lo, options.Seed)) : null;
+        var parzen = options.Parzen is { } po
+            ? Run("parzen", () => Parzen(model, train, testSet, po, options.Seed)) : null;
+        var probe = options.LinearProbe is { } pr && labelled
+            ? Run("linear probe", () =>
+            {
+                var clock = Stopwatch.StartNew();
+                var result = Evaluation.LinearProbe.Evaluate(model, train, testSet, pr.Layers, pr.Probe);
+                return new LinearProbeSection(result, clock.Elapsed.TotalSeconds);
+            })
+            : null;
+
+        var architecture = model.Architecture;
+        var training = provenance is null ? null : new TrainingProvenance(provenance.TrainingMethod, provenance.EpochsCompleted,
+            provenance.Seed, provenance.TrainingOptionsJson, provenance.ObjectiveOptionsJson, provenance.CreatedUtc);
+        var modelDescription = new ModelDescription(architecture.ToString(), architecture.LayerSizes.ToArray(),
+            architecture.HasLateral.ToArray(), architecture.ParameterCount, architecture.IsRbm, training);
+        var data = new DataDescription(dataSource, train.Count, rows, d, test.ImageRows, test.ImageColumns, labelled);
+        return new EvaluationReport(modelDescription, data, options.Seed, reconstruction, likelihood, parzen, probe, total.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Units that exact enumeration has to visit: for log Z (<paramref name="visibleFixed"/> false) or for log Σ_h exp(−E(v, h))
+    /// with v clamped (true). Mirrors the choice of <see cref="ExactLikelihood"/>: one parity without laterals is summed out
+    /// analytically, the one leaving fewer units to enumerate; for an RBM's marginal nothing is enumerated (free energy).
+    /// </summary>
+    public static int EnumeratedUnits(Architecture architecture, bool visibleFixed)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        if (visibleFixed && architecture.IsRbm) return 0;
+        int layers = architecture.LayerCount, best = int.MaxValue;
+        for (int parity = 0; parity < 2; parity++)
+        {
+            bool admissible = true;
+            int enumerated = 0;
+            for (int l = 0; l < layers; l++)
+            {
+                if (visibleFixed && l == 0) continue;
+                if (l % 2 == parity) admissible &= !architecture.HasLateral[l];
+                else enumerated += architecture.LayerSizes[l];
+            }
+            if (admissible) best = Math.Min(best, enumerated);
+        }
+        if (best == int.MaxValue)
+            best = architecture.LayerSizes.Where((_, l) => !(visibleFixed && l == 0)).Sum();
+        return best;
+    }
+
+    private static ReconstructionSection Reconstruct(DeepBoltzmannMachine model, BinaryDataset train, BinaryDataset test,
+        ReconstructionSectionOptions options, int seed)
+    {
+        var clock = Stopwatch.StartNew();
+        var corruptions = new List<Corruption>();
+        if (options.FlipFraction is { } f) corruptions.Add(Corruption.FlipPixels(f));
+        bool shaped = test.ImageRows > 1 && test.ImageColumns > 0;
+        if (options.HideBottomHalf && shaped) corruptions.Add(Corruption.HideBottomHalf(test));
+        if (options.RandomSquareSize is { } size && shaped && size <= Math.Min(test.ImageRows, test.ImageColumns))
+            corruptions.Add(Corruption.HideRandomSquare(test, size));
+        var reports = ReconstructionEvaluation.Evaluate(model, train, test, corruptions, options.Inference with { Seed = seed }, seed);
+        return new ReconstructionSection(reports.Select(CorruptionResult.From).ToArray(), clock.Elapsed.TotalSeconds);
+    }
+
+    private static LogLikelihoodSection LogLikelihood(DeepBoltzmannMachine model, BinaryDataset test, double[] marginals,
+        LogLikelihoodSectionOptions options, int seed)
+    {
+        var clock = Stopwatch.StartNew();
+        int rows = test.Count, d = test.Dimension;
+        var visible = new float[(long)rows * d];
+        test.CopyRows(Enumerable.Range(0, rows).ToArray(), visible);
+        double independent = IndependentPixels(marginals, visible, rows);
+        bool rbm = model.Architecture.IsRbm;
+
+        ExactLogLikelihood? exact = null;
+        int forLogZ = EnumeratedUnits(model.Architecture, visibleFixed: false);
+        if (options.Exact && forLogZ <= options.MaxExactUnits && EnumeratedUnits(model.Architecture, visibleFixed: true) <= options.MaxExactUnits)
+        {
+            var exactClock = Stopwatch.StartNew();
+            double logZ = ExactLikelihood.LogPartition(model);
+            var list = new List<float[]>(rows);
+            for (int r = 0; r < rows; r++) list.Add(visible.AsSpan(r * d, d).ToArray());
+            double mean = ExactLikelihood.MeanLogLikelihood(model, list, logZ);
+            double? bound = rbm ? null : VariationalBound.MeanLowerBound(model, visible, rows, logZ, options.MeanFieldSweeps);
+            exact = new ExactLogLikelihood(logZ, mean, bound, forLogZ, exactClock.Elapsed.TotalSeconds);
+        }
+
+        AisLogLikelihood? ais = null;
+        if (options.AisRuns > 0)
+        {
+            var aisClock = Stopwatch.StartNew();
+            var estimate = AnnealedImportanceSampling.EstimateLogPartition(model, new AisOptions
+            {
+                Runs = options.AisRuns,
+                Schedule = LogLikelihoodSectionOptions.Schedule(options.AisTemperatures),
+                Seed = (ulong)(uint)seed,
+                DataMarginals = marginals,
+            });
+            // Mean of the log-unnormalised term, to which −log Z is added.
+            double unnormalised = rbm
+                ? -AnnealedImportanceSampling.RbmFreeEnergies(model, visible, rows).Average()
+                : VariationalBound.MeanLowerBound(model, visible, rows, 0.0, options.MeanFieldSweeps);
+            ais = new AisLogLikelihood(rbm ? AisLikelihoodKind.FreeEnergy : AisLikelihoodKind.VariationalLowerBound, estimate,
+                unnormalised - estimate.LogZ, unnormalised - estimate.LogZUpper, unnormalised - estimate.LogZLower, aisClock.Elapsed.TotalSeconds);
+        }
+        return new LogLikelihoodSection(rows, independent, exact, ais, clock.Elapsed.TotalSeconds);
+    }
+
+    private static ParzenSection Parzen(DeepBoltzmannMachine model, BinaryDataset train, BinaryDataset test, ParzenSectionOptions options, int seed)
+    {
+        var clock = Stopwatch.StartNew();
+        int d = test.Dimension;
+        // A stream of its own: the Parzen chains never share random numbers with AIS under the same seed.
+        var sampler = new GibbsSampler(model, options.Chains, ((ulong)(uint)seed << 8) ^ 0x9A4Eu);
+        sampler.InitialiseRandom();
+        var drawn = sampler.Sample(options.SamplesPerChain, options.BurnIn, options.Thinning,
+            options.UseProbabilities ? GibbsRecord.VisibleProbabilities : GibbsRecord.Visible);
+        var samples = options.UseProbabilities ? drawn.VisibleProbabilities! : drawn.Visible;
+        int count = drawn.Rows;
+
+        int validation = test.Count >= 2 * options.ValidationRows ? options.ValidationRows : Math.Max(1, test.Count / 2);
+        int scored = test.Count - validation;
+        if (scored < 1) { validation = test.Count; scored = test.Count; }
+        var validationRows = new float[(long)validation * d];
+        test.CopyRows(Enumerable.Range(0, validation).ToArray(), validationRows);
+        var testRows = new float[(long)scored * d];
+        test.CopyRows(Enumerable.Range(test.Count - scored, scored).ToArray(), testRows);
+        var estimate = ParzenWindow.Estimate(samples, count, validationRows, validation, testRows, scored, d);
+
+        int references = Math.Min(count, train.Count);
+        var trainingRows = new float[(long)references * d];
+        train.CopyRows(Enumerable.Range(0, references).ToArray(), trainingRows);
+        var reference = ParzenWindow.Estimate(trainingRows, references, validationRows, validation, testRows, scored, d);
+        return new ParzenSection(count, options.Chains, options.BurnIn, options.Thinning, options.UseProbabilities, validation, scored,
+            estimate, reference, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Mean log-likelihood of rows under independent Bernoulli pixels with the given marginals (clipped to [10⁻³, 1 − 10⁻³]).</summary>
+    private static double IndependentPixels(double[] marginals, ReadOnlySpan<float> visible, int rows)
+    {
+        double total = 0;
+        for (int i = 0; i < visible.Length; i++)
+        {
+            double q = Math.Clamp(marginals[i % marginals.Length], 1e-3, 1 - 1e-3);
+            total += visible[i] > 0.5f ? Math.Log(q) : Math.Log(1 - q);
+        }
+        return total / rows;
+    }
+}
