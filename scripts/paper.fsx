@@ -287,7 +287,8 @@ let mainTable =
             let e i = fmt 4 r.Recon.[i].Model.ErrorOnCorrupted
             [ r.Run.ArchName; methodName r.Run.Method + (if r.Error.IsSome then " (diverged)" else ""); string r.Run.TrainRows; string config.Epochs
               fmt 1 r.TrainSeconds; e 0; e 1; e 2; e 3; e 4
-              (match r.Ais with Some (ll, lo, hi) -> sprintf "%.1f (%.1f, %.1f)" ll lo hi | None -> "n/a")
+              (let bound (x: float) = if Double.IsPositiveInfinity x then "+∞" elif Double.IsNegativeInfinity x then "−∞" else sprintf "%.1f" x
+               match r.Ais with Some (ll, lo, hi) -> sprintf "%.1f (%s, %s)" ll (bound lo) (bound hi) | None -> "n/a")
               fmt 1 (fst r.Parzen); fmt 4 r.Probe.HiddenAccuracy ] ]
     let trivial name (pick: ReconstructionReport -> ReconstructionScores) =
         [ "—"; name; "—"; "—"; "—" ] @ [ for i in 0 .. 4 -> fmt 4 (pick results.[0].Recon.[i]).ErrorOnCorrupted ] @ [ "—"; "—"; (if name = "raw pixels" then fmt 4 pixelProbe else "—") ]
@@ -311,7 +312,7 @@ let markdown =
     String.Join("\n",
         [ "# paper.fsx results"; ""; String.Join("\n", header |> List.map (fun l -> "- " + l)); ""
           "## At equal epochs"; ""
-          "Reconstruction columns: per-pixel error on the corrupted pixels (mean-field; lower is better); the last rows are the trivial predictors every model must beat. AIS: test log-likelihood in nats (DBM and lateral models: mean-field variational lower bound), with the range from the ±3σ bounds of log Z. Parzen: Gaussian-kernel log-likelihood of test images under the model's samples (nats; a weak, much-criticised estimate, shown because the paper reports it). Probe: test accuracy of a softmax regression on the mean-field hidden rates."
+          "Reconstruction columns: per-pixel error on the corrupted pixels (mean-field; lower is better); the last rows are the trivial predictors every model must beat. AIS: test log-likelihood in nats (DBM and lateral models: mean-field variational lower bound), with the range from the ±3σ bounds of log Z (+∞ when the importance weights are so spread that mean − 3σ/√runs ≤ 0: then the estimate is unreliable). Parzen: Gaussian-kernel log-likelihood of test images under the model's samples (nats; a weak, much-criticised estimate, shown because the paper reports it). Probe: test accuracy of a softmax regression on the mean-field hidden rates."
           ""; mainTable; ""
           "## At equal wall-clock time"; ""
           "Per model, two budgets: the shortest and the median total training time among its methods (full training subset; timings on a shared machine are noisy). Each method is read at its last epoch end within the budget (epoch 0 = the start, after pretraining if any; \"pretraining\" = still pretraining when the budget ran out)."
