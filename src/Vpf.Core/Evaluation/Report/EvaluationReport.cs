@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Vpf.Core.Persistence;
 using Vpf.Core.Reconstruction;
 
 namespace Vpf.Core.Evaluation.Report;
@@ -52,21 +53,8 @@ public sealed record EvaluationReport(
         return JsonSerializer.Deserialize<EvaluationReport>(json, Json) ?? throw new JsonException("Expected a JSON object; got null.");
     }
 
-    private static readonly JsonSerializerOptions Json = CreateJson();
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var settings = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            PropertyNameCaseInsensitive = true,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            WriteIndented = true,
-        };
-        settings.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
-        settings.MakeReadOnly(populateMissingResolver: true);
-        return settings;
-    }
+    // One JSON convention for everything the library writes: camelCase, enums as names, NaN and ±∞ kept.
+    private static JsonSerializerOptions Json => OptionsJson.SerializerOptions;
 }
 
 /// <summary>The model evaluated.</summary>
