@@ -59,13 +59,11 @@ public class BaselineTests
     [InlineData(true)]
     public void Cd1_and_pcd_raise_the_exact_log_likelihood_of_an_rbm(bool persistent)
     {
-        var teacher = TinyModels.Random(Architecture.Rbm(10, 4), seed: 81, scale: 1.5);
-        var train = SyntheticData.SampleRbm(teacher, 600, seed: 82);
-        var test = SyntheticData.Rows(SyntheticData.SampleRbm(teacher, 400, seed: 83));
-        var student = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(10, 6), seed: 84);
-        double LogLikelihood() => ExactLikelihood.MeanLogLikelihood(student, test, ExactLikelihood.LogPartition(student));
+        var task = new KnownRbmTask();
+        var (train, student) = (task.Train, task.Student);
+        double LogLikelihood() => task.LogLikelihood(student);
         double initial = LogLikelihood();
-        double teacherLl = ExactLikelihood.MeanLogLikelihood(teacher, test, ExactLikelihood.LogPartition(teacher));
+        double teacherLl = task.LogLikelihood(task.Teacher);
 
         new FlowTrainer(new ContrastiveDivergence(new() { Persistent = persistent }), Small).Train(student, train);
         double trained = LogLikelihood();

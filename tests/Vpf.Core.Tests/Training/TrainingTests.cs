@@ -43,14 +43,11 @@ public class TrainingTests
     [InlineData("vpf")]
     public void Rbm_trained_on_samples_of_a_known_rbm_gains_exact_log_likelihood(string method)
     {
-        var teacher = TinyModels.Random(Architecture.Rbm(10, 4), seed: 81, scale: 1.5);
-        var train = SyntheticData.SampleRbm(teacher, 600, seed: 82);
-        var test = SyntheticData.Rows(SyntheticData.SampleRbm(teacher, 400, seed: 83));
-
-        var student = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(10, 6), seed: 84);
-        double LogLikelihood() => ExactLikelihood.MeanLogLikelihood(student, test, ExactLikelihood.LogPartition(student));
+        var task = new KnownRbmTask();
+        var (train, student) = (task.Train, task.Student);
+        double LogLikelihood() => task.LogLikelihood(student);
         double initial = LogLikelihood();
-        double teacherLl = ExactLikelihood.MeanLogLikelihood(teacher, test, ExactLikelihood.LogPartition(teacher));
+        double teacherLl = task.LogLikelihood(task.Teacher);
 
         ITrainingObjective objective = method == "vpf" ? new VariationalProbabilityFlow() : new MpfRbm();
         var options = new TrainingOptions { Epochs = 40, BatchSize = 50, Seed = 85, Optimiser = new OptimiserOptions { LearningRate = 0.02f } };
