@@ -5,7 +5,7 @@ namespace Vpf.Core.Training;
 /// <summary>Options of the training loop shared by every objective: epochs, mini-batches, seed and optimiser.</summary>
 public sealed record TrainingOptions
 {
-    /// <summary>Passes over the data. Default 10.</summary>
+    /// <summary>Passes over the data; ≥ 1 (an untrained machine is made by <see cref="Model.DeepBoltzmannMachine.CreateRandom"/>, not by training). Default 10.</summary>
     public int Epochs { get; init; } = 10;
 
     /// <summary>Rows per mini-batch (the last batch of an epoch may be smaller). Default 100.</summary>
@@ -31,7 +31,7 @@ public sealed record TrainingOptions
     /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first option out of range.</summary>
     public void Validate()
     {
-        if (Epochs < 0) throw new InvalidOptionsException(nameof(Epochs), $"must be ≥ 0; got {Epochs}.");
+        if (Epochs < 1) throw new InvalidOptionsException(nameof(Epochs), $"must be ≥ 1; got {Epochs}.");
         if (BatchSize < 1) throw new InvalidOptionsException(nameof(BatchSize), $"must be ≥ 1; got {BatchSize}.");
         if (!(DivergenceThreshold > 0)) throw new InvalidOptionsException(nameof(DivergenceThreshold), $"must be > 0; got {DivergenceThreshold}.");
         Optimiser.Validate();
