@@ -86,11 +86,12 @@ public sealed record TrainingPlan
     /// <param name="cancellation">Checked between batches.</param>
     /// <param name="resumeFrom">A state from <see cref="TrainingCanceledException.State"/> of a run of this plan on the same data, or
     /// <see cref="TrainingRunState.Start"/> of a machine made by <see cref="CreateModel"/>.</param>
+    /// <param name="epochCompleted">Called with each new curve point, after the epoch's last <paramref name="progress"/> call (its time is excluded too).</param>
     /// <exception cref="InvalidOptionsException">A bad option, named by its path from the plan.</exception>
     /// <exception cref="TrainingCanceledException">Cancelled; <see cref="TrainingCanceledException.State"/> holds what a resume needs.</exception>
     /// <exception cref="TrainingDivergedException">Diverged; <see cref="TrainingDivergedException.State"/> holds the machine at its last good parameters.</exception>
     public TrainingResult Run(BinaryDataset train, BinaryDataset? heldOut = null, Action<TrainingProgress>? progress = null,
-        CancellationToken cancellation = default, TrainingRunState? resumeFrom = null)
+        CancellationToken cancellation = default, TrainingRunState? resumeFrom = null, Action<CurvePoint>? epochCompleted = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         Validate();
@@ -126,13 +127,16 @@ public sealed record TrainingPlan
         {
             var clock = Stopwatch.StartNew();
             double seconds = p.Seconds - excluded;
+            CurvePoint? point = null;
             if (heldBatch is not null && p.Batch == p.BatchesPerEpoch)
             {
                 double k = HeldOutMetrics.K(objective, model, heldBatch, heldRows);
                 double ce = reconstructs ? HeldOutMetrics.ReconstructionCrossEntropy(model, heldBatch, heldRows, Method.InferenceSweeps) : double.NaN;
-                curve.Add(new CurvePoint(p.Epoch, seconds, p.EpochMeanK, k, ce));
+                point = new CurvePoint(p.Epoch, seconds, p.EpochMeanK, k, ce);
+                curve.Add(point);
             }
             progress?.Invoke(p with { Seconds = seconds });
+            if (point is not null) epochCompleted?.Invoke(point);
             excluded += clock.Elapsed.TotalSeconds;
         }
 
