@@ -186,39 +186,42 @@ let curveMetrics (model: DeepBoltzmannMachine) (data: BinaryDataset) =
     let flip = ReconstructionEvaluation.Evaluate(model, data, curveTest, [ Corruption.FlipPixels 0.2 ], seed = 7)
     probe.HiddenAccuracy, flip.[0].Model.ErrorOnCorrupted
 
-let objectiveOf = function
-    | Vpf (e, _) -> VariationalProbabilityFlow(VpfOptions(Estimator = e)) :> ITrainingObjective
-    | Cd1 -> ContrastiveDivergence(ContrastiveDivergenceOptions(Steps = 1)) :> _
-    | Pcd1 -> ContrastiveDivergence(ContrastiveDivergenceOptions(Steps = 1, Persistent = true)) :> _
-    | DbmPcd _ -> DbmPersistentContrastiveDivergence(DbmPcdOptions()) :> _
+let methodOf = function
+    | Vpf (e, _) -> VpfMethod(Options = VpfOptions(Estimator = e)) :> TrainingMethod
+    | Cd1 -> CdMethod(Steps = 1) :> _
+    | Pcd1 -> PcdMethod(Steps = 1) :> _
+    | DbmPcd _ -> DbmPcdMethod() :> _
+
+/// The run as a Vpf.Core training plan: seed 1 for the initial weights and for training; greedy CD-1 pretraining
+/// (the library's measured CD defaults, PretrainEpochs per RBM) when the method asks for it.
+let planOf (run: Run) =
+    let pretrained = match run.Method with Vpf (_, p) | DbmPcd p -> p | _ -> false
+    let d = ContrastiveDivergenceOptions.DefaultTraining
+    TrainingPlan(
+        Architecture = run.Arch,
+        Method = methodOf run.Method,
+        TrainingOptions = (match run.Method with Cd1 | Pcd1 -> cdTraining config.Epochs 1 | _ -> flowTraining config.Epochs 1),
+        Pretraining =
+            (if pretrained then
+                PretrainingOptions(Seed = 1, Training = TrainingOptions(Epochs = config.PretrainEpochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1))
+             else null))
 
 let execute (index: int) (run: Run) : Result =
     let data = train.Subset(0, run.TrainRows)
-    let model = DeepBoltzmannMachine.CreateRandom(run.Arch, seed = 1)
-    model.SetVisibleBiasesFromMarginals(ReadOnlySpan(data.ColumnMeans()))
-    let pretrained = match run.Method with Vpf (_, p) | DbmPcd p -> p | _ -> false
-    let pretrainSeconds =
-        if pretrained then
-            let d = ContrastiveDivergenceOptions.DefaultTraining
-            let options = PretrainingOptions(Seed = 1, Training = TrainingOptions(Epochs = config.PretrainEpochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1))
-            snd (timed (fun () -> GreedyPretraining.Pretrain(model, data, options)))
-        else 0.0
-    let training =
-        match run.Method with
-        | Cd1 | Pcd1 -> cdTraining config.Epochs 1
-        | _ -> flowTraining config.Epochs 1
+    let plan = planOf run
+    let model, created = timed (fun () -> plan.CreateModel data)
+    let pretrainSeconds = if isNull plan.Pretraining then 0.0 else created
     let curve = ResizeArray<CurvePoint>()
     let p0, f0 = curveMetrics model data
     curve.Add { Epoch = 0; Seconds = pretrainSeconds; MeanK = nan; Probe = p0; Flip20 = f0 }
-    let mutable evalSeconds = 0.0
+    // The plan's seconds already exclude the time spent in this callback (the curve metrics).
     let progress (p: TrainingProgress) =
         if p.Batch = p.BatchesPerEpoch then
-            let (probe, flip), s = timed (fun () -> curveMetrics model data)
-            curve.Add { Epoch = p.Epoch; Seconds = pretrainSeconds + p.Seconds - evalSeconds; MeanK = p.EpochMeanK; Probe = probe; Flip20 = flip }
-            evalSeconds <- evalSeconds + s
+            let probe, flip = curveMetrics model data
+            curve.Add { Epoch = p.Epoch; Seconds = pretrainSeconds + p.Seconds; MeanK = p.EpochMeanK; Probe = probe; Flip20 = flip }
     let error =
         try
-            FlowTrainer(objectiveOf run.Method, training).Train(model, data, Action<_> progress) |> ignore
+            plan.Run(data, progress = Action<_> progress, resumeFrom = TrainingRunState.Start model) |> ignore
             None
         with :? TrainingDivergedException as e -> Some e.Message
     let trainSeconds = (Seq.last curve).Seconds
