@@ -28,12 +28,20 @@ public sealed record TrainingOptions
     /// <summary>The optimiser. Default Adam with step 1e-3.</summary>
     public OptimiserOptions Optimiser { get; init; } = new();
 
-    /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first option out of range.</summary>
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first option out of range (the optimiser's as "Optimiser.LearningRate").</summary>
     public void Validate()
     {
         if (Epochs < 1) throw new InvalidOptionsException(nameof(Epochs), $"must be ≥ 1; got {Epochs}.");
         if (BatchSize < 1) throw new InvalidOptionsException(nameof(BatchSize), $"must be ≥ 1; got {BatchSize}.");
         if (!(DivergenceThreshold > 0)) throw new InvalidOptionsException(nameof(DivergenceThreshold), $"must be > 0; got {DivergenceThreshold}.");
-        Optimiser.Validate();
+        if (Optimiser is null) throw new InvalidOptionsException(nameof(Optimiser), "must be set; got null.");
+        try
+        {
+            Optimiser.Validate();
+        }
+        catch (InvalidOptionsException e)
+        {
+            throw e.Within(nameof(Optimiser));
+        }
     }
 }
