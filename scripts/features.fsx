@@ -62,11 +62,10 @@ let vpfOptions (layers: int[]) =
 
 /// A CD-1 RBM trained in Vpf.Core (the library's measured CD defaults), for VpfFeaturesFromModel.
 let cdModel () =
-    let model = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(784, hidden), seed = 1)
-    model.SetVisibleBiasesFromMarginals(ReadOnlySpan(train.ColumnMeans()))
     let d = ContrastiveDivergenceOptions.DefaultTraining
-    FlowTrainer(ContrastiveDivergence(), TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1)).Train(model, train) |> ignore
-    model
+    let plan = TrainingPlan(Architecture = Architecture.Rbm(784, hidden), Method = CdMethod(Steps = 1),
+                            TrainingOptions = TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1))
+    plan.Run(train).Model
 
 /// ML.NET's estimators are covariant in C#; F# coerces through obj (the runtime allows the variant cast).
 let est (x: obj) = x :?> IEstimator<ITransformer>

@@ -65,19 +65,8 @@ let test = fullTest.Subset(0, min config.TestRows fullTest.Count)
 let curveTest = test.Subset(0, min config.CurveTestRows test.Count)
 let h1, h2, h3 = config.Hidden
 
-type Method =
-    | Vpf of FlowEstimator * pretrained: bool
-    | Cd1
-    | Pcd1
-    | DbmPcd of pretrained: bool
-
-let methodName = function
-    | Vpf (e, p) -> sprintf "VPF %A%s" e (if p then " + pretrain" else "")
-    | Cd1 -> "CD-1"
-    | Pcd1 -> "PCD-1"
-    | DbmPcd p -> sprintf "DBM-PCD%s" (if p then " + pretrain" else "")
-
-type Run = { Arch: Architecture; ArchName: string; Method: Method; TrainRows: int }
+/// One run of the grid: a Vpf.Core training plan, its label in the tables, and the training rows it uses.
+type Run = { ArchName: string; Label: string; Plan: TrainingPlan; TrainRows: int }
 
 let architectures =
     [ for lateral in [ false; true ] do
@@ -89,29 +78,6 @@ let architectures =
 let archName (a: Architecture, lateral: bool) =
     String.Join("-", a.LayerSizes) + (if lateral then " lateral" else "")
 
-/// The grid. Expected costs a transcendental per (datum, unit, neighbour): in the full run only on the RBM without
-/// laterals and a training subset of ExpectedTrainRows images.
-let grid =
-    [ for (a, lateral) in architectures do
-        let name = archName (a, lateral)
-        let isRbm = a.LayerCount = 2
-        let run m = { Arch = a; ArchName = name; Method = m; TrainRows = train.Count }
-        yield run (Vpf(FlowEstimator.Sampled, false))
-        yield run (Vpf(FlowEstimator.MeanField, false))
-        if not config.ExpectedOnlySmall || (isRbm && not lateral) then
-            yield { run (Vpf(FlowEstimator.Expected, false)) with TrainRows = min config.ExpectedTrainRows train.Count }
-        if not isRbm && not lateral then
-            yield run (Vpf(FlowEstimator.Sampled, true))
-            yield run (Vpf(FlowEstimator.MeanField, true))
-        if isRbm && not lateral then
-            yield run Cd1
-            yield run Pcd1
-        yield run (DbmPcd false)
-        if not isRbm && not lateral then yield run (DbmPcd true) ]
-    |> List.filter (fun r -> match args.Value "--only" with
-                             | Some s -> (r.ArchName + " / " + methodName r.Method).Contains(s, StringComparison.OrdinalIgnoreCase)
-                             | None -> true)
-
 // ---------------------------------------------------------------------------------------------------------------
 // Training settings. VPF and DBM-PCD: Adam, step 1e-3, batch 100 (the library's flow default). CD-1 / PCD-1: the
 // library's measured CD defaults (plain SGD, step 0.05, batch 10). Greedy pretraining: CD-1 with those defaults.
@@ -120,6 +86,45 @@ let flowTraining epochs seed = TrainingOptions(Epochs = epochs, BatchSize = 100,
 let cdTraining epochs seed =
     let d = ContrastiveDivergenceOptions.DefaultTraining
     TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Seed = seed, Optimiser = d.Optimiser)
+
+/// Seed 1 for the initial weights and for training; greedy CD-1 pretraining (the library's measured CD defaults,
+/// PretrainEpochs per RBM) for the "+ pretrain" runs.
+let plan (a: Architecture) (m: TrainingMethod) (pretrained: bool) =
+    let d = ContrastiveDivergenceOptions.DefaultTraining
+    TrainingPlan(
+        Architecture = a,
+        Method = m,
+        TrainingOptions = (match m with :? CdMethod | :? PcdMethod -> cdTraining config.Epochs 1 | _ -> flowTraining config.Epochs 1),
+        Pretraining =
+            (if pretrained then
+                PretrainingOptions(Seed = 1, Training = TrainingOptions(Epochs = config.PretrainEpochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1))
+             else null))
+
+let vpf (e: FlowEstimator) = VpfMethod(Options = VpfOptions(Estimator = e)) :> TrainingMethod
+
+/// The grid. Expected costs a transcendental per (datum, unit, neighbour): in the full run only on the RBM without
+/// laterals and a training subset of ExpectedTrainRows images.
+let grid =
+    [ for (a, lateral) in architectures do
+        let name = archName (a, lateral)
+        let isRbm = a.LayerCount = 2
+        let run label m pretrained = { ArchName = name; Label = label; Plan = plan a m pretrained; TrainRows = train.Count }
+        let pretrain = " + pretrain"
+        yield run "VPF Sampled" (vpf FlowEstimator.Sampled) false
+        yield run "VPF MeanField" (vpf FlowEstimator.MeanField) false
+        if not config.ExpectedOnlySmall || (isRbm && not lateral) then
+            yield { run "VPF Expected" (vpf FlowEstimator.Expected) false with TrainRows = min config.ExpectedTrainRows train.Count }
+        if not isRbm && not lateral then
+            yield run ("VPF Sampled" + pretrain) (vpf FlowEstimator.Sampled) true
+            yield run ("VPF MeanField" + pretrain) (vpf FlowEstimator.MeanField) true
+        if isRbm && not lateral then
+            yield run "CD-1" (CdMethod(Steps = 1)) false
+            yield run "PCD-1" (PcdMethod(Steps = 1)) false
+        yield run "DBM-PCD" (DbmPcdMethod()) false
+        if not isRbm && not lateral then yield run ("DBM-PCD" + pretrain) (DbmPcdMethod()) true ]
+    |> List.filter (fun r -> match args.Value "--only" with
+                             | Some s -> (r.ArchName + " / " + r.Label).Contains(s, StringComparison.OrdinalIgnoreCase)
+                             | None -> true)
 
 // ---------------------------------------------------------------------------------------------------------------
 // Likelihoods and samples (Vpf.Core.Evaluation's AIS, variational bound and Parzen window; Vpf.Core.Sampling's Gibbs).
@@ -186,39 +191,22 @@ let curveMetrics (model: DeepBoltzmannMachine) (data: BinaryDataset) =
     let flip = ReconstructionEvaluation.Evaluate(model, data, curveTest, [ Corruption.FlipPixels 0.2 ], seed = 7)
     probe.HiddenAccuracy, flip.[0].Model.ErrorOnCorrupted
 
-let objectiveOf = function
-    | Vpf (e, _) -> VariationalProbabilityFlow(VpfOptions(Estimator = e)) :> ITrainingObjective
-    | Cd1 -> ContrastiveDivergence(ContrastiveDivergenceOptions(Steps = 1)) :> _
-    | Pcd1 -> ContrastiveDivergence(ContrastiveDivergenceOptions(Steps = 1, Persistent = true)) :> _
-    | DbmPcd _ -> DbmPersistentContrastiveDivergence(DbmPcdOptions()) :> _
-
 let execute (index: int) (run: Run) : Result =
     let data = train.Subset(0, run.TrainRows)
-    let model = DeepBoltzmannMachine.CreateRandom(run.Arch, seed = 1)
-    model.SetVisibleBiasesFromMarginals(ReadOnlySpan(data.ColumnMeans()))
-    let pretrained = match run.Method with Vpf (_, p) | DbmPcd p -> p | _ -> false
-    let pretrainSeconds =
-        if pretrained then
-            let d = ContrastiveDivergenceOptions.DefaultTraining
-            let options = PretrainingOptions(Seed = 1, Training = TrainingOptions(Epochs = config.PretrainEpochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1))
-            snd (timed (fun () -> GreedyPretraining.Pretrain(model, data, options)))
-        else 0.0
-    let training =
-        match run.Method with
-        | Cd1 | Pcd1 -> cdTraining config.Epochs 1
-        | _ -> flowTraining config.Epochs 1
+    let plan = run.Plan
+    let model, created = timed (fun () -> plan.CreateModel data)
+    let pretrainSeconds = if isNull plan.Pretraining then 0.0 else created
     let curve = ResizeArray<CurvePoint>()
     let p0, f0 = curveMetrics model data
     curve.Add { Epoch = 0; Seconds = pretrainSeconds; MeanK = nan; Probe = p0; Flip20 = f0 }
-    let mutable evalSeconds = 0.0
+    // The plan's seconds already exclude the time spent in this callback (the curve metrics).
     let progress (p: TrainingProgress) =
         if p.Batch = p.BatchesPerEpoch then
-            let (probe, flip), s = timed (fun () -> curveMetrics model data)
-            curve.Add { Epoch = p.Epoch; Seconds = pretrainSeconds + p.Seconds - evalSeconds; MeanK = p.EpochMeanK; Probe = probe; Flip20 = flip }
-            evalSeconds <- evalSeconds + s
+            let probe, flip = curveMetrics model data
+            curve.Add { Epoch = p.Epoch; Seconds = pretrainSeconds + p.Seconds; MeanK = p.EpochMeanK; Probe = probe; Flip20 = flip }
     let error =
         try
-            FlowTrainer(objectiveOf run.Method, training).Train(model, data, Action<_> progress) |> ignore
+            plan.Run(data, progress = Action<_> progress, resumeFrom = TrainingRunState.Start model) |> ignore
             None
         with :? TrainingDivergedException as e -> Some e.Message
     let trainSeconds = (Seq.last curve).Seconds
@@ -254,7 +242,7 @@ header |> List.iter (printfn "%s")
 
 let results =
     grid |> List.mapi (fun i run ->
-        printf "[%2d/%d] %-24s %-22s " (i + 1) grid.Length run.ArchName (methodName run.Method)
+        printf "[%2d/%d] %-24s %-22s " (i + 1) grid.Length run.ArchName (run.Label)
         let r, s = timed (fun () -> execute i run)
         printfn "train %6.1f s  probe %.3f  flip20 %.3f  AIS %s  parzen %.0f  (%.0f s with evaluation)%s"
             r.TrainSeconds r.Probe.HiddenAccuracy r.Recon.[1].Model.ErrorOnCorrupted
@@ -266,7 +254,7 @@ let results =
 // Tables
 
 let pixelProbe = results.[0].Probe.PixelAccuracy
-let label (r: Result) = sprintf "%s / %s" r.Run.ArchName (methodName r.Run.Method)
+let label (r: Result) = sprintf "%s / %s" r.Run.ArchName (r.Run.Label)
 
 /// Curve value at the latest epoch end within `seconds` (equal wall-clock comparison).
 let atTime (seconds: float) (r: Result) =
@@ -285,7 +273,7 @@ let mainTable =
     let rows =
         [ for r in results ->
             let e i = fmt 4 r.Recon.[i].Model.ErrorOnCorrupted
-            [ r.Run.ArchName; methodName r.Run.Method + (if r.Error.IsSome then " (diverged)" else ""); string r.Run.TrainRows; string config.Epochs
+            [ r.Run.ArchName; r.Run.Label + (if r.Error.IsSome then " (diverged)" else ""); string r.Run.TrainRows; string config.Epochs
               fmt 1 r.TrainSeconds; e 0; e 1; e 2; e 3; e 4
               (let bound (x: float) = if Double.IsPositiveInfinity x then "+∞" elif Double.IsNegativeInfinity x then "−∞" else sprintf "%.1f" x
                match r.Ais with Some (ll, lo, hi) -> sprintf "%.1f (%s, %s)" ll (bound lo) (bound hi) | None -> "n/a")
@@ -305,7 +293,7 @@ let equalTimeTable =
         [ for r in results do
             if r.Run.TrainRows = train.Count then
                 let shortest, median = budgets.[r.Run.ArchName]
-                yield [ r.Run.ArchName; methodName r.Run.Method ] @ cells shortest r @ cells median r ]
+                yield [ r.Run.ArchName; r.Run.Label ] @ cells shortest r @ cells median r ]
     markdownTable head rows
 
 let markdown =
@@ -334,9 +322,10 @@ let json =
           "settings", arr (header |> List.map str); "totalSeconds", num wallClock.Elapsed.TotalSeconds
           "pixelProbeAccuracy", num pixelProbe
           "runs", arr [ for r in results ->
-                        obj [ "model", str r.Run.ArchName; "layers", arr (r.Run.Arch.LayerSizes |> Seq.map (float >> num))
-                              "lateral", boolean (r.Run.Arch.HasLateral |> Seq.exists id)
-                              "method", str (methodName r.Run.Method); "trainRows", num (float r.Run.TrainRows)
+                        obj [ "model", str r.Run.ArchName; "layers", arr (r.Run.Plan.Architecture.LayerSizes |> Seq.map (float >> num))
+                              "lateral", boolean (r.Run.Plan.Architecture.HasLateral |> Seq.exists id)
+                              "method", str r.Run.Label; "trainingMethod", str r.Run.Plan.Method.Name
+                              "pretrained", boolean (not (isNull r.Run.Plan.Pretraining)); "trainRows", num (float r.Run.TrainRows)
                               "diverged", (match r.Error with Some e -> str e | None -> null)
                               "trainSeconds", num r.TrainSeconds; "pretrainSeconds", num r.PretrainSeconds
                               "reconstruction", arr [ for x in r.Recon ->

@@ -9,15 +9,19 @@ string images = args.Length > 0 ? args[0] : "data/fashion-mnist/t10k-images-idx3
 string labels = args.Length > 1 ? args[1] : "data/fashion-mnist/t10k-labels-idx1-ubyte.gz";
 var (train, test) = BinaryDataset.LoadIdx(images, labels).Split(8000);
 
-// A 784-500-1000 deep Boltzmann machine; visible biases start at the pixel marginals.
-var model = DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(train.Dimension, 500, 1000), seed: 1);
-model.SetVisibleBiasesFromMarginals(train.ColumnMeans());
-
-// VPF with the default Sampled estimator, 10 mean-field sweeps, Adam with step 1e-3.
-var vpf = new VariationalProbabilityFlow(new VpfOptions { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = 10 });
-var trainer = new FlowTrainer(vpf, new TrainingOptions { Epochs = 3, BatchSize = 100, Seed = 1 });
-foreach (var epoch in trainer.Train(model, train))
-    Console.WriteLine($"epoch {epoch.Epoch}: mean K = {epoch.MeanK:F3} after {epoch.Seconds:F1} s");
+// A 784-500-1000 deep Boltzmann machine trained by VPF (the default Sampled estimator, 10 mean-field sweeps) with
+// Adam at step 1e-3. The plan starts the visible biases at the pixel marginals and, after every epoch, measures K
+// and the reconstruction cross-entropy on held-out images.
+var plan = new TrainingPlan
+{
+    Architecture = Architecture.Dbm(train.Dimension, 500, 1000),
+    Method = new VpfMethod { Options = new VpfOptions { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = 10 } },
+    TrainingOptions = new TrainingOptions { Epochs = 3, BatchSize = 100, Seed = 1 },
+};
+var result = plan.Run(train, heldOut: test);
+foreach (var point in result.Curve)
+    Console.WriteLine($"epoch {point.Epoch}: mean K = {point.MeanK:F3}, held-out K = {point.HeldOutK:F3} after {point.Seconds:F1} s");
+var model = result.Model;
 
 // Features: mean-field firing rates of the hidden layers for held-out images.
 var batch = new float[10 * test.Dimension];

@@ -33,7 +33,7 @@ public static class VpfApp
             c.PropagateExceptions();
             c.UseStrictParsing();
             c.AddCommand<TrainCommand>("train").WithData(context)
-                .WithDescription("Train a DBM or RBM by VPF (or MPF-RBM, CD, PCD) and write a model file.")
+                .WithDescription("Train a DBM or RBM by VPF (or MPF, MPF-RBM, CD, PCD, DBM-PCD) and write a model file.")
                 .WithExample("train", "--layers", "784,500", "--epochs", "5", "--out", "model.vpf");
             c.AddCommand<EvaluateCommand>("evaluate").WithData(context)
                 .WithDescription("Evaluate a model on held-out data: flow objective, reconstruction, likelihood, linear probe.")

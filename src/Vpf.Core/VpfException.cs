@@ -11,8 +11,24 @@ public abstract class VpfException : Exception
 public sealed class InvalidOptionsException : VpfException
 {
     /// <summary>Creates the exception for option <paramref name="option"/>.</summary>
-    public InvalidOptionsException(string option, string message) : base($"Invalid option '{option}': {message}") => Option = option;
+    public InvalidOptionsException(string option, string message) : this(option, message, null) { }
 
-    /// <summary>Name of the offending option.</summary>
+    private InvalidOptionsException(string option, string message, Exception? inner) : base($"Invalid option '{option}': {message}", inner)
+    {
+        Option = option;
+        Detail = message;
+    }
+
+    /// <summary>Name of the offending option: a property path such as "TrainingOptions.Epochs" when raised by a plan.</summary>
     public string Option { get; }
+
+    /// <summary>What is wrong with the value, without the option's name (e.g. "must be ≥ 1; got 0.").</summary>
+    public string Detail { get; }
+
+    /// <summary>
+    /// The same problem with the option named from an enclosing object: <c>Within("Method")</c> turns option "Steps"
+    /// into "Method.Steps", so that a front end can map the whole path to its own flag or parameter name.
+    /// </summary>
+    public InvalidOptionsException Within(string path) =>
+        new(string.IsNullOrEmpty(path) ? Option : $"{path}.{Option}", Detail, this);
 }

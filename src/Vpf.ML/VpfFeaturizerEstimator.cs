@@ -17,7 +17,7 @@ namespace Vpf.ML;
 /// <para>
 /// <see cref="Fit"/> reads the pixel column (a known-size vector of Single with intensities in [0, max]) into a
 /// bit-packed data set, binarising each pixel (on when intensity ≥ threshold × max), trains the machine with the core
-/// <see cref="FlowTrainer"/> and <see cref="VariationalProbabilityFlow"/>, then compiles the trained machine's
+/// <see cref="TrainingPlan"/> (VPF through <see cref="FlowTrainer"/>), then compiles the trained machine's
 /// binarisation and unrolled mean-field inference into an ONNX graph (see <see cref="VpfOnnxExport"/>) and returns
 /// ML.NET's own ONNX transformer for it. The result is therefore an ordinary ML.NET transformer: it saves and loads
 /// with <c>mlContext.Model.Save</c> and <c>Load</c> (the graph, with the weights, is stored inside the model zip) and
@@ -118,30 +118,15 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         var rng = new Random(seed);
         int initSeed = rng.Next(), trainSeed = rng.Next();
 
-        var architecture = new Architecture([width, .. _options.HiddenLayers]).WithLateral(_options.LateralLayers);
-        var model = DeepBoltzmannMachine.CreateRandom(architecture, initSeed, _options.InitialWeightScale);
-        if (_options.InitialiseVisibleBiases) model.SetVisibleBiasesFromMarginals(data.ColumnMeans());
-        var objective = new VariationalProbabilityFlow(new VpfOptions
-        {
-            Estimator = _options.Estimator,
-            MeanFieldSweeps = _options.MeanFieldSweeps,
-            Damping = _options.Damping,
-        });
-        var trainer = new FlowTrainer(objective, new TrainingOptions
-        {
-            Epochs = _options.Epochs,
-            BatchSize = _options.BatchSize,
-            Seed = trainSeed,
-            Optimiser = new OptimiserOptions { Kind = _options.Optimiser, LearningRate = _options.LearningRate },
-        });
+        var plan = _options.BuildPlan(width, initSeed, trainSeed);
 
         using var channel = _host.Start("Training");
-        channel.Info(MessageSensitivity.None, $"VPF: {architecture} on {data.Count} rows, {_options.Epochs} epochs, seed {seed}.");
-        trainer.Train(model, data, progress =>
+        channel.Info(MessageSensitivity.None, $"VPF: {plan.Architecture} on {data.Count} rows, {_options.Epochs} epochs, seed {seed}.");
+        var model = plan.Run(data, progress: progress =>
         {
             if (progress.Batch == progress.BatchesPerEpoch)
                 channel.Info(MessageSensitivity.None, $"Epoch {progress.Epoch}: mean K {progress.EpochMeanK:G6} ({progress.Seconds:F1} s).");
-        });
+        }).Model;
         return model;
     }
 

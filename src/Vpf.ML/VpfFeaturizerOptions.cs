@@ -1,3 +1,4 @@
+using Vpf.Core;
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
 using Vpf.Core.Training;
@@ -62,7 +63,7 @@ public sealed class VpfFeaturizerOptions
     /// <summary>How VPF turns rates into the joint states its flow is measured on. Default <see cref="FlowEstimator.Sampled"/>.</summary>
     public FlowEstimator Estimator = Defaults.Estimator;
 
-    /// <summary>Passes over the data; ≥ 0 (0 leaves the random initial model). Default 10.</summary>
+    /// <summary>Passes over the data; ≥ 1. Default 10.</summary>
     public int Epochs = Defaults.Epochs;
 
     /// <summary>Rows per mini-batch; ≥ 1. Default 100.</summary>
@@ -114,27 +115,90 @@ public sealed class VpfFeaturizerOptions
         OutputName = outputName,
     };
 
-    /// <summary>Checks every option that does not need the data; throws <see cref="ArgumentOutOfRangeException"/> naming the field.</summary>
-    /// <param name="forTraining">False when a trained machine is given: its layers, not <see cref="HiddenLayers"/>, bound <see cref="OutputLayers"/>.</param>
+    /// <summary>
+    /// Core's names of the plan's options (<see cref="InvalidOptionsException.Option"/>) mapped to the fields of these
+    /// options, so that an error names the field the user set.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> CoreNames { get; } = new Dictionary<string, string>
+    {
+        ["layers"] = nameof(HiddenLayers),
+        ["lateral"] = nameof(LateralLayers),
+        ["Architecture"] = nameof(HiddenLayers),
+        ["Method"] = nameof(HiddenLayers),
+        ["Method.Options.Estimator"] = nameof(Estimator),
+        ["Method.Options.MeanFieldSweeps"] = nameof(MeanFieldSweeps),
+        ["Method.Options.Damping"] = nameof(Damping),
+        ["TrainingOptions.Epochs"] = nameof(Epochs),
+        ["TrainingOptions.BatchSize"] = nameof(BatchSize),
+        ["TrainingOptions.Optimiser.Kind"] = nameof(Optimiser),
+        ["TrainingOptions.Optimiser.LearningRate"] = nameof(LearningRate),
+        ["Initialisation.WeightScale"] = nameof(InitialWeightScale),
+    };
+
+    /// <summary>The VPF method these options describe.</summary>
+    internal VpfMethod Method => new() { Options = new VpfOptions { Estimator = Estimator, MeanFieldSweeps = MeanFieldSweeps, Damping = Damping } };
+
+    /// <summary>
+    /// The training plan for <paramref name="visible"/> pixels, checked by Core (<see cref="TrainingPlan.Validate"/>);
+    /// throws <see cref="ArgumentOutOfRangeException"/> naming the field.
+    /// </summary>
+    internal TrainingPlan BuildPlan(int visible, int initialisationSeed, int trainingSeed) => Mapped(() =>
+    {
+        var plan = new TrainingPlan
+        {
+            Architecture = new Architecture([visible, .. HiddenLayers ?? []]).WithLateral(LateralLayers ?? []),
+            Method = Method,
+            TrainingOptions = new TrainingOptions
+            {
+                Epochs = Epochs,
+                BatchSize = BatchSize,
+                Seed = trainingSeed,
+                Optimiser = new OptimiserOptions { Kind = Optimiser, LearningRate = LearningRate },
+            },
+            Initialisation = new Initialisation
+            {
+                Seed = initialisationSeed, WeightScale = InitialWeightScale, VisibleBiasesFromData = InitialiseVisibleBiases,
+            },
+        };
+        plan.Validate();
+        return plan;
+    });
+
+    /// <summary>
+    /// Checks every option that does not need the data: the training options through Core's plan (the visible size
+    /// is not known yet, any will do), the feature options here. Throws <see cref="ArgumentOutOfRangeException"/> naming the field.
+    /// </summary>
+    /// <param name="forTraining">False when a trained machine is given: only the options its features use are checked, and its layers, not <see cref="HiddenLayers"/>, bound <see cref="OutputLayers"/>.</param>
     internal void Validate(bool forTraining = true)
     {
-        Check(HiddenLayers is { Length: > 0 }, nameof(HiddenLayers), "At least one hidden layer is needed.");
-        for (int l = 0; l < HiddenLayers.Length; l++)
-            Check(HiddenLayers[l] >= 1, nameof(HiddenLayers), $"Hidden layer {l + 1} has {HiddenLayers[l]} units; every layer needs at least 1.");
+        Check(HiddenLayers is not null, nameof(HiddenLayers), "Give at least one hidden layer.");
         Check(LateralLayers is not null, nameof(LateralLayers), "Give an empty array for no lateral weights.");
-        foreach (int l in LateralLayers!)
-            Check(l >= 0 && l <= HiddenLayers.Length, nameof(LateralLayers), $"Layer {l} does not exist; layers are 0 (visible) … {HiddenLayers.Length}.");
-        if (forTraining && OutputLayers is not null) OutputLayerList.Resolve(OutputLayers, HiddenLayers.Length + 1, nameof(OutputLayers));
-        Check(Enum.IsDefined(Estimator), nameof(Estimator), $"Unknown estimator {(int)Estimator}; expected Sampled, Expected or MeanField.");
-        Check(Epochs >= 0, nameof(Epochs), $"Epochs must be ≥ 0; got {Epochs}.");
-        Check(BatchSize >= 1, nameof(BatchSize), $"The batch size must be ≥ 1; got {BatchSize}.");
-        Check(Enum.IsDefined(Optimiser), nameof(Optimiser), $"Unknown optimiser {(int)Optimiser}; expected Adam or SgdMomentum.");
-        Check(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), $"The learning rate must be a finite number > 0; got {LearningRate}.");
-        Check(MeanFieldSweeps >= 0, nameof(MeanFieldSweeps), $"Mean-field sweeps must be ≥ 0; got {MeanFieldSweeps}.");
-        Check(Damping >= 0f && Damping < 1f, nameof(Damping), $"Damping must be in [0, 1); got {Damping}.");
+        if (forTraining)
+        {
+            BuildPlan(1, 0, 0);
+            if (OutputLayers is not null) OutputLayerList.Resolve(OutputLayers, HiddenLayers!.Length + 1, nameof(OutputLayers));
+        }
+        else
+        {
+            Mapped(() => { Method.Validate(); return 0; });
+        }
         Check(MaxIntensity > 0f && float.IsFinite(MaxIntensity), nameof(MaxIntensity), $"The maximum intensity must be a finite number > 0; got {MaxIntensity}.");
         Check(BinarisationThreshold >= 0f && BinarisationThreshold <= 1f, nameof(BinarisationThreshold), $"The binarisation threshold must be in [0, 1]; got {BinarisationThreshold}.");
-        Check(InitialWeightScale >= 0f && float.IsFinite(InitialWeightScale), nameof(InitialWeightScale), $"The initial weight scale must be a finite number ≥ 0; got {InitialWeightScale}.");
+    }
+
+    /// <summary>Runs <paramref name="build"/>, turning Core's <see cref="InvalidOptionsException"/> into an <see cref="ArgumentOutOfRangeException"/> named after the field.</summary>
+    private static T Mapped<T>(Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (InvalidOptionsException e)
+        {
+            // The method's options sit under "Method.Options." when validated alone too.
+            string option = e.Option.StartsWith("Options.", StringComparison.Ordinal) ? "Method." + e.Option : e.Option;
+            throw new ArgumentOutOfRangeException(CoreNames.TryGetValue(option, out var field) ? field : e.Option, e.Detail);
+        }
     }
 
     private static void Check(bool condition, string field, string message)

@@ -4,6 +4,9 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Vpf.Cli.Reporting;
+using Vpf.Core.Model;
+using Vpf.Core.Training;
+using Vpf.Core.Training.Optimisers;
 
 namespace Vpf.Cli.Commands;
 
@@ -91,7 +94,6 @@ internal sealed class DemoCommand : Command<DemoSettings>
         var clock = Stopwatch.StartNew();
         settings.Apply();
         if (settings.Hidden < 1) throw new UsageException("--hidden", $"must be ≥ 1; got {settings.Hidden}.");
-        if (settings.Epochs < 1) throw new UsageException("--epochs", $"must be ≥ 1; got {settings.Epochs}.");
         if (settings.Rows < 1) throw new UsageException("--rows", $"must be ≥ 1; got {settings.Rows}.");
         if (settings.ProbeRows < 0) throw new UsageException("--probe-rows", $"must be ≥ 0; got {settings.ProbeRows}.");
         if (settings.SampleSweeps < 1) throw new UsageException("--sample-sweeps", $"must be ≥ 1; got {settings.SampleSweeps}.");
@@ -108,20 +110,29 @@ internal sealed class DemoCommand : Command<DemoSettings>
                  (settings.AisRuns > 0 ? $"AIS with {settings.AisTemperatures:N0} temperatures × {settings.AisRuns} runs, " : "no AIS, ") +
                  $"samples after {settings.SampleSweeps} Gibbs sweeps.");
 
-        var runs = new[]
+        var architecture = PlanFlags.Checked(() => Architecture.Rbm(data.Train.Dimension, settings.Hidden));
+        TrainingOptions Training(OptimiserKind kind, float rate) => new()
         {
-            ("VPF", new TrainSettings
-            {
-                Seed = settings.Seed, Layers = hidden, Method = "vpf", Estimator = "sampled", Sweeps = 1, Epochs = settings.Epochs, BatchSize = 100,
-                Optimiser = "adam", LearningRate = VpfLearningRate, Out = Path.Combine(settings.Out, "vpf.vpf"),
-            }),
-            ("CD-1", new TrainSettings
-            {
-                Seed = settings.Seed, Layers = hidden, Method = "cd", CdSteps = 1, Epochs = settings.Epochs, BatchSize = 100,
-                Optimiser = "sgd", LearningRate = CdLearningRate, Out = Path.Combine(settings.Out, "cd1.vpf"),
-            }),
+            Epochs = settings.Epochs, BatchSize = 100, Seed = settings.Seed,
+            Optimiser = new OptimiserOptions { Kind = kind, LearningRate = rate },
         };
-        var trained = runs.Select(r => TrainingRun.Execute(cli, r.Item2, data, r.Item1)).ToList();
+        var runs = new (string Name, TrainingPlan Plan, string File)[]
+        {
+            ("VPF", new TrainingPlan
+            {
+                Architecture = architecture,
+                Method = new VpfMethod { Options = new VpfOptions { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = 1 } },
+                TrainingOptions = Training(OptimiserKind.Adam, VpfLearningRate),
+            }, "vpf.vpf"),
+            ("CD-1", new TrainingPlan
+            {
+                Architecture = architecture,
+                Method = new CdMethod { Steps = 1 },
+                TrainingOptions = Training(OptimiserKind.SgdMomentum, CdLearningRate),
+            }, "cd1.vpf"),
+        };
+        foreach (var run in runs) PlanFlags.Checked(run.Plan.Validate);
+        var trained = runs.Select(r => TrainingRun.Execute(cli, r.Plan, data, r.Name, Path.Combine(settings.Out, r.File), resume: false)).ToList();
 
         var budget = new EvaluationBudget(settings.Rows, settings.AisRuns, settings.AisTemperatures, settings.ProbeRows, settings.Seed);
         var metrics = new List<List<MetricRow>>();
@@ -178,17 +189,32 @@ internal sealed class DemoCommand : Command<DemoSettings>
         cli.Line(lowerBetter);
         report.Notes.Add(lowerBetter);
         foreach (var t in trained)
-            report.Models.Add(ReportBuilder.Build(cli, t.Name, t.Method, t.Model, t.Curve, data, settings.Seed, settings.SampleSweeps));
+            report.Models.Add(ReportBuilder.Build(cli, t.Name, t.Method.Name, t.Model, t.Curve, data, settings.Seed, settings.SampleSweeps));
         report.Options.Add(("data", data.Description));
-        foreach (var (name, r) in runs)
-            report.Options.Add((name, $"--layers {r.Layers} --method {r.Method} --epochs {r.Epochs} --batch-size {r.BatchSize} --optimiser {r.Optimiser} " +
-                $"--learning-rate {r.LearningRate?.ToString(CultureInfo.InvariantCulture)} --seed {r.Seed}" + (r.Method == "vpf" ? $" --estimator {r.Estimator} --sweeps {r.Sweeps}" : $" --cd-steps {r.CdSteps}")));
+        foreach (var (name, plan, _) in runs)
+            report.Options.Add((name, TrainFlags(plan)));
         report.Options.Add(("evaluation", $"{Math.Min(settings.Rows, data.Test.Count)} held-out images, probe on {settings.ProbeRows} training images, " +
             $"AIS {settings.AisTemperatures} temperatures × {settings.AisRuns} runs, {settings.SampleSweeps} sampling sweeps"));
         string html = Path.Combine(settings.Out, "report.html");
         HtmlReport.Write(html, report);
         cli.Line($"Wrote {string.Join(", ", trained.Select(t => t.Path).Concat(jsonFiles))} and {html}. The demo took {ProgressDisplay.Seconds(clock.Elapsed.TotalSeconds)}.");
         return ExitCodes.Success;
+    }
+
+    /// <summary>The <c>vpf train</c> flags that repeat <paramref name="plan"/>.</summary>
+    private static string TrainFlags(TrainingPlan plan)
+    {
+        var t = plan.TrainingOptions;
+        string method = plan.Method switch
+        {
+            VpfMethod v => $" --estimator {v.Options.Estimator.ToString().ToLowerInvariant()} --sweeps {v.Options.MeanFieldSweeps}",
+            CdMethod c => $" --cd-steps {c.Steps}",
+            PcdMethod c => $" --cd-steps {c.Steps}",
+            _ => "",
+        };
+        return string.Create(CultureInfo.InvariantCulture,
+            $"--layers {string.Join(",", plan.Architecture.LayerSizes.Skip(1))} --method {plan.Method.Name} --epochs {t.Epochs} --batch-size {t.BatchSize} " +
+            $"--optimiser {(t.Optimiser.Kind == OptimiserKind.Adam ? "adam" : "sgd")} --learning-rate {t.Optimiser.LearningRate} --seed {t.Seed}{method}");
     }
 
     /// <summary>"VPF" → "vpf", "CD-1" → "cd1".</summary>

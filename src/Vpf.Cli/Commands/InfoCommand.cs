@@ -34,7 +34,6 @@ internal sealed class InfoCommand : Command<InfoSettings>
             Row("kernel threads", KernelSettings.MaxThreads.ToString(CultureInfo.InvariantCulture));
             Row("AVX2 / FMA", $"{Avx2.IsSupported} / {Fma.IsSupported}");
             Row("model format", ModelFile.FormatVersion);
-            Row("baselines (cd, pcd)", Objectives.BaselinesAvailable ? "available" : "not in this build");
             cli.Console.Write(table);
             return ExitCodes.Success;
         }

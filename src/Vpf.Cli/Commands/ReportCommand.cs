@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spectre.Console.Cli;
 using Vpf.Cli.Reporting;
 using Vpf.Core.Persistence;
+using Vpf.Core.Training;
 
 namespace Vpf.Cli.Commands;
 

@@ -11,7 +11,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
         settings.Apply();
         var data = DataSource.Load(settings);
         cli.Line($"Data: {data.Description}.");
-        TrainingRun.Execute(cli, settings, data, Path.GetFileNameWithoutExtension(settings.Out));
+        TrainingRun.Execute(cli, settings.BuildPlan(data.Train.Dimension), data, Path.GetFileNameWithoutExtension(settings.Out), settings.Out, settings.Resume);
         return ExitCodes.Success;
     }
 }

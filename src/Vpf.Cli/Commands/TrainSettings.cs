@@ -23,7 +23,7 @@ public class TrainSettings : CommonSettings
 
     /// <summary>Training method.</summary>
     [CommandOption("--method <METHOD>")]
-    [Description("vpf (any DBM), mpf-rbm (RBM, hidden units summed out), cd or pcd (RBM baselines, when built with Vpf.Core.Baselines).")]
+    [Description("vpf (any DBM), mpf (fully visible), mpf-rbm (RBM, hidden units summed out), cd or pcd (RBM baselines; pcd on a DBM is dbm-pcd), dbm-pcd (any DBM).")]
     [DefaultValue("vpf")]
     public string Method { get; init; } = "vpf";
 
@@ -35,7 +35,7 @@ public class TrainSettings : CommonSettings
 
     /// <summary>Epochs.</summary>
     [CommandOption("--epochs <N>")]
-    [Description("Passes over the training data.")]
+    [Description("Passes over the training data (≥ 1).")]
     [DefaultValue(5)]
     public int Epochs { get; init; } = 5;
 
@@ -53,7 +53,7 @@ public class TrainSettings : CommonSettings
 
     /// <summary>CD steps.</summary>
     [CommandOption("--cd-steps <K>")]
-    [Description("Gibbs steps per update for cd / pcd.")]
+    [Description("Gibbs steps per update for cd / pcd (RBM).")]
     [DefaultValue(1)]
     public int CdSteps { get; init; } = 1;
 
@@ -102,47 +102,65 @@ public class TrainSettings : CommonSettings
         return arch;
     }
 
-    internal TrainingOptions BuildTrainingOptions()
+    /// <summary>
+    /// The plan these options describe for data with <paramref name="visible"/> pixels, validated by Core; a bad value
+    /// is reported with its flag (<see cref="PlanFlags"/>).
+    /// </summary>
+    internal TrainingPlan BuildPlan(int visible)
     {
-        if (Epochs < 1) throw new UsageException("--epochs", $"must be ≥ 1; got {Epochs}.");
-        if (BatchSize < 1) throw new UsageException("--batch-size", $"must be ≥ 1; got {BatchSize}.");
         var kind = Optimiser.ToLowerInvariant() switch
         {
             "adam" => OptimiserKind.Adam,
             "sgd" => OptimiserKind.SgdMomentum,
             _ => throw new UsageException("--optimiser", $"expected adam or sgd; got '{Optimiser}'."),
         };
-        float rate = LearningRate ?? (kind == OptimiserKind.Adam ? OptimiserOptions.DefaultAdamLearningRate : 0.01f);
-        if (!(rate > 0) || !float.IsFinite(rate)) throw new UsageException("--learning-rate", $"must be a finite number > 0; got {rate}.");
-        if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay)) throw new UsageException("--weight-decay", $"must be a finite number ≥ 0; got {WeightDecay}.");
-        return new TrainingOptions
+        var plan = PlanFlags.Checked(() =>
         {
-            Epochs = Epochs, BatchSize = BatchSize, Seed = Seed,
-            Optimiser = new OptimiserOptions { Kind = kind, LearningRate = rate, WeightDecay = WeightDecay },
+            var architecture = BuildArchitecture(visible);
+            return new TrainingPlan
+            {
+                Architecture = architecture,
+                Method = BuildMethod(architecture),
+                TrainingOptions = new TrainingOptions
+                {
+                    Epochs = Epochs, BatchSize = BatchSize, Seed = Seed,
+                    Optimiser = new OptimiserOptions
+                    {
+                        Kind = kind,
+                        LearningRate = LearningRate ?? (kind == OptimiserKind.Adam ? OptimiserOptions.DefaultAdamLearningRate : 0.01f),
+                        WeightDecay = WeightDecay,
+                    },
+                },
+            };
+        });
+        PlanFlags.Checked(plan.Validate);
+        return plan;
+    }
+
+    /// <summary>
+    /// The method named by <c>--method</c> with the flags that belong to it. "pcd" on a deep or laterally connected
+    /// machine has always meant DBM persistent CD: it still does, and the model file records "dbm-pcd".
+    /// </summary>
+    private TrainingMethod BuildMethod(Architecture architecture)
+    {
+        var method = TrainingMethod.Parse(Method);
+        return method switch
+        {
+            VpfMethod => new VpfMethod { Options = new VpfOptions { Estimator = ParseEstimator(), MeanFieldSweeps = Sweeps } },
+            CdMethod => new CdMethod { Steps = CdSteps },
+            PcdMethod when !architecture.IsRbm || architecture.HasLateral[0] => new DbmPcdMethod(),
+            PcdMethod => new PcdMethod { Steps = CdSteps },
+            _ => method,
         };
     }
 
-    internal VpfOptions BuildVpfOptions()
+    private FlowEstimator ParseEstimator() => Estimator.ToLowerInvariant() switch
     {
-        if (Sweeps < 0) throw new UsageException("--sweeps", $"must be ≥ 0; got {Sweeps}.");
-        var estimator = Estimator.ToLowerInvariant() switch
-        {
-            "sampled" => FlowEstimator.Sampled,
-            "expected" => FlowEstimator.Expected,
-            "meanfield" or "mean-field" => FlowEstimator.MeanField,
-            _ => throw new UsageException("--estimator", $"expected sampled, expected or meanfield; got '{Estimator}'."),
-        };
-        return new VpfOptions { Estimator = estimator, MeanFieldSweeps = Sweeps };
-    }
-
-    internal string NormalisedMethod()
-    {
-        string m = Method.ToLowerInvariant();
-        if (m is not ("vpf" or "mpf-rbm" or "cd" or "pcd"))
-            throw new UsageException("--method", $"expected vpf, mpf-rbm, cd or pcd; got '{Method}'.");
-        if (CdSteps < 1) throw new UsageException("--cd-steps", $"must be ≥ 1; got {CdSteps}.");
-        return m;
-    }
+        "sampled" => FlowEstimator.Sampled,
+        "expected" => FlowEstimator.Expected,
+        "meanfield" or "mean-field" => FlowEstimator.MeanField,
+        _ => throw new UsageException("--estimator", $"expected sampled, expected or meanfield; got '{Estimator}'."),
+    };
 
     private static int[] ParseList(string text, string option)
     {

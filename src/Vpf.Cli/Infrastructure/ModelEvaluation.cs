@@ -31,33 +31,13 @@ public sealed record MetricRow(string Metric, double Value, IReadOnlyList<(strin
 /// <summary>How much effort the evaluation spends (AIS runs 0: no AIS; Parzen chains 0: no Parzen section).</summary>
 internal sealed record EvaluationBudget(int Rows, int AisRuns, int AisTemperatures, int ProbeRows, int Seed, int ParzenChains = 100);
 
-/// <summary>Held-out evaluation of one model: <see cref="ModelEvaluator"/>'s report plus the flow objective, as metric rows.</summary>
+/// <summary>Held-out evaluation of one model: <see cref="ModelEvaluator"/>'s report and its numbers as metric rows (every printed number is in the report).</summary>
 internal static class ModelEvaluation
 {
     public static (List<MetricRow> Rows, EvaluationReport Report) Run(CliContext context, string name, DeepBoltzmannMachine model,
         ModelFileInfo? info, DataSet data, EvaluationBudget budget)
     {
-        var rows = new List<MetricRow>();
         int n = Math.Min(budget.Rows, data.Test.Count);
-        var batch = HeldOut.Batch(data.Test, n);
-        var marginals = data.Train.ColumnMeans();
-
-        // Flow objective of the method that trained the model.
-        var vpf = info?.ReadVpfOptions() ?? new VpfOptions();
-        string method = info?.TrainingMethod ?? "vpf";
-        if (method is "vpf" || (method is "mpf-rbm" && model.Architecture.IsRbm))
-        {
-            ITrainingObjective objective = method == "vpf" ? new VariationalProbabilityFlow(vpf) : new MpfRbm();
-            rows.Add(new MetricRow($"held-out K ({method})", HeldOut.K(objective, model, batch, n), "", double.NaN, $"{n} held-out images"));
-        }
-
-        // One up-down mean-field pass against the pixel-marginal predictor.
-        var p = HeldOut.Reconstruct(model, batch, n, vpf.MeanFieldSweeps);
-        var trivial = new float[batch.Length];
-        for (int i = 0; i < trivial.Length; i++) trivial[i] = (float)marginals[i % model.LayerSize(0)];
-        rows.Add(new MetricRow("reconstruction cross-entropy (nats/image)", HeldOut.CrossEntropy(p, batch, n),
-            "pixel marginals", HeldOut.CrossEntropy(trivial, batch, n), $"clean image → hidden rates → visible probabilities, {n} images"));
-
         var options = new EvaluationOptions
         {
             Seed = budget.Seed,
@@ -67,15 +47,14 @@ internal static class ModelEvaluation
             LinearProbe = budget.ProbeRows > 0 ? new LinearProbeSectionOptions { Probe = new LinearProbeOptions { MaxTrainRows = budget.ProbeRows } } : null,
         };
         var report = Evaluate(context, name, model, info, data, options);
-        rows.AddRange(Rows(report));
-        return (rows, report);
+        return (Rows(report).ToList(), report);
     }
 
     /// <summary>Runs <see cref="ModelEvaluator"/> with a progress display (one step per section).</summary>
     public static EvaluationReport Evaluate(CliContext context, string name, DeepBoltzmannMachine model, ModelFileInfo? info, DataSet data,
         EvaluationOptions options)
     {
-        int sections = (options.Reconstruction is null ? 0 : 1) + (options.LogLikelihood is null ? 0 : 1) + (options.Parzen is null ? 0 : 1)
+        int sections = (options.HeldOut is null ? 0 : 1) + (options.Reconstruction is null ? 0 : 1) + (options.LogLikelihood is null ? 0 : 1) + (options.Parzen is null ? 0 : 1)
             + (options.LinearProbe is null || !data.Train.HasLabels || !data.Test.HasLabels ? 0 : 1);
         return ProgressDisplay.Track(context, $"evaluating {name}", Math.Max(1, sections), handle =>
             ModelEvaluator.Evaluate(model, data.Train, data.Test, options, new SectionProgress(handle), info, data.Description));
@@ -84,6 +63,15 @@ internal static class ModelEvaluation
     /// <summary>The report's numbers as table rows, each beside its baselines.</summary>
     public static IEnumerable<MetricRow> Rows(EvaluationReport report)
     {
+        if (report.HeldOut is { } heldOut)
+        {
+            if (heldOut.K is { } k)
+                yield return new MetricRow($"held-out K ({heldOut.Method})", k, "", double.NaN, $"{heldOut.Rows} held-out images");
+            if (heldOut.ReconstructionCrossEntropy is { } crossEntropy)
+                yield return new MetricRow("reconstruction cross-entropy (nats/image)", crossEntropy, "pixel marginals", heldOut.PixelMarginals,
+                    $"clean image → hidden rates → visible probabilities, {heldOut.Rows} images");
+        }
+
         if (report.Reconstruction is { } reconstruction)
             foreach (var rep in reconstruction.Corruptions)
             {

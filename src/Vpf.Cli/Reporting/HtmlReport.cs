@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Vpf.Core.Training;
 
 namespace Vpf.Cli.Reporting;
 
@@ -64,7 +65,7 @@ internal static class HtmlReport
                 Line(m.Curve.Select(p => (double)p.Epoch), m.Curve.Select(p => p.MeanK), "training (mean over the epoch)"),
                 Line(m.Curve.Select(p => (double)p.Epoch), m.Curve.Select(p => p.HeldOutK), "held-out"),
             };
-            string what = Objectives.KMeaning(m.Method);
+            string what = TrainingMethod.TryParse(m.Method, null)?.ObjectiveDescription ?? "objective K";
             charts.Add(Div(html, $"curve-k-{i}", "chart", data, Layout($"{m.Name}: {what} by epoch", "epoch", "K")));
         }
 

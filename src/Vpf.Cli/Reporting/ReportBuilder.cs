@@ -1,5 +1,6 @@
 using Vpf.Core.Model;
 using Vpf.Core.Reconstruction;
+using Vpf.Core.Training;
 
 namespace Vpf.Cli.Reporting;
 

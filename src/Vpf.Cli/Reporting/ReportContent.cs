@@ -1,4 +1,5 @@
 using Vpf.Core.Model;
+using Vpf.Core.Training;
 
 namespace Vpf.Cli.Reporting;
 

@@ -33,7 +33,7 @@ namespace Vpf.Core.Baselines;
 /// <see cref="ContrastiveDivergenceOptions.DefaultTraining"/>.
 /// </para>
 /// </remarks>
-public sealed class ContrastiveDivergence : ITrainingObjective
+public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjective
 {
     private float[] _positive = [], _negativeVisible = [], _negativeHidden = [], _scratch = [];
     private float[]? _chains;
@@ -145,6 +145,11 @@ public sealed class ContrastiveDivergence : ITrainingObjective
         _chainCount = count;
         _chainModel = model;
     }
+
+    object IStatefulObjective.SaveState() => (Chains: (float[]?)_chains?.Clone(), Count: _chainCount, Model: _chainModel);
+
+    void IStatefulObjective.RestoreState(object state) =>
+        (_chains, _chainCount, _chainModel) = ((float[]?, int, DeepBoltzmannMachine?))state;
 
     private static void Ensure(ref float[] buffer, int length)
     {

@@ -32,7 +32,7 @@ namespace Vpf.Core.Baselines;
 /// </para>
 /// <para>Randomness: sweep s of layer l uses stream StreamKey(κ, s, l) of the batch key κ; chain starts use the options' seed.</para>
 /// </remarks>
-public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective
+public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, IStatefulObjective
 {
     private float[][] _rates = [], _chains = [], _fields = [];
     private float[] _input = [], _scratch = [];
@@ -212,6 +212,12 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective
             MatrixProduct.Multiply(_rates[0].AsSpan(0, rows * n0), lateral, input, rows, n0, n0, accumulate: true);
         return RbmGibbs.CrossEntropyFromInputs(_rates[0].AsSpan(0, rows * n0), input, model.Biases(0), rows, 1f);
     }
+
+    object IStatefulObjective.SaveState() =>
+        (Chains: _chains.Select(c => (float[])c.Clone()).ToArray(), Ready: _chainsReady, Count: _chainCount);
+
+    void IStatefulObjective.RestoreState(object state) =>
+        (_chains, _chainsReady, _chainCount) = ((float[][], bool, int))state;
 
     private void Prepare(DeepBoltzmannMachine model, int rows)
     {

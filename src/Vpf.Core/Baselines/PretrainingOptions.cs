@@ -47,9 +47,21 @@ public sealed record PretrainingOptions
     {
         if (!Enum.IsDefined(Method))
             throw new InvalidOptionsException(nameof(Method), $"unknown method {(int)Method}; expected ContrastiveDivergence or MpfRbm.");
-        ContrastiveDivergence.Validate();
-        Training.Validate();
+        Within(nameof(ContrastiveDivergence), () => ContrastiveDivergence.Validate());
+        Within(nameof(Training), () => Training.Validate());
         if (!(InitialWeightScale >= 0) || !float.IsFinite(InitialWeightScale))
             throw new InvalidOptionsException(nameof(InitialWeightScale), $"must be a finite number ≥ 0; got {InitialWeightScale}.");
+    }
+
+    private static void Within(string path, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (InvalidOptionsException e)
+        {
+            throw e.Within(path);
+        }
     }
 }

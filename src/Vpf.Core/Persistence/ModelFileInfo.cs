@@ -9,13 +9,16 @@ namespace Vpf.Core.Persistence;
 /// </summary>
 public sealed record ModelFileInfo
 {
-    /// <summary>Name of the training method, e.g. "VPF/Sampled", "MPF", "CD-1"; null when unknown.</summary>
+    /// <summary>
+    /// Name of the training method: one of <see cref="Training.TrainingMethod.Names"/> ("vpf", "mpf", "mpf-rbm", "cd",
+    /// "pcd", "dbm-pcd") for files this library trained, free text from other writers; null when unknown.
+    /// </summary>
     public string? TrainingMethod { get; init; }
 
     /// <summary>The <see cref="TrainingOptions"/> as JSON (see <see cref="OptionsJson"/>); null when unknown.</summary>
     public string? TrainingOptionsJson { get; init; }
 
-    /// <summary>The options of the objective (for VPF a <see cref="VpfOptions"/>) as JSON; null when there are none.</summary>
+    /// <summary>The options of the objective (<see cref="Training.TrainingMethod.OptionsJson"/>: for VPF a <see cref="VpfOptions"/>) as JSON; null when there are none.</summary>
     public string? ObjectiveOptionsJson { get; init; }
 
     /// <summary>Epochs of training completed when the model was saved.</summary>
@@ -56,6 +59,20 @@ public sealed record ModelFileInfo
             Seed = training.Seed,
         };
     }
+
+    /// <summary>
+    /// Provenance of a run of <paramref name="method"/>: its persisted name and options, the training options as JSON,
+    /// the seed and the epochs completed (default: all of <see cref="TrainingOptions.Epochs"/>).
+    /// </summary>
+    public static ModelFileInfo ForTraining(TrainingMethod method, TrainingOptions training, int? epochsCompleted = null)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return ForTraining(method.Name, training, null, epochsCompleted) with { ObjectiveOptionsJson = method.OptionsJson() };
+    }
+
+    /// <summary>The training method recorded in <see cref="TrainingMethod"/> and <see cref="ObjectiveOptionsJson"/>; null when unknown or not one of this library's.</summary>
+    /// <exception cref="InvalidOptionsException">The stored options cannot be read as the method's.</exception>
+    public TrainingMethod? ReadTrainingMethod() => Training.TrainingMethod.TryParse(TrainingMethod, ObjectiveOptionsJson);
 
     /// <summary>The training options read back from <see cref="TrainingOptionsJson"/>, or null when none were stored.</summary>
     /// <exception cref="InvalidOptionsException">The stored JSON cannot be read as training options.</exception>

@@ -5,7 +5,7 @@ namespace Vpf.Core.Training;
 /// <summary>Options of the training loop shared by every objective: epochs, mini-batches, seed and optimiser.</summary>
 public sealed record TrainingOptions
 {
-    /// <summary>Passes over the data. Default 10.</summary>
+    /// <summary>Passes over the data; ≥ 1 (an untrained machine is made by <see cref="Model.DeepBoltzmannMachine.CreateRandom"/>, not by training). Default 10.</summary>
     public int Epochs { get; init; } = 10;
 
     /// <summary>Rows per mini-batch (the last batch of an epoch may be smaller). Default 100.</summary>
@@ -28,12 +28,20 @@ public sealed record TrainingOptions
     /// <summary>The optimiser. Default Adam with step 1e-3.</summary>
     public OptimiserOptions Optimiser { get; init; } = new();
 
-    /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first option out of range.</summary>
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first option out of range (the optimiser's as "Optimiser.LearningRate").</summary>
     public void Validate()
     {
-        if (Epochs < 0) throw new InvalidOptionsException(nameof(Epochs), $"must be ≥ 0; got {Epochs}.");
+        if (Epochs < 1) throw new InvalidOptionsException(nameof(Epochs), $"must be ≥ 1; got {Epochs}.");
         if (BatchSize < 1) throw new InvalidOptionsException(nameof(BatchSize), $"must be ≥ 1; got {BatchSize}.");
         if (!(DivergenceThreshold > 0)) throw new InvalidOptionsException(nameof(DivergenceThreshold), $"must be > 0; got {DivergenceThreshold}.");
-        Optimiser.Validate();
+        if (Optimiser is null) throw new InvalidOptionsException(nameof(Optimiser), "must be set; got null.");
+        try
+        {
+            Optimiser.Validate();
+        }
+        catch (InvalidOptionsException e)
+        {
+            throw e.Within(nameof(Optimiser));
+        }
     }
 }

@@ -137,7 +137,7 @@ public class TrainingTests
     public void Bad_options_and_mismatched_data_are_rejected_by_name()
     {
         Assert.Equal("BatchSize", Assert.Throws<InvalidOptionsException>(() => new FlowTrainer(new MpfRbm(), new TrainingOptions { BatchSize = 0 })).Option);
-        Assert.Equal("LearningRate", Assert.Throws<InvalidOptionsException>(() =>
+        Assert.Equal("Optimiser.LearningRate", Assert.Throws<InvalidOptionsException>(() =>
             new FlowTrainer(new MpfRbm(), new TrainingOptions { Optimiser = new OptimiserOptions { LearningRate = float.NaN } })).Option);
         Assert.Equal("SamplesPerDatum", Assert.Throws<InvalidOptionsException>(() => new VariationalProbabilityFlow(new VpfOptions { SamplesPerDatum = 0 })).Option);
         var data = SyntheticData.Prototypes(10, 5, prototypes: 1, noise: 0, seed: 1);

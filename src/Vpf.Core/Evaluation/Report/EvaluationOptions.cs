@@ -1,4 +1,5 @@
 using Vpf.Core.Reconstruction;
+using Vpf.Core.Training;
 
 namespace Vpf.Core.Evaluation.Report;
 
@@ -13,6 +14,9 @@ public sealed record EvaluationOptions
 
     /// <summary>Use at most the first this many test images in every section (null: all). Default 1,000.</summary>
     public int? MaxTestRows { get; init; } = 1000;
+
+    /// <summary>Held-out objective K of the training method and clean reconstruction cross-entropy; null skips it.</summary>
+    public HeldOutSectionOptions? HeldOut { get; init; } = new();
 
     /// <summary>Corrupted-image reconstruction against the trivial predictors; null skips it.</summary>
     public ReconstructionSectionOptions? Reconstruction { get; init; } = new();
@@ -30,10 +34,38 @@ public sealed record EvaluationOptions
     public void Validate()
     {
         if (MaxTestRows is < 1) throw new InvalidOptionsException(nameof(MaxTestRows), $"must be ≥ 1 or null; got {MaxTestRows}.");
+        HeldOut?.Validate();
         Reconstruction?.Validate();
         LogLikelihood?.Validate();
         Parzen?.Validate();
         LinearProbe?.Validate();
+    }
+}
+
+/// <summary>Settings of the held-out section.</summary>
+public sealed record HeldOutSectionOptions
+{
+    /// <summary>
+    /// The method whose objective K is measured; null (the default) reads it from the model file's provenance, and
+    /// takes VPF when there is no provenance. K is reported only for flow methods (<see cref="TrainingMethod.IsFlow"/>)
+    /// that can train the model.
+    /// </summary>
+    public TrainingMethod? Method { get; init; }
+
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        if (Method is { } method)
+        {
+            try
+            {
+                method.Validate();
+            }
+            catch (InvalidOptionsException e)
+            {
+                throw e.Within(nameof(Method));
+            }
+        }
     }
 }
 

@@ -14,6 +14,7 @@ namespace Vpf.Core.Evaluation.Report;
 /// <param name="Data">The data it was evaluated on.</param>
 /// <param name="Seed">The seed of every random choice.</param>
 /// <param name="Reconstruction">Corrupted-image reconstruction, one entry per corruption; null when skipped.</param>
+/// <param name="HeldOut">Held-out objective and clean reconstruction cross-entropy; null when skipped.</param>
 /// <param name="LogLikelihood">Test log-likelihood; null when skipped.</param>
 /// <param name="Parzen">Parzen-window log-likelihood of generated samples; null when skipped.</param>
 /// <param name="LinearProbe">Linear probe of the hidden rates against raw pixels; null when skipped.</param>
@@ -21,7 +22,7 @@ namespace Vpf.Core.Evaluation.Report;
 public sealed record EvaluationReport(
     ModelDescription Model, DataDescription Data, int Seed,
     ReconstructionSection? Reconstruction, LogLikelihoodSection? LogLikelihood, ParzenSection? Parzen,
-    LinearProbeSection? LinearProbe, double Seconds)
+    LinearProbeSection? LinearProbe, double Seconds, HeldOutSection? HeldOut = null)
 {
     /// <summary>Identifies the JSON layout; it changes when a field changes meaning.</summary>
     public string Format { get; init; } = "vpf-evaluation/1";
@@ -30,6 +31,7 @@ public sealed record EvaluationReport(
     public EvaluationReport WithoutTimings() => this with
     {
         Seconds = 0,
+        HeldOut = HeldOut is null ? null : HeldOut with { Seconds = 0 },
         Reconstruction = Reconstruction is null ? null : new ReconstructionSection(
             Reconstruction.Corruptions.Select(c => c with { Seconds = 0 }).ToArray(), 0),
         LogLikelihood = LogLikelihood is null ? null : LogLikelihood with
@@ -87,6 +89,16 @@ public sealed record TrainingProvenance(
 /// <param name="ImageColumns">Image width (0 when unknown).</param>
 /// <param name="HasLabels">Both sets have labels.</param>
 public sealed record DataDescription(string? Source, int TrainRows, int TestRows, int Dimension, int ImageRows, int ImageColumns, bool HasLabels);
+
+/// <summary>The cheap held-out numbers a training curve also records (<see cref="HeldOutMetrics"/>).</summary>
+/// <param name="Rows">Test images used.</param>
+/// <param name="Method">Persisted name of the method whose objective was measured; null when none was.</param>
+/// <param name="K">That method's objective on the test images at <see cref="HeldOutMetrics.RandomKey"/>; null when the method is unknown, not a flow, or cannot train the model.</param>
+/// <param name="ReconstructionCrossEntropy">Cross-entropy (nats/image) of the visible probabilities after one mean-field up-down pass from the clean image; null for a fully visible model.</param>
+/// <param name="PixelMarginals">Baseline: the same cross-entropy of the training-set pixel marginals.</param>
+/// <param name="Sweeps">Mean-field sweeps of the up pass (the method's own).</param>
+/// <param name="Seconds">Wall-clock seconds of the section.</param>
+public sealed record HeldOutSection(int Rows, string? Method, double? K, double? ReconstructionCrossEntropy, double PixelMarginals, int Sweeps, double Seconds);
 
 /// <summary>Reconstruction of corrupted test images by the model, beside the two trivial predictors.</summary>
 /// <param name="Corruptions">One entry per corruption.</param>
@@ -170,7 +182,7 @@ public sealed record ParzenSection(
 public sealed record LinearProbeSection(LinearProbeResult Result, double Seconds);
 
 /// <summary>Progress of <see cref="ModelEvaluator.Evaluate"/>: a section starting or finished.</summary>
-/// <param name="Section">Section name: "reconstruction", "log-likelihood", "parzen", "linear probe".</param>
+/// <param name="Section">Section name: "held-out", "reconstruction", "log-likelihood", "parzen", "linear probe".</param>
 /// <param name="Index">0-based index among the sections that run.</param>
 /// <param name="Count">Number of sections that run.</param>
 /// <param name="Finished">False when the section starts, true when it ends.</param>

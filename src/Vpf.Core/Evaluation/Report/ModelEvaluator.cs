@@ -4,6 +4,7 @@ using Vpf.Core.Model;
 using Vpf.Core.Persistence;
 using Vpf.Core.Reconstruction;
 using Vpf.Core.Sampling;
+using Vpf.Core.Training;
 
 namespace Vpf.Core.Evaluation.Report;
 
@@ -52,6 +53,7 @@ public static class ModelEvaluator
         bool labelled = train.HasLabels && test.HasLabels;
 
         var sections = new List<string>();
+        if (options.HeldOut is not null) sections.Add("held-out");
         if (options.Reconstruction is not null) sections.Add("reconstruction");
         if (options.LogLikelihood is not null) sections.Add("log-likelihood");
         if (options.Parzen is not null) sections.Add("parzen");
@@ -67,6 +69,8 @@ public static class ModelEvaluator
             return result;
         }
 
+        var heldOut = options.HeldOut is { } ho
+            ? Run("held-out", () => HeldOut(model, testSet, marginals, ho, provenance)) : null;
         var reconstruction = options.Reconstruction is { } ro
             ? Run("reconstruction", () => Reconstruct(model, train, testSet, ro, options.Seed)) : null;
         var likelihood = options.LogLikelihood is { } lo
@@ -88,7 +92,7 @@ public static class ModelEvaluator
         var modelDescription = new ModelDescription(architecture.ToString(), architecture.LayerSizes.ToArray(),
             architecture.HasLateral.ToArray(), architecture.ParameterCount, architecture.IsRbm, training);
         var data = new DataDescription(dataSource, train.Count, rows, d, test.ImageRows, test.ImageColumns, labelled);
-        return new EvaluationReport(modelDescription, data, options.Seed, reconstruction, likelihood, parzen, probe, total.Elapsed.TotalSeconds);
+        return new EvaluationReport(modelDescription, data, options.Seed, reconstruction, likelihood, parzen, probe, total.Elapsed.TotalSeconds, heldOut);
     }
 
     /// <summary>
@@ -116,6 +120,55 @@ public static class ModelEvaluator
         if (best == int.MaxValue)
             best = architecture.LayerSizes.Where((_, l) => !(visibleFixed && l == 0)).Sum();
         return best;
+    }
+
+    /// <summary>
+    /// The method whose objective the held-out section measures: the options' own, else the provenance's (null when it
+    /// names no method of this library or its options cannot be read), else VPF for a model without provenance.
+    /// </summary>
+    private static TrainingMethod? MethodOf(HeldOutSectionOptions options, ModelFileInfo? provenance)
+    {
+        if (options.Method is { } method) return method;
+        if (provenance?.TrainingMethod is null) return new VpfMethod();
+        try
+        {
+            return provenance.ReadTrainingMethod();
+        }
+        catch (InvalidOptionsException)
+        {
+            return null;
+        }
+    }
+
+    private static HeldOutSection HeldOut(DeepBoltzmannMachine model, BinaryDataset test, double[] marginals,
+        HeldOutSectionOptions options, ModelFileInfo? provenance)
+    {
+        var clock = Stopwatch.StartNew();
+        int rows = test.Count, d = test.Dimension;
+        var batch = HeldOutMetrics.Batch(test, rows);
+        var method = MethodOf(options, provenance);
+        double? k = null;
+        if (method is { IsFlow: true } && CanTrain(method, model.Architecture))
+            k = HeldOutMetrics.K(method.CreateObjective(), model, batch, rows);
+        int sweeps = method?.InferenceSweeps ?? VpfOptions.DefaultMeanFieldSweeps;
+        double? crossEntropy = model.LayerCount > 1 ? HeldOutMetrics.ReconstructionCrossEntropy(model, batch, rows, sweeps) : null;
+        var trivial = new float[batch.Length];
+        for (int i = 0; i < trivial.Length; i++) trivial[i] = (float)marginals[i % d];
+        double pixelMarginals = HeldOutMetrics.CrossEntropy(trivial, batch, rows);
+        return new HeldOutSection(rows, k is null ? null : method!.Name, k, crossEntropy, pixelMarginals, sweeps, clock.Elapsed.TotalSeconds);
+    }
+
+    private static bool CanTrain(TrainingMethod method, Architecture architecture)
+    {
+        try
+        {
+            method.Validate(architecture);
+            return true;
+        }
+        catch (InvalidOptionsException)
+        {
+            return false;
+        }
     }
 
     private static ReconstructionSection Reconstruct(DeepBoltzmannMachine model, BinaryDataset train, BinaryDataset test,

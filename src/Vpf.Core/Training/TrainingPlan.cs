@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using Vpf.Core.Baselines;
+using Vpf.Core.Data;
+using Vpf.Core.Evaluation;
+using Vpf.Core.Model;
+
+namespace Vpf.Core.Training;
+
+/// <summary>
+/// One training run as a value: the machine's <see cref="Architecture"/>, the <see cref="Method"/>, the loop's
+/// <see cref="TrainingOptions"/>, the <see cref="Initialisation"/> and optional greedy <see cref="Pretraining"/>.
+/// <see cref="Validate"/> checks all of it in one place; <see cref="Run"/> builds the machine, trains it through
+/// <see cref="FlowTrainer"/> and records the held-out curve. Front ends (command line, ML.NET, scripts) build a plan
+/// and map the option names of <see cref="InvalidOptionsException"/> to their own.
+/// </summary>
+/// <remarks>
+/// Option names are property paths from the plan: "Architecture", "Method" (it cannot train the architecture),
+/// "Method.Steps", "Method.Options.MeanFieldSweeps", "TrainingOptions.Epochs", "TrainingOptions.Optimiser.LearningRate",
+/// "Initialisation.WeightScale", "Pretraining", "Pretraining.Training.Epochs", "HeldOutRows". A plan trains at least
+/// one epoch (<see cref="TrainingOptions.Epochs"/> ≥ 1): an untrained machine is
+/// <see cref="DeepBoltzmannMachine.CreateRandom"/>, not a run.
+/// </remarks>
+public sealed record TrainingPlan
+{
+    /// <summary>Layer sizes (visible first) and lateral weights.</summary>
+    public required Architecture Architecture { get; init; }
+
+    /// <summary>The objective and its options. Default VPF with <see cref="VpfOptions"/>' defaults.</summary>
+    public TrainingMethod Method { get; init; } = new VpfMethod();
+
+    /// <summary>Epochs, mini-batches, seed, optimiser.</summary>
+    public TrainingOptions TrainingOptions { get; init; } = new();
+
+    /// <summary>Initial weights and biases.</summary>
+    public Initialisation Initialisation { get; init; } = new();
+
+    /// <summary>Greedy layer-wise pretraining by a stack of RBMs before training (<see cref="GreedyPretraining"/>); null (the default) for none.</summary>
+    public PretrainingOptions? Pretraining { get; init; }
+
+    /// <summary>Held-out rows (the first ones of the held-out set) the curve is measured on; ≥ 1. Default <see cref="HeldOutMetrics.DefaultRows"/>.</summary>
+    public int HeldOutRows { get; init; } = HeldOutMetrics.DefaultRows;
+
+    /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first bad option by its path from the plan.</summary>
+    public void Validate()
+    {
+        if (Architecture is null) throw new InvalidOptionsException(nameof(Architecture), "must be set; got null.");
+        if (Method is null) throw new InvalidOptionsException(nameof(Method), "must be set; got null.");
+        Within(nameof(Method), Method.Validate);
+        try
+        {
+            Method.Validate(Architecture);
+        }
+        catch (InvalidOptionsException e)
+        {
+            throw new InvalidOptionsException(nameof(Method), e.Detail);
+        }
+        if (TrainingOptions is null) throw new InvalidOptionsException(nameof(TrainingOptions), "must be set; got null.");
+        Within(nameof(TrainingOptions), TrainingOptions.Validate);
+        if (Initialisation is null) throw new InvalidOptionsException(nameof(Initialisation), "must be set; got null.");
+        Within(nameof(Initialisation), Initialisation.Validate);
+        if (Pretraining is { } pretraining)
+        {
+            Within(nameof(Pretraining), pretraining.Validate);
+            if (Architecture.LayerCount < 2 || Architecture.HasLateral.Any(x => x))
+                throw new InvalidOptionsException(nameof(Pretraining),
+                    $"greedy pretraining stacks RBMs: it needs a hidden layer and no lateral weights; got {Architecture}.");
+        }
+        if (HeldOutRows < 1) throw new InvalidOptionsException(nameof(HeldOutRows), $"must be ≥ 1; got {HeldOutRows}.");
+    }
+
+    /// <summary>
+    /// The machine before training: random weights (<see cref="Initialisation"/>), visible biases from
+    /// <paramref name="train"/>'s marginals, then the greedy pretraining when the plan has one.
+    /// </summary>
+    /// <exception cref="InvalidOptionsException">A bad option, or data whose width differs from the visible layer ("data").</exception>
+    public DeepBoltzmannMachine CreateModel(BinaryDataset train) => Initialise(train).Model;
+
+    /// <summary>
+    /// Trains: builds the machine (<see cref="CreateModel"/>) or goes on from <paramref name="resumeFrom"/>, runs
+    /// <see cref="FlowTrainer"/> with one objective from <see cref="Method"/>, and after every epoch records a
+    /// <see cref="CurvePoint"/> on the first <see cref="HeldOutRows"/> rows of <paramref name="heldOut"/>.
+    /// </summary>
+    /// <param name="train">Training rows; their width must be the visible layer's size.</param>
+    /// <param name="heldOut">Held-out rows for the curve; null (or empty) for no curve.</param>
+    /// <param name="progress">Called after every batch (its seconds exclude evaluation and earlier callbacks; pretraining is not reported).</param>
+    /// <param name="cancellation">Checked between batches.</param>
+    /// <param name="resumeFrom">A state from <see cref="TrainingCanceledException.State"/> of a run of this plan on the same data, or
+    /// <see cref="TrainingRunState.Start"/> of a machine made by <see cref="CreateModel"/>.</param>
+    /// <param name="epochCompleted">Called with each new curve point, after the epoch's last <paramref name="progress"/> call (its time is excluded too).</param>
+    /// <exception cref="InvalidOptionsException">A bad option, named by its path from the plan.</exception>
+    /// <exception cref="TrainingCanceledException">Cancelled; <see cref="TrainingCanceledException.State"/> holds what a resume needs.</exception>
+    /// <exception cref="TrainingDivergedException">Diverged; <see cref="TrainingDivergedException.State"/> holds the machine at its last good parameters.</exception>
+    public TrainingResult Run(BinaryDataset train, BinaryDataset? heldOut = null, Action<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default, TrainingRunState? resumeFrom = null, Action<CurvePoint>? epochCompleted = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        Validate();
+        CheckData(train);
+        if (heldOut is not null && heldOut.Count > 0 && heldOut.Dimension != Architecture.VisibleSize)
+            throw new InvalidOptionsException("heldOut", $"rows have {heldOut.Dimension} values but the model has {Architecture.VisibleSize} visible units.");
+
+        DeepBoltzmannMachine model;
+        PretrainingResult? pretrained = null;
+        double pretrainingSeconds = 0;
+        var curve = new List<CurvePoint>();
+        double excluded = 0;
+        if (resumeFrom is not null)
+        {
+            if (!resumeFrom.Model.Architecture.Equals(Architecture))
+                throw new InvalidOptionsException("resume", $"the state's machine is {resumeFrom.Model.Architecture}; the plan's is {Architecture}.");
+            model = resumeFrom.Model;
+            curve.AddRange(resumeFrom.Curve);
+            excluded = resumeFrom.ExcludedSeconds;
+        }
+        else
+        {
+            (model, pretrained, pretrainingSeconds) = Initialise(train);
+        }
+
+        // One objective per run: the held-out K is measured with it too (state it keeps for later batches is restored).
+        var objective = Method.CreateObjective();
+        int heldRows = heldOut is null ? 0 : Math.Min(HeldOutRows, heldOut.Count);
+        var heldBatch = heldRows > 0 ? HeldOutMetrics.Batch(heldOut!, heldRows) : null;
+        bool reconstructs = Architecture.LayerCount > 1;
+
+        void OnBatch(TrainingProgress p)
+        {
+            var clock = Stopwatch.StartNew();
+            double seconds = p.Seconds - excluded;
+            CurvePoint? point = null;
+            if (heldBatch is not null && p.Batch == p.BatchesPerEpoch)
+            {
+                double k = HeldOutMetrics.K(objective, model, heldBatch, heldRows);
+                double ce = reconstructs ? HeldOutMetrics.ReconstructionCrossEntropy(model, heldBatch, heldRows, Method.InferenceSweeps) : double.NaN;
+                point = new CurvePoint(p.Epoch, seconds, p.EpochMeanK, k, ce);
+                curve.Add(point);
+            }
+            progress?.Invoke(p with { Seconds = seconds });
+            if (point is not null) epochCompleted?.Invoke(point);
+            excluded += clock.Elapsed.TotalSeconds;
+        }
+
+        TrainingRunState StateNow(TrainingCheckpoint? checkpoint) => new(model, checkpoint, curve.ToArray(), excluded);
+        var trainer = new FlowTrainer(objective, TrainingOptions);
+        IReadOnlyList<EpochSummary> history;
+        try
+        {
+            history = trainer.Train(model, train, OnBatch, cancellation, resumeFrom?.Checkpoint);
+        }
+        catch (TrainingCanceledException e)
+        {
+            e.State = StateNow(e.Checkpoint);
+            throw;
+        }
+        catch (TrainingDivergedException e)
+        {
+            e.State = StateNow(null);
+            throw;
+        }
+        double trained = history.Count > 0 ? history[^1].Seconds - excluded : 0;
+        return new TrainingResult(model, curve, history, Math.Max(0, trained), pretrained, pretrainingSeconds);
+    }
+
+    private (DeepBoltzmannMachine Model, PretrainingResult? Pretraining, double Seconds) Initialise(BinaryDataset train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        Validate();
+        CheckData(train);
+        var model = DeepBoltzmannMachine.CreateRandom(Architecture, Initialisation.Seed ?? TrainingOptions.Seed, Initialisation.WeightScale);
+        if (Initialisation.VisibleBiasesFromData) model.SetVisibleBiasesFromMarginals(train.ColumnMeans());
+        if (Pretraining is null) return (model, null, 0);
+        var clock = Stopwatch.StartNew();
+        var result = GreedyPretraining.Pretrain(model, train, Pretraining);
+        return (model, result, clock.Elapsed.TotalSeconds);
+    }
+
+    private void CheckData(BinaryDataset train)
+    {
+        if (train.Dimension != Architecture.VisibleSize)
+            throw new InvalidOptionsException("data", $"rows have {train.Dimension} values but the model has {Architecture.VisibleSize} visible units.");
+        if (train.Count == 0) throw new InvalidOptionsException("data", "the training set is empty.");
+    }
+
+    private static void Within(string path, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (InvalidOptionsException e)
+        {
+            throw e.Within(path);
+        }
+    }
+}
