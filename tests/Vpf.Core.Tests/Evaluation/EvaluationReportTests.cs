@@ -122,8 +122,9 @@ public class EvaluationReportTests
         var model = TinyModels.Random(Architecture.Rbm(12, 6), seed: 1);
         var progress = new List<EvaluationProgress>();
         var none = ModelEvaluator.Evaluate(model, Train, Test,
-            new EvaluationOptions { Reconstruction = null, LogLikelihood = null, Parzen = null, LinearProbe = null },
+            new EvaluationOptions { HeldOut = null, Reconstruction = null, LogLikelihood = null, Parzen = null, LinearProbe = null },
             new SynchronousProgress(progress.Add));
+        Assert.Null(none.HeldOut);
         Assert.Null(none.Reconstruction);
         Assert.Null(none.LogLikelihood);
         Assert.Null(none.Parzen);
@@ -131,7 +132,7 @@ public class EvaluationReportTests
         Assert.Empty(progress);
 
         var onlyExact = ModelEvaluator.Evaluate(model, Train, Test,
-            new EvaluationOptions { Reconstruction = null, Parzen = null, LinearProbe = null, LogLikelihood = new() { AisRuns = 0 } },
+            new EvaluationOptions { HeldOut = null, Reconstruction = null, Parzen = null, LinearProbe = null, LogLikelihood = new() { AisRuns = 0 } },
             new SynchronousProgress(progress.Add));
         Assert.Null(onlyExact.LogLikelihood!.Ais);
         Assert.NotNull(onlyExact.LogLikelihood.Exact);
