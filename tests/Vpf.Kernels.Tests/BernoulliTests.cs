@@ -84,8 +84,8 @@ public sealed class BernoulliTests
                     float[] spikes = VectorWidth.Threads(threads, () =>
                     {
                         var s = new float[n];
-                        Bernoulli.Sample(p.AsSpan(0, cut), s.AsSpan(0, cut), 55, 0);
-                        Bernoulli.Sample(p.AsSpan(cut), s.AsSpan(cut), 55, (uint)cut);
+                        Bernoulli.SampleFrom(p.AsSpan(0, cut), s.AsSpan(0, cut), 55, 0);
+                        Bernoulli.SampleFrom(p.AsSpan(cut), s.AsSpan(cut), 55, (uint)cut);
                         return s;
                     });
                     Data.BitEqual(whole, spikes, $"bits {bits} threads {threads} cut {cut}");
@@ -97,9 +97,9 @@ public sealed class BernoulliTests
     public void Counters_past_two_to_the_32_are_refused()
     {
         var p = new float[8];
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Bernoulli.Sample(p, p, 1, uint.MaxValue - 3));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Bernoulli.SampleFrom(p, p, 1, uint.MaxValue - 3));
         Assert.Equal("firstCounter", ex.ParamName);
-        Bernoulli.Sample(p, p, 1, uint.MaxValue - 7); // the last 8 counters are fine
+        Bernoulli.SampleFrom(p, p, 1, uint.MaxValue - 7); // the last 8 counters are fine
     }
 
     [Fact]
