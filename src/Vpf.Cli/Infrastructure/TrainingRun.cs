@@ -20,8 +20,10 @@ internal static class TrainingRun
 {
     public const string CurveNote = "curve", CommandNote = "command", DataNote = "data", EvalSecondsNote = "heldout-seconds";
 
-    public static TrainedModel Execute(CliContext context, TrainSettings s, DataSet data, string name)
+    // group: with --distributed, the processes training together; only process 0 evaluates held-out data and writes files.
+    public static TrainedModel Execute(CliContext context, TrainSettings s, DataSet data, string name, IDataParallelGroup? group = null)
     {
+        bool writes = group is null || group.Rank == 0;
         string method = s.NormalisedMethod();
         var architecture = s.BuildArchitecture(data.Train.Dimension);
         var training = s.BuildTrainingOptions();
@@ -84,10 +86,10 @@ internal static class TrainingRun
             ProgressDisplay.Track(context, $"{name}", total, handle =>
             {
                 if (resume is not null) handle.Report(resume.EpochsCompleted * batches + resume.BatchesCompleted);
-                new FlowTrainer(objective, training).Train(model, data.Train, p =>
+                new FlowTrainer(objective, training) { Group = group }.Train(model, data.Train, p =>
                 {
                     handle.Report((p.Epoch - 1) * batches + p.Batch, $"epoch {p.Epoch}/{training.Epochs} K {p.EpochMeanK:G4}");
-                    if (p.Batch == p.BatchesPerEpoch)
+                    if (p.Batch == p.BatchesPerEpoch && writes)
                     {
                         var clock = Stopwatch.StartNew();
                         double k = HeldOut.K(evaluator, model, heldBatch, heldRows);
@@ -105,7 +107,7 @@ internal static class TrainingRun
         }
         catch (TrainingCanceledException e)
         {
-            CheckpointFile.Save(checkpointPath, model, e.Checkpoint, InfoNow(e.Checkpoint.EpochsCompleted));
+            if (writes) CheckpointFile.Save(checkpointPath, model, e.Checkpoint, InfoNow(e.Checkpoint.EpochsCompleted));
             context.Console.MarkupLine(Markup.Escape(
                 $"Interrupted at epoch {e.Checkpoint.EpochsCompleted + 1}, batch {e.Checkpoint.BatchesCompleted}; checkpoint written to {checkpointPath}. " +
                 "Run the same command with --resume to go on."));
@@ -113,12 +115,15 @@ internal static class TrainingRun
         }
         catch (TrainingDivergedException e)
         {
-            ModelFile.Save(outPath, model, InfoNow(e.Epoch - 1));
+            if (writes) ModelFile.Save(outPath, model, InfoNow(e.Epoch - 1));
             context.Console.MarkupLine(Markup.Escape($"The last good model (before epoch {e.Epoch}, batch {e.Batch}) was written to {outPath}."));
             throw;
         }
-        ModelFile.Save(outPath, model, InfoNow(training.Epochs));
-        if (File.Exists(checkpointPath)) File.Delete(checkpointPath);
+        if (writes)
+        {
+            ModelFile.Save(outPath, model, InfoNow(training.Epochs));
+            if (File.Exists(checkpointPath)) File.Delete(checkpointPath);
+        }
         double seconds = curve.Count > 0 ? curve[^1].Seconds : 0;
         context.Line($"Wrote {outPath} ({name}, {ProgressDisplay.Seconds(seconds)} of training).");
         return new TrainedModel(name, method, model, curve, seconds, outPath);
