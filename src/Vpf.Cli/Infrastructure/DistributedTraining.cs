@@ -47,9 +47,15 @@ internal static class DistributedTraining
                     $"Distributed: {mpi.Size} processes ({mpi.Implementation}, {mpi.Library}), {batch / mpi.Size}–{(batch + mpi.Size - 1) / mpi.Size} rows of every batch of {batch} each."));
                 var clock = Stopwatch.StartNew();
                 TrainingRun.Execute(context, settings, data, Path.GetFileNameWithoutExtension(settings.Out), mpi);
-                // Time in exchanges includes waiting for slower processes (and, on process 0, they wait for its held-out evaluation).
+                double wall = clock.Elapsed.TotalSeconds;
+                // Time in exchanges includes waiting for slower processes (the others also wait for process 0's held-out
+                // evaluation), so the least of the processes' times is the closest to the cost of the transfers alone.
+                var seconds = new double[mpi.Size];
+                seconds[mpi.Rank] = mpi.CommunicationTime.TotalSeconds;
+                long calls = mpi.Calls;
+                mpi.Sum(seconds);
                 context.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"Exchanges (process 0): {mpi.CommunicationTime.TotalSeconds:F2} s in {mpi.Calls} calls, {mpi.CommunicationTime / clock.Elapsed:P1} of {clock.Elapsed.TotalSeconds:F1} s."));
+                    $"Exchanges: {calls} calls in {wall:F1} s; seconds per process {string.Join(", ", seconds.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))}; least share {seconds.Min() / wall:P1}."));
                 return ExitCodes.Success;
             }
             catch (Exception e) when (!ReachedTogether(e))
