@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Vpf.Core.Training;
 
@@ -50,7 +51,13 @@ public sealed class MpiCommunicator : IDataParallelGroup, IDisposable
         var (handle, implementation, name) = MpiLibrary.Load();
         var mpi = MpiBindings.For(handle, implementation);
         Check(mpi.Initialized(out bool initialized), "MPI_Initialized", mpi);
-        if (!initialized) Check(mpi.Init(), "MPI_Init", mpi);
+        if (!initialized)
+        {
+            // MPI_Init waits for every process of the job; one that never calls it (another program, a crash before
+            // it) would leave this one waiting forever.
+            using var watchdog = timeout > TimeSpan.Zero ? new Timer(_ => GiveUp("?", "?", timeout, "MPI_Init"), null, timeout, System.Threading.Timeout.InfiniteTimeSpan) : null;
+            Check(mpi.Init(), "MPI_Init", mpi);
+        }
         return new MpiCommunicator(mpi, name, timeout);
     }
 
@@ -144,8 +151,14 @@ public sealed class MpiCommunicator : IDataParallelGroup, IDisposable
     {
         long started = Interlocked.Read(ref _callStarted);
         if (started < 0 || Stopwatch.GetElapsedTime(started) < Timeout) return;
-        Console.Error.WriteLine($"error: process {Rank} of {Size} waited {Timeout.TotalSeconds:F0} s in {_call} for the other processes; " +
-                                "one of them has died, hangs or runs other options. Stopping this process (--distributed-timeout sets the limit).");
+        GiveUp(Rank.ToString(CultureInfo.InvariantCulture), Size.ToString(CultureInfo.InvariantCulture), Timeout, _call);
+    }
+
+    private static void GiveUp(string rank, string size, TimeSpan timeout, string call)
+    {
+        Console.Error.WriteLine($"error: process {rank} of {size} waited {timeout.TotalSeconds:F0} s in {call} for the other processes; " +
+                                "one of them has died, hangs, was not started as the same 'vpf train --distributed' or runs other options. " +
+                                "Stopping this process (--distributed-timeout sets the limit).");
         Console.Error.Flush();
         Exit(TimeoutExitCode);
     }

@@ -83,6 +83,22 @@ public class DistributedTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void A_process_that_never_joins_stops_the_job_after_the_timeout_instead_of_hanging()
+    {
+        if (Launcher("mpich") is not { } launcher) return;
+        using var data = new TinyData(200, 60);
+        // The second process runs another command, which never initialises MPI: without the time-out the first
+        // would wait inside MPI_Init forever.
+        string[] train = TrainArgs(data, data.File("m.vpf"), "--distributed", "--distributed-timeout", "3");
+        var start = Stopwatch.StartNew();
+        var (code, output) = Run(launcher, ["-n", "1", .. Vpf(train), ":", "-n", "1", .. Vpf(["info"])], TimeSpan.FromSeconds(90));
+        log.WriteLine($"stopped after {start.Elapsed.TotalSeconds:F1} s with exit code {code}");
+        Assert.NotEqual(0, code);
+        Assert.Contains("waited 3 s in MPI_Init for the other processes", output);
+        Assert.False(File.Exists(data.File("m.vpf")));
+    }
+
+    [Fact]
     public void A_missing_mpi_library_is_a_usage_error_naming_what_was_tried()
     {
         using var data = new TinyData(200, 60);
