@@ -12,9 +12,10 @@ namespace Vpf.Distributed;
 /// </summary>
 /// <remarks>
 /// MPI's default error handler is kept: an error inside MPI (a peer that died, a broken link) ends the whole job
-/// rather than returning. What MPI cannot see — a peer that hangs, or that never reaches the same call — is bounded by
-/// <see cref="Timeout"/>: a process that has waited that long in one collective call writes which call to standard
-/// error and exits with <see cref="TimeoutExitCode"/>, and the launcher then ends the others.
+/// rather than returning. What MPI cannot see — a peer that hangs, that never reaches the same call, or that never
+/// calls MPI_Init — is bounded by the time-out given to <see cref="Start"/>: a process that has waited that long in
+/// MPI_Init or in one collective call writes which call to standard error and exits with <see cref="TimeoutExitCode"/>,
+/// and the launcher then ends the others.
 /// </remarks>
 public sealed class MpiCommunicator : IDataParallelGroup, IDisposable
 {
