@@ -10,13 +10,24 @@ namespace Vpf.Kernels;
 public static class Bernoulli
 {
     /// <summary>Draws one Bernoulli sample per probability; element i uses counter i of stream <paramref name="key"/>.</summary>
-    public static void Sample(ReadOnlySpan<float> probabilities, Span<float> spikes, ulong key)
+    public static void Sample(ReadOnlySpan<float> probabilities, Span<float> spikes, ulong key) => SampleFrom(probabilities, spikes, key, 0);
+
+    /// <summary>
+    /// Draws one Bernoulli sample per probability; element i uses counter <paramref name="firstCounter"/> + i of stream
+    /// <paramref name="key"/>. A slice of a larger batch drawn with its offset into that batch gets exactly the spikes
+    /// the whole batch would have given it (a separate name, not an overload, so that existing cref links stay unambiguous),
+    /// which is what lets a shard of a mini-batch draw the same spikes on any process.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The counters would run past 2^32.</exception>
+    public static void SampleFrom(ReadOnlySpan<float> probabilities, Span<float> spikes, ulong key, uint firstCounter)
     {
         int length = probabilities.Length;
         Validate.Length(spikes.Length, length, nameof(spikes), $"probabilities.Length = {length}");
         Validate.SameOrDisjoint(probabilities, spikes[..length], nameof(probabilities), nameof(spikes));
+        if ((ulong)firstCounter + (ulong)length > 1ul << 32)
+            throw new ArgumentOutOfRangeException(nameof(firstCounter), firstCounter, $"counters {firstCounter} + {length} run past 2^32.");
         var (key0, key1) = CounterRandom.KeyWords(key);
-        CounterMap<BernoulliOperator>.Invoke(probabilities, spikes, length, key0, key1);
+        CounterMap<BernoulliOperator>.Invoke(probabilities, spikes, length, key0, key1, firstCounter);
     }
 }
 

@@ -70,6 +70,39 @@ public sealed class BernoulliTests
     }
 
     [Fact]
+    public void A_slice_drawn_with_its_counter_offset_equals_that_slice_of_the_whole_draw()
+    {
+        // 70_000 elements span several chunks, so the offset must also reach every chunk after the first.
+        int n = 70_000;
+        float[] p = Probabilities(n, 9);
+        float[] whole = Expected(p, 55);
+        VectorWidth.Each(bits =>
+        {
+            foreach (int threads in new[] { 1, 2 })
+                foreach (int cut in new[] { 0, 1, 13, 33_333, n - 5 })
+                {
+                    float[] spikes = VectorWidth.Threads(threads, () =>
+                    {
+                        var s = new float[n];
+                        Bernoulli.SampleFrom(p.AsSpan(0, cut), s.AsSpan(0, cut), 55, 0);
+                        Bernoulli.SampleFrom(p.AsSpan(cut), s.AsSpan(cut), 55, (uint)cut);
+                        return s;
+                    });
+                    Data.BitEqual(whole, spikes, $"bits {bits} threads {threads} cut {cut}");
+                }
+        });
+    }
+
+    [Fact]
+    public void Counters_past_two_to_the_32_are_refused()
+    {
+        var p = new float[8];
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Bernoulli.SampleFrom(p, p, 1, uint.MaxValue - 3));
+        Assert.Equal("firstCounter", ex.ParamName);
+        Bernoulli.SampleFrom(p, p, 1, uint.MaxValue - 7); // the last 8 counters are fine
+    }
+
+    [Fact]
     public void Large_inputs_are_independent_of_the_thread_count_and_width()
     {
         int n = 100_003;

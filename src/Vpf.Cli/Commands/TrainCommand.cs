@@ -8,6 +8,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         var cli = (CliContext)context.Data!;
+        if (settings.Distributed) return DistributedTraining.Execute(cli, settings);
         settings.Apply();
         var data = DataSource.Load(settings);
         cli.Line($"Data: {data.Description}.");

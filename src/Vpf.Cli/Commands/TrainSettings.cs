@@ -85,6 +85,17 @@ public class TrainSettings : CommonSettings
     [Description("Go on from the checkpoint <out>.vpfckpt written by an interrupted run with the same options; the result equals an uninterrupted run.")]
     public bool Resume { get; init; }
 
+    /// <summary>Data-parallel training over the MPI processes started by mpiexec.</summary>
+    [CommandOption("--distributed")]
+    [Description("Train on the MPI processes started by mpiexec (MPICH or Open MPI), each taking a share of every batch; process 0 writes the model, checkpoint and progress. See docs/distributed.md.")]
+    public bool Distributed { get; init; }
+
+    /// <summary>Longest wait for the other processes in one exchange.</summary>
+    [CommandOption("--distributed-timeout <SECONDS>")]
+    [Description("With --distributed: a process that waits this long for the others in one exchange reports it and stops the job (0 = wait forever).")]
+    [DefaultValue(300)]
+    public int DistributedTimeout { get; init; } = 300;
+
     internal Architecture BuildArchitecture(int visible)
     {
         int[] sizes = ParseList(Layers, "--layers");

@@ -19,8 +19,11 @@ internal static class TrainingRun
 {
     public const string CurveNote = "curve", CommandNote = "command", DataNote = "data", EvalSecondsNote = "heldout-seconds";
 
-    public static TrainedModel Execute(CliContext context, TrainingPlan plan, DataSet data, string name, string outPath, bool resume)
+    // group: with --distributed, the processes training together; only process 0 evaluates held-out data and writes files.
+    public static TrainedModel Execute(CliContext context, TrainingPlan plan, DataSet data, string name, string outPath, bool resume,
+        IDataParallelGroup? group = null)
     {
+        bool writes = group is null || group.Rank == 0;
         var training = plan.TrainingOptions;
         string checkpointPath = CheckpointFile.PathFor(outPath);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(outPath));
@@ -52,17 +55,18 @@ internal static class TrainingRun
             result = ProgressDisplay.Track(context, name, (double)training.Epochs * batches, handle =>
             {
                 if (start?.Checkpoint is { } c) handle.Report(c.EpochsCompleted * batches + c.BatchesCompleted);
-                return plan.Run(data.Train, data.Test, p =>
+                return plan.Run(data.Train, writes ? data.Test : null, p =>
                 {
                     handle.Report((p.Epoch - 1) * batches + p.Batch, $"epoch {p.Epoch}/{training.Epochs} K {p.EpochMeanK:G4}");
                     context.Hooks.AfterBatch?.Invoke(p);
                 }, context.Cancellation, start, point => context.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name} epoch {point.Epoch}/{training.Epochs}: K {point.MeanK:G5}, held-out K {point.HeldOutK:G5}, held-out reconstruction {point.HeldOutCrossEntropy:F2} nats/image, {ProgressDisplay.Seconds(point.Seconds)}")));
+                    $"  {name} epoch {point.Epoch}/{training.Epochs}: K {point.MeanK:G5}, held-out K {point.HeldOutK:G5}, held-out reconstruction {point.HeldOutCrossEntropy:F2} nats/image, {ProgressDisplay.Seconds(point.Seconds)}")),
+                    group);
             });
         }
         catch (TrainingCanceledException e) when (e.State is { } state)
         {
-            CheckpointFile.Save(checkpointPath, state.Model, e.Checkpoint, InfoNow(e.Checkpoint.EpochsCompleted, state.Curve, state.ExcludedSeconds));
+            if (writes) CheckpointFile.Save(checkpointPath, state.Model, e.Checkpoint, InfoNow(e.Checkpoint.EpochsCompleted, state.Curve, state.ExcludedSeconds));
             context.Console.MarkupLine(Markup.Escape(
                 $"Interrupted at epoch {e.Checkpoint.EpochsCompleted + 1}, batch {e.Checkpoint.BatchesCompleted}; checkpoint written to {checkpointPath}. " +
                 "Run the same command with --resume to go on."));
@@ -70,13 +74,16 @@ internal static class TrainingRun
         }
         catch (TrainingDivergedException e) when (e.State is { } state)
         {
-            ModelFile.Save(outPath, state.Model, InfoNow(e.Epoch - 1, state.Curve, state.ExcludedSeconds));
+            if (writes) ModelFile.Save(outPath, state.Model, InfoNow(e.Epoch - 1, state.Curve, state.ExcludedSeconds));
             context.Console.MarkupLine(Markup.Escape($"The last good model (before epoch {e.Epoch}, batch {e.Batch}) was written to {outPath}."));
             throw;
         }
         double excluded = result.History.Count > 0 ? result.History[^1].Seconds - result.Seconds : 0;
-        ModelFile.Save(outPath, result.Model, InfoNow(training.Epochs, result.Curve, excluded));
-        if (File.Exists(checkpointPath)) File.Delete(checkpointPath);
+        if (writes)
+        {
+            ModelFile.Save(outPath, result.Model, InfoNow(training.Epochs, result.Curve, excluded));
+            if (File.Exists(checkpointPath)) File.Delete(checkpointPath);
+        }
         context.Line($"Wrote {outPath} ({name}, {ProgressDisplay.Seconds(result.Seconds)} of training).");
         return new TrainedModel(name, plan.Method, result.Model, result.Curve, result.Seconds, outPath);
     }

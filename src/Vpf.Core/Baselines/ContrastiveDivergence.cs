@@ -37,7 +37,7 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
 {
     private float[] _positive = [], _negativeVisible = [], _negativeHidden = [], _scratch = [];
     private float[]? _chains;
-    private int _chainCount;
+    private int _chainCount, _firstChain;
     private DeepBoltzmannMachine? _chainModel;
 
     /// <summary>Creates the objective; options are validated here. Null means CD-1.</summary>
@@ -76,7 +76,17 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
     }
 
     /// <inheritdoc />
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey)
+    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
+        Evaluate(model, visible, rows, gradient, randomKey, BatchShard.Whole(rows));
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// CD's chain r starts at row r, so it draws the counters of row <see cref="BatchShard.FirstRow"/> + r. PCD's chains
+    /// are the shard's own: as many as its first batch had rows (unless <see cref="ContrastiveDivergenceOptions.Chains"/>
+    /// is set, when every process runs that same set), numbered from that batch's first row, so that over all processes
+    /// they are the chains one process would run; the negative phase of a process is weighted by its rows.
+    /// </remarks>
+    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard)
     {
         Validate(model.Architecture);
         int nv = model.LayerSize(0), nh = model.LayerSize(1);
@@ -98,7 +108,7 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
         int chains;
         if (Options.Persistent)
         {
-            EnsureChains(model, data, rows);
+            EnsureChains(model, data, rows, shard.FirstRow);
             chains = _chainCount;
             negativeVisible = _chains.AsSpan(0, chains * nv);
         }
@@ -111,7 +121,8 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
         }
         Ensure(ref _negativeHidden, chains * nh);
         var negativeHidden = _negativeHidden.AsSpan(0, chains * nh);
-        RbmGibbs.Run(model, negativeVisible, negativeHidden, chains, Options.Steps, randomKey, up, down);
+        int firstChain = Options.Persistent ? _firstChain : shard.FirstRow;
+        RbmGibbs.Run(model, negativeVisible, negativeHidden, chains, Options.Steps, randomKey, up, down, firstChain);
 
         // g = −(positive − negative): the descent direction of −log-likelihood.
         gradient.Clear();
@@ -125,17 +136,18 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
         return new FlowEvaluation(crossEntropy, 0);
     }
 
-    private void EnsureChains(DeepBoltzmannMachine model, ReadOnlySpan<float> data, int rows)
+    private void EnsureChains(DeepBoltzmannMachine model, ReadOnlySpan<float> data, int rows, int firstRow)
     {
         if (_chains is not null && ReferenceEquals(_chainModel, model)) return;
         int nv = model.LayerSize(0);
         int count = Options.Chains > 0 ? Options.Chains : rows;
+        _firstChain = Options.Chains > 0 ? 0 : firstRow;
         var chains = new float[count * nv];
         if (Options.ChainStart == PersistentChainStart.Random)
         {
             var half = new float[chains.Length];
             Array.Fill(half, 0.5f);
-            Bernoulli.Sample(half, chains, CounterRandom.StreamKey((ulong)(uint)Options.ChainSeed, 0x5043_4443ul));
+            Bernoulli.SampleFrom(half, chains, CounterRandom.StreamKey((ulong)(uint)Options.ChainSeed, 0x5043_4443ul), checked((uint)((long)_firstChain * nv)));
         }
         else
         {

@@ -37,7 +37,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
     private float[][] _rates = [], _chains = [], _fields = [];
     private float[] _input = [], _scratch = [];
     private float[]?[] _pairs = [];
-    private int _maxRows, _chainCount;
+    private int _maxRows, _chainCount, _firstChain;
     private DeepBoltzmannMachine? _model;
     private bool _chainsReady;
 
@@ -68,7 +68,16 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
     }
 
     /// <inheritdoc />
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey)
+    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
+        Evaluate(model, visible, rows, gradient, randomKey, BatchShard.Whole(rows));
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The chains are the shard's own: as many as its first batch had rows (unless <see cref="DbmPcdOptions.Chains"/> is
+    /// set, when every process runs that same set), numbered from that batch's first row, so that over all processes
+    /// they are the chains one process would run; the negative phase of a process is weighted by its rows.
+    /// </remarks>
+    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard)
     {
         Validate(model.Architecture);
         int n0 = model.LayerSize(0), layers = model.LayerCount;
@@ -83,7 +92,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
         double crossEntropy = ReconstructionCrossEntropy(model, rows);
 
         // Negative phase: persistent chains.
-        if (!_chainsReady) StartChains(model, rows);
+        if (!_chainsReady) StartChains(model, rows, shard.FirstRow);
         int chains = _chainCount;
         for (int s = 0; s < Options.GibbsSteps; s++)
         {
@@ -151,7 +160,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
         if (model.Lateral(layer) is not { } lateral)
         {
             LocalField.Sigmoid(field, bias, field, chains);
-            Bernoulli.Sample(field, x, key);
+            Bernoulli.SampleFrom(field, x, key, checked((uint)((long)_firstChain * n)));
             return;
         }
         // Sequential Gibbs inside a laterally connected layer: unit k sees the current states of units < k and > k.
@@ -165,14 +174,15 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
                 for (int j = 0; j < n; j++)
                     if (j != k) u += weights[j] * row[j];
                 double p = 1 / (1 + Math.Exp(-u));
-                row[k] = CounterRandom.Uniform(key, (uint)(r * n + k)) < p ? 1f : 0f;
+                row[k] = CounterRandom.Uniform(key, (uint)((_firstChain + r) * n + k)) < p ? 1f : 0f;
             }
         }
     }
 
-    private void StartChains(DeepBoltzmannMachine model, int rows)
+    private void StartChains(DeepBoltzmannMachine model, int rows, int firstRow)
     {
         int count = Options.Chains > 0 ? Options.Chains : rows;
+        _firstChain = Options.Chains > 0 ? 0 : firstRow;
         int layers = model.LayerCount;
         if (count > _chainCount || _chains.Length != layers)
         {
@@ -193,12 +203,12 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
             if (Options.ChainStart == PersistentChainStart.Random)
             {
                 chain.Fill(0.5f);
-                Bernoulli.Sample(chain, chain, CounterRandom.StreamKey(seedKey, (ulong)l));
+                Bernoulli.SampleFrom(chain, chain, CounterRandom.StreamKey(seedKey, (ulong)l), checked((uint)((long)_firstChain * n)));
                 continue;
             }
             // First batch: visible rows copied (cycled), hidden units sampled from the positive phase's rates.
             for (int c = 0; c < count; c++) _rates[l].AsSpan(c % rows * n, n).CopyTo(chain.Slice(c * n, n));
-            if (l > 0) Bernoulli.Sample(chain, chain, CounterRandom.StreamKey(seedKey, (ulong)l));
+            if (l > 0) Bernoulli.SampleFrom(chain, chain, CounterRandom.StreamKey(seedKey, (ulong)l), checked((uint)((long)_firstChain * n)));
         }
         _chainsReady = true;
     }

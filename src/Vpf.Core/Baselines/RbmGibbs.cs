@@ -36,10 +36,11 @@ public static class RbmGibbs
     /// <summary>
     /// As the public overload, with the input of the hidden units scaled by <paramref name="hiddenInputScale"/>
     /// (σ(c + s·vW)) and that of the visible units by <paramref name="visibleInputScale"/> (σ(b + s·hWᵀ)): the
-    /// doubled-input RBMs of greedy DBM pretraining.
+    /// doubled-input RBMs of greedy DBM pretraining. Chain r draws the counters of chain <paramref name="firstChain"/> + r,
+    /// so that a slice of the chains run on its own draws what it would draw as part of the whole set.
     /// </summary>
     internal static void Run(DeepBoltzmannMachine model, Span<float> visible, Span<float> hidden, int rows, int steps, ulong key,
-        float hiddenInputScale, float visibleInputScale)
+        float hiddenInputScale, float visibleInputScale, int firstChain = 0)
     {
         int nv = model.LayerSize(0), nh = model.LayerSize(1);
         var v = visible[..(rows * nv)];
@@ -47,9 +48,9 @@ public static class RbmGibbs
         for (int s = 0; s < steps; s++)
         {
             HiddenProbabilities(model, v, h, rows, hiddenInputScale);
-            Bernoulli.Sample(h, h, CounterRandom.StreamKey(key, (ulong)s, 0));
+            Bernoulli.SampleFrom(h, h, CounterRandom.StreamKey(key, (ulong)s, 0), checked((uint)((long)firstChain * nh)));
             VisibleProbabilities(model, h, v, rows, visibleInputScale);
-            Bernoulli.Sample(v, v, CounterRandom.StreamKey(key, (ulong)s, 1));
+            Bernoulli.SampleFrom(v, v, CounterRandom.StreamKey(key, (ulong)s, 1), checked((uint)((long)firstChain * nv)));
         }
         HiddenProbabilities(model, v, h, rows, hiddenInputScale);
     }

@@ -27,6 +27,15 @@ public sealed class FlowTrainer
     public TrainingOptions Options { get; }
 
     /// <summary>
+    /// Processes that train this model together (synchronous data parallelism), or null to train alone. Each process
+    /// evaluates its share of every mini-batch (<see cref="BatchShard.Split"/>), the gradients and objective values
+    /// are summed over the group, and every process takes the same optimiser step; cancellation on any process stops
+    /// all of them after the same batch. Every process must call <see cref="Train"/> with the same options, data and
+    /// starting model: that is checked before the first batch.
+    /// </summary>
+    public IDataParallelGroup? Group { get; init; }
+
+    /// <summary>
     /// Trains <paramref name="model"/> in place on <paramref name="data"/> and returns one summary per epoch (including
     /// the epochs of <paramref name="resumeFrom"/>, when given).
     /// </summary>
@@ -53,6 +62,13 @@ public sealed class FlowTrainer
         var batch = new float[batchSize * n0];
         var gradient = new ParameterSet(model.Architecture);
         var lastGood = model.Parameters.Clone();
+        DataParallelReduction? reduction = null;
+        if (Group is not null)
+        {
+            DataParallelFingerprint.Check(Group, Options, Objective, model, data, resumeFrom);
+            reduction = new DataParallelReduction(Group, model.Architecture);
+        }
+        bool stopAgreed = false;
         IOptimiser optimiser = Options.Optimiser.Create();
         var history = new List<EpochSummary>(Options.Epochs);
         int firstEpoch = 1, firstBatch = 0;
@@ -76,14 +92,31 @@ public sealed class FlowTrainer
             var order = EpochOrder(data.Count, epoch);
             for (int b = epoch == firstEpoch ? firstBatch : 0; b < batches; b++)
             {
-                if (cancellation.IsCancellationRequested)
+                if (reduction is null ? cancellation.IsCancellationRequested : stopAgreed)
                     throw new TrainingCanceledException(
                         new TrainingCheckpoint(epoch - 1, b, sumK, rowsSeen, clamps, Seconds(), history.ToArray(), optimiser.ExportState()),
                         cancellation);
                 int start = b * batchSize, rows = Math.Min(batchSize, data.Count - start);
-                data.CopyRows(order.AsSpan(start, rows), batch.AsSpan(0, rows * n0));
                 ulong key = CounterRandom.StreamKey((ulong)(uint)Options.Seed, (ulong)epoch, (ulong)b);
-                var eval = Objective.Evaluate(model, batch.AsSpan(0, rows * n0), rows, gradient, key);
+                FlowEvaluation eval;
+                if (reduction is null)
+                {
+                    data.CopyRows(order.AsSpan(start, rows), batch.AsSpan(0, rows * n0));
+                    eval = Objective.Evaluate(model, batch.AsSpan(0, rows * n0), rows, gradient, key);
+                }
+                else
+                {
+                    var (shard, local) = BatchShard.Split(rows, reduction.Group.Rank, reduction.Group.Size);
+                    eval = default;
+                    if (local > 0)
+                    {
+                        data.CopyRows(order.AsSpan(start + shard.FirstRow, local), batch.AsSpan(0, local * n0));
+                        eval = Objective.Evaluate(model, batch.AsSpan(0, local * n0), local, gradient, key, shard);
+                    }
+                    else gradient.Clear();
+                    // Before any check, so that every process sees the same K and gradient and takes the same branch.
+                    (eval, stopAgreed) = reduction.Sum(eval, gradient, local, rows, cancellation.IsCancellationRequested);
+                }
 
                 if (!double.IsFinite(eval.K))
                     throw new TrainingDivergedException(epoch, b + 1, $"the flow objective K is {eval.K}");

@@ -16,6 +16,16 @@ public interface ITrainingObjective
     /// </summary>
     FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey);
 
+    /// <summary>
+    /// As <see cref="Evaluate(DeepBoltzmannMachine, ReadOnlySpan{float}, int, ParameterSet, ulong)"/> for rows that are
+    /// the part <paramref name="shard"/> of a larger mini-batch (data-parallel training). An objective that samples
+    /// keys its random numbers by the row's index in the whole mini-batch, so that the shards of all processes draw
+    /// what one process would draw for the whole batch; the value and gradient are still means over the given rows.
+    /// The default ignores <paramref name="shard"/>, which is exact for objectives that draw nothing per row.
+    /// </summary>
+    FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard) =>
+        Evaluate(model, visible, rows, gradient, randomKey);
+
     /// <summary>Throws <see cref="InvalidOptionsException"/> if the objective cannot train this architecture.</summary>
     void Validate(Architecture architecture);
 }

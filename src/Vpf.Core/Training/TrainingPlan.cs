@@ -87,11 +87,14 @@ public sealed record TrainingPlan
     /// <param name="resumeFrom">A state from <see cref="TrainingCanceledException.State"/> of a run of this plan on the same data, or
     /// <see cref="TrainingRunState.Start"/> of a machine made by <see cref="CreateModel"/>.</param>
     /// <param name="epochCompleted">Called with each new curve point, after the epoch's last <paramref name="progress"/> call (its time is excluded too).</param>
+    /// <param name="group">With data-parallel training, the processes that train together (each passes its own shard of every
+    /// mini-batch through the objective and the gradients are summed); null to train alone.</param>
     /// <exception cref="InvalidOptionsException">A bad option, named by its path from the plan.</exception>
     /// <exception cref="TrainingCanceledException">Cancelled; <see cref="TrainingCanceledException.State"/> holds what a resume needs.</exception>
     /// <exception cref="TrainingDivergedException">Diverged; <see cref="TrainingDivergedException.State"/> holds the machine at its last good parameters.</exception>
     public TrainingResult Run(BinaryDataset train, BinaryDataset? heldOut = null, Action<TrainingProgress>? progress = null,
-        CancellationToken cancellation = default, TrainingRunState? resumeFrom = null, Action<CurvePoint>? epochCompleted = null)
+        CancellationToken cancellation = default, TrainingRunState? resumeFrom = null, Action<CurvePoint>? epochCompleted = null,
+        IDataParallelGroup? group = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         Validate();
@@ -141,7 +144,7 @@ public sealed record TrainingPlan
         }
 
         TrainingRunState StateNow(TrainingCheckpoint? checkpoint) => new(model, checkpoint, curve.ToArray(), excluded);
-        var trainer = new FlowTrainer(objective, TrainingOptions);
+        var trainer = new FlowTrainer(objective, TrainingOptions) { Group = group };
         IReadOnlyList<EpochSummary> history;
         try
         {

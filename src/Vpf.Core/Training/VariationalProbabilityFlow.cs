@@ -33,7 +33,11 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective
     }
 
     /// <inheritdoc />
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey)
+    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
+        Evaluate(model, visible, rows, gradient, randomKey, BatchShard.Whole(rows));
+
+    /// <inheritdoc />
+    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard)
     {
         Validate(model.Architecture);
         int n0 = model.LayerSize(0);
@@ -54,16 +58,17 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective
                 return work.Expected.Compute(work.Rates, rows, gradient);
             default:
                 int sampleRows = rows * Options.SamplesPerDatum;
-                DrawSpikes(model, work, rows, randomKey);
+                DrawSpikes(model, work, rows, randomKey, shard.FirstRow);
                 return work.Gradient.Compute(work.Spikes, sampleRows, gradient);
         }
     }
 
     /// <summary>
     /// Fills the spike buffers: S copies of the batch, visible units repeated, hidden units drawn from Bernoulli(μ).
-    /// Layer l uses stream (key, l), so every layer's spikes are independent and reproducible.
+    /// Layer l, sample s uses stream (key, l, s), so every layer's spikes are independent and reproducible; unit k of
+    /// row r is counter (firstRow + r)·n_l + k, the row's place in the whole mini-batch.
     /// </summary>
-    private void DrawSpikes(DeepBoltzmannMachine model, Workspace work, int rows, ulong randomKey)
+    private void DrawSpikes(DeepBoltzmannMachine model, Workspace work, int rows, ulong randomKey, int firstRow)
     {
         int samples = Options.SamplesPerDatum;
         for (int l = 0; l < model.LayerCount; l++)
@@ -74,7 +79,7 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective
             {
                 var target = work.Spikes[l].AsSpan(s * block, block);
                 if (l == 0) rates.CopyTo(target);
-                else Bernoulli.Sample(rates, target, CounterRandom.StreamKey(randomKey, (ulong)l, (ulong)s));
+                else Bernoulli.SampleFrom(rates, target, CounterRandom.StreamKey(randomKey, (ulong)l, (ulong)s), checked((uint)((long)firstRow * model.LayerSize(l))));
             }
         }
     }

@@ -2,16 +2,16 @@ using System.Runtime.Intrinsics;
 
 namespace Vpf.Kernels.Elementwise;
 
-/// <summary>Driver of counter operations out[i] = f(x[i], i, key), in fixed chunks; counter = index within the span.</summary>
+/// <summary>Driver of counter operations out[i] = f(x[i], first + i, key), in fixed chunks; counter = first + index within the span.</summary>
 internal static unsafe class CounterMap<TOperator> where TOperator : struct, ICounterOperator
 {
     /// <summary>Runs the operator over the first <paramref name="length"/> elements; output may alias input exactly.</summary>
-    public static void Invoke(ReadOnlySpan<float> x, Span<float> output, int length, uint key0, uint key1)
+    public static void Invoke(ReadOnlySpan<float> x, Span<float> output, int length, uint key0, uint key1, uint firstCounter = 0)
     {
         if (length == 0) return;
         fixed (float* px = x, po = output)
         {
-            Chunks.Run(length, new Body { X = px, Output = po, Length = length, Key0 = key0, Key1 = key1, Width = VectorPath.Current });
+            Chunks.Run(length, new Body { X = px, Output = po, Length = length, Key0 = key0, Key1 = key1, First = firstCounter, Width = VectorPath.Current });
         }
     }
 
@@ -19,12 +19,12 @@ internal static unsafe class CounterMap<TOperator> where TOperator : struct, ICo
     {
         public float* X, Output;
         public int Length, Width;
-        public uint Key0, Key1;
+        public uint Key0, Key1, First;
 
         public readonly void Run(int chunk)
         {
             int start = chunk * Chunks.Size, end = (int)Math.Min(Length, (long)start + Chunks.Size);
-            Span(X + start, Output + start, end - start, (uint)start, Key0, Key1, Width);
+            Span(X + start, Output + start, end - start, First + (uint)start, Key0, Key1, Width);
         }
     }
 
