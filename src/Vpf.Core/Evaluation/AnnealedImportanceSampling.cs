@@ -253,7 +253,7 @@ public static class AnnealedImportanceSampling
     {
         int n = u.Length, i = 0;
         var acc = Vector<double>.Zero;
-        if (Vector.IsHardwareAccelerated)
+        if (KernelSettings.VectorOfTEnabled)
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
                 Vector.Widen(new Vector<float>(u.Slice(i)), out var lo, out var hi);

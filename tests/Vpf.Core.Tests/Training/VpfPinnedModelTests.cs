@@ -10,6 +10,7 @@ namespace Vpf.Core.Tests.Training;
 /// VPF training is pinned bit for bit: these hashes of small trained models were computed before the samplers and
 /// kernels were shared between methods, so any change to VPF's arithmetic or random streams shows here (hashes from the default kernel path of an AVX2 machine).
 /// </summary>
+[Collection("KernelSettings")]
 public class VpfPinnedModelTests
 {
     [Theory]
