@@ -17,7 +17,8 @@ namespace Vpf.Core.Baselines;
 /// <see cref="DbmPcdOptions.GibbsSteps"/> sweeps of the persistent chains, each sweep sampling the odd layers given
 /// the even ones and then the even layers (visible included) given the odd ones. Layers without lateral weights are
 /// sampled as a block; inside a layer with lateral weights units are updated one at a time in index order
-/// (sequential Gibbs, chains over threads), so the chain still targets p(x); both through <see cref="LayerGibbs"/>. The negative statistics use the binary chain states.
+/// (sequential Gibbs, chains over threads), so the chain still targets p(x); both through <see cref="LayerGibbs"/>.
+/// The negative statistics use the binary chain states.
 /// </para>
 /// <para>
 /// Gradient (descent direction of −log-likelihood; B rows, C chains; x the chain states):
@@ -151,10 +152,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective
         if (count > _chainCount || _chains.Length != layers)
         {
             _chains = new float[layers][];
-            for (int l = 0; l < layers; l++)
-            {
-                _chains[l] = new float[count * model.LayerSize(l)];
-            }
+            for (int l = 0; l < layers; l++) _chains[l] = new float[count * model.LayerSize(l)];
         }
         _chainCount = count;
         ulong seedKey = CounterRandom.StreamKey((ulong)(uint)Options.ChainSeed, 0x4442_4D50ul);
