@@ -1,6 +1,12 @@
+using System.Numerics;
+using Vpf.Kernels.Elementwise;
+
 namespace Vpf.Kernels;
 
-/// <summary>Process-wide knobs of the kernels: how many threads a batch is split over.</summary>
+/// <summary>
+/// Process-wide knobs of the kernels: how many threads a batch is split over, and the one switch of vector width that
+/// every SIMD path of the solution obeys (so that each can be tested against its scalar path).
+/// </summary>
 public static class KernelSettings
 {
     private static int _maxThreads = Environment.ProcessorCount;
@@ -22,4 +28,16 @@ public static class KernelSettings
     /// run the 256-bit, 128-bit and scalar paths on one machine and compare them.
     /// </summary>
     internal static int MaxVectorBits { get; set; } = 256;
+
+    /// <summary>
+    /// The vector width the SIMD paths use now: 256 or 128 bits when allowed and accelerated, 0 for the scalar path.
+    /// Code outside the kernels that has its own vector loops asks this instead of the hardware.
+    /// </summary>
+    public static int VectorBits => VectorPath.Current;
+
+    /// <summary>
+    /// Whether loops written with <see cref="Vector{T}"/> may take their vector body: it is hardware-accelerated and no
+    /// wider than the allowed width.
+    /// </summary>
+    public static bool VectorOfTEnabled => Vector.IsHardwareAccelerated && Vector<byte>.Count * 8 <= VectorBits;
 }

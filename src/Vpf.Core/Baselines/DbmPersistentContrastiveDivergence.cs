@@ -1,5 +1,6 @@
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
+using Vpf.Core.Sampling;
 using Vpf.Core.Training;
 using Vpf.Kernels;
 
@@ -16,7 +17,8 @@ namespace Vpf.Core.Baselines;
 /// <see cref="DbmPcdOptions.GibbsSteps"/> sweeps of the persistent chains, each sweep sampling the odd layers given
 /// the even ones and then the even layers (visible included) given the odd ones. Layers without lateral weights are
 /// sampled as a block; inside a layer with lateral weights units are updated one at a time in index order
-/// (sequential Gibbs), so the chain still targets p(x). The negative statistics use the binary chain states.
+/// (sequential Gibbs, chains over threads), so the chain still targets p(x); both through <see cref="LayerGibbs"/>.
+/// The negative statistics use the binary chain states.
 /// </para>
 /// <para>
 /// Gradient (descent direction of −log-likelihood; B rows, C chains; x the chain states):
@@ -34,7 +36,9 @@ namespace Vpf.Core.Baselines;
 /// </remarks>
 public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, IStatefulObjective
 {
-    private float[][] _rates = [], _chains = [], _fields = [];
+    private float[][] _rates = [], _chains = [];
+    private LayerGibbs? _gibbs;
+    private DeepBoltzmannMachine? _gibbsModel;
     private float[] _input = [], _scratch = [];
     private float[]?[] _pairs = [];
     private int _maxRows, _chainCount, _firstChain;
@@ -142,41 +146,12 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
     /// <summary>Samples layer <paramref name="layer"/> of every chain from its conditional given all other layers.</summary>
     private void SampleLayer(DeepBoltzmannMachine model, int layer, int chains, ulong key)
     {
-        int n = model.LayerSize(layer);
-        var field = _fields[layer].AsSpan(0, chains * n);
-        var x = _chains[layer].AsSpan(0, chains * n);
-        var bias = model.Biases(layer);
-        field.Clear();
-        if (layer > 0)
+        if (_gibbs is null || _gibbs.Rows != chains || !ReferenceEquals(_gibbsModel, model))
         {
-            int below = model.LayerSize(layer - 1);
-            MatrixProduct.Multiply(_chains[layer - 1].AsSpan(0, chains * below), model.Weights(layer - 1), field, chains, below, n, accumulate: true);
+            _gibbs = new LayerGibbs(model, chains);
+            _gibbsModel = model;
         }
-        if (layer + 1 < model.LayerCount)
-        {
-            int above = model.LayerSize(layer + 1);
-            MatrixProduct.MultiplyByTransposed(_chains[layer + 1].AsSpan(0, chains * above), model.Weights(layer), field, chains, above, n, accumulate: true);
-        }
-        if (model.Lateral(layer) is not { } lateral)
-        {
-            LocalField.Sigmoid(field, bias, field, chains);
-            Bernoulli.SampleFrom(field, x, key, checked((uint)((long)_firstChain * n)));
-            return;
-        }
-        // Sequential Gibbs inside a laterally connected layer: unit k sees the current states of units < k and > k.
-        for (int r = 0; r < chains; r++)
-        {
-            var row = x.Slice(r * n, n);
-            for (int k = 0; k < n; k++)
-            {
-                double u = bias[k] + field[r * n + k];
-                var weights = lateral.AsSpan(k * n, n);
-                for (int j = 0; j < n; j++)
-                    if (j != k) u += weights[j] * row[j];
-                double p = 1 / (1 + Math.Exp(-u));
-                row[k] = CounterRandom.Uniform(key, (uint)((_firstChain + r) * n + k)) < p ? 1f : 0f;
-            }
-        }
+        _gibbs.Update(_chains, layer, 1f, null, key, firstRow: _firstChain);
     }
 
     private void StartChains(DeepBoltzmannMachine model, int rows, int firstRow)
@@ -187,12 +162,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
         if (count > _chainCount || _chains.Length != layers)
         {
             _chains = new float[layers][];
-            _fields = new float[layers][];
-            for (int l = 0; l < layers; l++)
-            {
-                _chains[l] = new float[count * model.LayerSize(l)];
-                _fields[l] = new float[count * model.LayerSize(l)];
-            }
+            for (int l = 0; l < layers; l++) _chains[l] = new float[count * model.LayerSize(l)];
         }
         _chainCount = count;
         ulong seedKey = CounterRandom.StreamKey((ulong)(uint)Options.ChainSeed, 0x4442_4D50ul);

@@ -45,12 +45,13 @@ public static class RbmGibbs
         int nv = model.LayerSize(0), nh = model.LayerSize(1);
         var v = visible[..(rows * nv)];
         var h = hidden[..(rows * nh)];
+        // The shared Gibbs conditional (fused σ and draw), in place: the inputs become probabilities, then states.
         for (int s = 0; s < steps; s++)
         {
-            HiddenProbabilities(model, v, h, rows, hiddenInputScale);
-            Bernoulli.SampleFrom(h, h, CounterRandom.StreamKey(key, (ulong)s, 0), checked((uint)((long)firstChain * nh)));
-            VisibleProbabilities(model, h, v, rows, visibleInputScale);
-            Bernoulli.SampleFrom(v, v, CounterRandom.StreamKey(key, (ulong)s, 1), checked((uint)((long)firstChain * nv)));
+            MatrixProduct.Multiply(v, model.Weights(0), h, rows, nv, nh);
+            GibbsConditional.SampleIndependent(h, model.Biases(1), h, h, rows, hiddenInputScale, CounterRandom.StreamKey(key, (ulong)s, 0), checked((uint)((long)firstChain * nh)));
+            MatrixProduct.MultiplyByTransposed(h, model.Weights(0), v, rows, nh, nv);
+            GibbsConditional.SampleIndependent(v, model.Biases(0), v, v, rows, visibleInputScale, CounterRandom.StreamKey(key, (ulong)s, 1), checked((uint)((long)firstChain * nv)));
         }
         HiddenProbabilities(model, v, h, rows, hiddenInputScale);
     }
@@ -94,8 +95,7 @@ public static class RbmGibbs
             for (int i = 0; i < n; i++)
             {
                 double a = bias[i] + (double)scale * input[r * n + i];
-                double softplus = a > 0 ? a + Math.Log(1 + Math.Exp(-a)) : Math.Log(1 + Math.Exp(a));
-                total += softplus - visible[r * n + i] * a;
+                total += Evaluation.ExactLikelihood.Softplus(a) - visible[r * n + i] * a;
             }
         return total / rows;
     }

@@ -5,14 +5,12 @@ namespace Vpf.Core.Data;
 /// <summary>Expands packed bits (bit j of word j / 64, least significant first) into 0f/1f floats.</summary>
 internal static class BitUnpacker
 {
-    /// <summary>Whether the vector path may be used; internal so that tests can check both paths on one machine.</summary>
-    internal static bool UseVectors { get; set; } = Vector256.IsHardwareAccelerated;
-
     /// <summary>Writes destination.Length floats from the leading bits of <paramref name="words"/>.</summary>
     public static void Unpack(ReadOnlySpan<ulong> words, Span<float> destination)
     {
         int n = destination.Length, j = 0;
-        if (UseVectors)
+        // KernelSettings decides, so tests can check both paths on one machine.
+        if (Vpf.Kernels.KernelSettings.VectorBits >= 256)
         {
             // Eight bits at a time: broadcast the byte, keep one bit per lane, turn set lanes into 1f.
             Vector256<uint> lanes = Vector256.Create(1u, 2u, 4u, 8u, 16u, 32u, 64u, 128u);

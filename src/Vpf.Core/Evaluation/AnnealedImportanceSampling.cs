@@ -62,40 +62,11 @@ public static class AnnealedImportanceSampling
         return true;
     }
 
-    /// <summary>Free energies F(v) = −bᵀv − ½vᵀL₀v − Σ_j softplus(c_j + (vW)_j) of an RBM for rows × n_v visible vectors.</summary>
-    public static double[] RbmFreeEnergies(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows)
-    {
-        RequireRbm(model);
-        int nv = model.LayerSize(0), nh = model.LayerSize(1);
-        if (rows < 0 || visible.Length != rows * nv)
-            throw new ArgumentException($"Expected {rows} rows of {nv} visible units ({rows * nv} values); got {visible.Length}.", nameof(visible));
-        var x = new float[rows * nh];
-        MatrixProduct.Multiply(visible, model.Weights(0), x, rows, nv, nh);
-        float[]? lateralInput = null;
-        if (model.Lateral(0) is { } lateral)
-        {
-            lateralInput = new float[rows * nv];
-            MatrixProduct.Multiply(visible, lateral, lateralInput, rows, nv, nv);
-        }
-        var b = model.Biases(0);
-        var c = model.Biases(1);
-        var f = new double[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            var v = visible.Slice(r * nv, nv);
-            double s = -Dot(b, v);
-            if (lateralInput is not null) s -= 0.5 * Dot(lateralInput.AsSpan(r * nv, nv), v);
-            for (int j = 0; j < nh; j++) s -= ExactLikelihood.Softplus((double)x[r * nh + j] + c[j]);
-            f[r] = s;
-        }
-        return f;
-    }
-
     /// <summary>Mean test log-likelihood of an RBM, mean_r (−F(v_r)) − log Z, for rows × n_v visible vectors.</summary>
     public static double RbmMeanLogLikelihood(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, double logPartition)
     {
         if (rows < 1) throw new ArgumentException("At least one row is needed.", nameof(rows));
-        var f = RbmFreeEnergies(model, visible, rows);
+        var f = ExactLikelihood.RbmFreeEnergies(model, visible, rows);
         return -f.Average() - logPartition;
     }
 
@@ -253,7 +224,7 @@ public static class AnnealedImportanceSampling
     {
         int n = u.Length, i = 0;
         var acc = Vector<double>.Zero;
-        if (Vector.IsHardwareAccelerated)
+        if (KernelSettings.VectorOfTEnabled)
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
                 Vector.Widen(new Vector<float>(u.Slice(i)), out var lo, out var hi);
@@ -292,11 +263,5 @@ public static class AnnealedImportanceSampling
         double s = Vector.Sum(acc);
         for (; i < n; i++) s += (double)a[i] * b[i];
         return s;
-    }
-
-    private static void RequireRbm(DeepBoltzmannMachine model)
-    {
-        if (!model.Architecture.IsRbm)
-            throw new InvalidOptionsException("model", $"expected an RBM (two layers, no hidden laterals); got {model.Architecture}.");
     }
 }

@@ -46,26 +46,51 @@ public static class ExactLikelihood
         return SumOut(model, visible);
     }
 
-    /// <summary>F(v) = −bᵀv − ½vᵀL₀v − Σ_j softplus(c_j + (vW)_j) of an RBM (the lateral term only if the visible layer has one).</summary>
-    public static double RbmFreeEnergy(DeepBoltzmannMachine model, ReadOnlySpan<float> v)
+    /// <summary>
+    /// Free energies F(v) = −bᵀv − ½vᵀL₀v − Σ_j softplus(c_j + (vW)_j) of an RBM for rows × n_v visible vectors (the lateral
+    /// term only if the visible layer has one): the library's one RBM free energy, in double, rows over threads.
+    /// </summary>
+    public static double[] RbmFreeEnergies(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows)
+    {
+        if (!model.Architecture.IsRbm)
+            throw new InvalidOptionsException("model", $"expected an RBM (two layers, no hidden laterals); got {model.Architecture}.");
+        int nv = model.LayerSize(0), nh = model.LayerSize(1);
+        if (rows < 0 || visible.Length != rows * nv)
+            throw new ArgumentException($"Expected {rows} rows of {nv} visible units ({rows * nv} values); got {visible.Length}.", nameof(visible));
+        // In double throughout (the oracle of the tests, and AIS's data term), summing only the units that are on: rows
+        // of binary data are sparse, so this costs about as much as the float product would.
+        var data = visible.ToArray();
+        var f = new double[rows];
+        Sampling.LayerGibbs.ForEachChain(rows, (long)nv * nh, r => f[r] = RbmFreeEnergyRow(model, data.AsSpan(r * nv, nv)));
+        return f;
+    }
+
+    private static double RbmFreeEnergyRow(DeepBoltzmannMachine model, ReadOnlySpan<float> v)
     {
         int nv = model.LayerSize(0), nh = model.LayerSize(1);
         var w = model.Weights(0);
         var b = model.Biases(0);
         var c = model.Biases(1);
+        var lateral = model.Lateral(0);
+        var z = new double[nh];
+        for (int j = 0; j < nh; j++) z[j] = c[j];
         double f = 0;
-        for (int k = 0; k < nv; k++) f -= (double)b[k] * v[k];
-        if (model.Lateral(0) is { } lat)
-            for (int k = 0; k < nv; k++)
-                for (int j = k + 1; j < nv; j++) f -= (double)lat[k * nv + j] * v[k] * v[j];
-        for (int j = 0; j < nh; j++)
+        for (int k = 0; k < nv; k++)
         {
-            double z = c[j];
-            for (int k = 0; k < nv; k++) z += (double)v[k] * w[k * nh + j];
-            f -= Softplus(z);
+            double vk = v[k];
+            if (vk == 0) continue;
+            f -= b[k] * vk;
+            if (lateral is not null)
+                for (int j = k + 1; j < nv; j++) f -= lateral[k * nv + j] * vk * v[j];
+            var row = w.AsSpan(k * nh, nh);
+            for (int j = 0; j < nh; j++) z[j] += vk * row[j];
         }
+        for (int j = 0; j < nh; j++) f -= Softplus(z[j]);
         return f;
     }
+
+    /// <summary>F(v) of one visible vector: <see cref="RbmFreeEnergies"/> of one row.</summary>
+    public static double RbmFreeEnergy(DeepBoltzmannMachine model, ReadOnlySpan<float> v) => RbmFreeEnergies(model, v, 1)[0];
 
     /// <summary>Numerically stable log Σ exp(t).</summary>
     public static double LogSumExp(ReadOnlySpan<double> terms)

@@ -1,5 +1,6 @@
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
+using Vpf.Core.Sampling;
 using Vpf.Kernels;
 
 namespace Vpf.Core.Reconstruction;
@@ -184,12 +185,15 @@ public sealed class Reconstructor
         }
         var sum = new double[rows * n0];
         var probabilities = new float[rows * n0];
+        var gibbs = new LayerGibbs(_model, rows);
+        var keys = new ulong[rows];
+        var fixedVisible = known.ToArray();
         int total = _options.GibbsBurnIn + _options.GibbsSamples;
         for (int t = 1; t <= total; t++)
         {
             bool record = t > _options.GibbsBurnIn;
-            for (int l = 1; l < layers; l++) SampleLayer(states, l, rows, firstRow, t, input, probabilities, null);
-            SampleLayer(states, 0, rows, firstRow, t, input, probabilities, free);
+            for (int l = 1; l < layers; l++) SampleLayer(gibbs, states, l, rows, firstRow, t, probabilities, null, keys);
+            SampleLayer(gibbs, states, 0, rows, firstRow, t, probabilities, fixedVisible, keys);
             if (record)
                 for (int i = 0; i < sum.Length; i++) sum[i] += probabilities[i];
         }
@@ -200,45 +204,14 @@ public sealed class Reconstructor
     }
 
     /// <summary>
-    /// Samples layer <paramref name="layer"/> given its neighbours; only entries where <paramref name="free"/> is true
-    /// (all when null) change. The conditional probability used for each free unit is left in <paramref name="probabilities"/>.
+    /// Samples layer <paramref name="layer"/> given its neighbours through the shared <see cref="LayerGibbs"/>
+    /// conditional, one stream per image; only free visible units change (all units when <paramref name="fixedVisible"/>
+    /// is null). The conditional probability of each visible unit is left in <paramref name="probabilities"/>.
     /// </summary>
-    private void SampleLayer(float[][] states, int layer, int rows, long firstRow, int sweep, float[] input, float[] probabilities, bool[]? free)
+    private void SampleLayer(LayerGibbs gibbs, float[][] states, int layer, int rows, long firstRow, int sweep, float[] probabilities, bool[]? fixedVisible, ulong[] keys)
     {
-        int n = _model.LayerSize(layer);
-        var u = input.AsSpan(0, rows * n);
-        var x = states[layer];
-        var lateral = _model.Lateral(layer);
-        if (lateral is null)
-        {
-            u.Clear();
-            LocalFields.AddInputs(_model, states, layer, u, rows);
-            var p = layer == 0 ? probabilities.AsSpan(0, rows * n) : u;
-            LocalField.Sigmoid(u, _model.Biases(layer), p, rows);
-            SampleRows(p, x, n, rows, firstRow, sweep, layer, free);
-            return;
-        }
-        LocalField.BroadcastBias(_model.Biases(layer), u, rows);
-        LocalFields.AddInputs(_model, states, layer, u, rows);
-        // Lateral weights: one unit at a time, keeping every other unit's field current after each change.
-        for (int r = 0; r < rows; r++)
-        {
-            ulong key = Key(firstRow + r, sweep, layer);
-            var ur = u.Slice(r * n, n);
-            var xr = x.AsSpan(r * n, n);
-            for (int k = 0; k < n; k++)
-            {
-                if (free is not null && !free[r * n + k]) continue;
-                float pk = 1f / (1f + MathF.Exp(-ur[k]));
-                if (layer == 0) probabilities[r * n + k] = pk;
-                float next = CounterRandom.Uniform(key, (uint)k) < pk ? 1f : 0f;
-                float change = next - xr[k];
-                if (change == 0f) continue;
-                xr[k] = next;
-                var row = lateral.AsSpan(k * n, n);
-                for (int j = 0; j < n; j++) ur[j] += row[j] * change;
-            }
-        }
+        for (int r = 0; r < rows; r++) keys[r] = Key(firstRow + r, sweep, layer);
+        gibbs.Update(states, layer, 1f, null, 0, layer == 0 ? fixedVisible : null, null, layer == 0 ? probabilities : null, keys);
     }
 
     /// <summary>Bernoulli samples of <paramref name="p"/> into <paramref name="x"/>, row by row, only where free (all when null).</summary>

@@ -4,21 +4,21 @@ using Vpf.Kernels;
 namespace Vpf.Core.Sampling;
 
 /// <summary>
-/// Gibbs update of one layer of a batch of chains at inverse temperature β, the shared step of
-/// <see cref="GibbsSampler"/> and of AIS: p(x_l | rest) ∝ exp(β·(−E)) · exp((1 − β)·aᵀx_0), where a is an optional
-/// base-rate bias of the visible layer (AIS interpolates towards it; the sampler uses β = 1 and none).
+/// Gibbs update of one layer of a batch of chains at inverse temperature β, the one Gibbs conditional of the library
+/// (sampling, AIS, DBM-PCD, reconstruction): p(x_l | rest) ∝ exp(β·(−E)) · exp((1 − β)·aᵀx_0), where a is an optional
+/// base-rate bias of the visible layer (AIS interpolates towards it; the others use β = 1 and none).
 /// </summary>
 /// <remarks>
-/// A layer without lateral weights is conditionally independent given its neighbours: its fields come from the kernel
-/// products, σ from the fused kernel, spikes from <see cref="Bernoulli.Sample"/>. A layer with lateral weights is not,
-/// so its units are updated one after another, each from σ(u_k) with the current states of the others; the uniform
-/// number of unit k of chain r is counter r·n + k of the same stream, as <see cref="Bernoulli.Sample"/> would use.
-/// Chains are independent, so splitting them over threads cannot change any result.
+/// The input from neighbouring layers comes from the kernel matrix products; the draw from
+/// <see cref="GibbsConditional"/>: fused σ and Bernoulli for a layer without lateral weights, unit by unit (chains over
+/// threads) for a layer with them. The uniform number of unit k of chain r is counter r·n + k of the update's key, or
+/// counter k of the chain's own key when row keys are given. Chains are independent, so splitting them over threads
+/// cannot change any result.
 /// </remarks>
 internal sealed class LayerGibbs
 {
     private readonly DeepBoltzmannMachine _model;
-    private readonly float[] _input, _probabilities, _bias;
+    private readonly float[] _input, _probabilities, _bias, _draw;
 
     public LayerGibbs(DeepBoltzmannMachine model, int rows)
     {
@@ -27,6 +27,7 @@ internal sealed class LayerGibbs
         int widest = model.Architecture.LayerSizes.Max();
         _input = new float[rows * widest];
         _probabilities = new float[rows * widest];
+        _draw = new float[rows * widest];
         _bias = new float[widest];
     }
 
@@ -39,42 +40,51 @@ internal sealed class LayerGibbs
     /// <param name="layer">The layer to resample.</param>
     /// <param name="beta">Inverse temperature β ∈ [0, 1].</param>
     /// <param name="visibleBase">Base-rate visible bias a (weight 1 − β), or null.</param>
-    /// <param name="key">Stream key of this update.</param>
-    /// <param name="clamp">rows × n_0 flags of clamped visible units (layer 0 only), or null.</param>
-    /// <param name="clampValues">Values of the clamped units (rows × n_0).</param>
-    /// <param name="probabilities">Receives the conditional probabilities used (rows × n_l), or null.</param>
+    /// <param name="key">Stream key of this update (unused when <paramref name="rowKeys"/> is given).</param>
+    /// <param name="clamp">rows × n_0 flags of visible units that do not change (layer 0 only), or null.</param>
+    /// <param name="clampValues">Values of the clamped units (rows × n_0), or null to keep their current states.</param>
+    /// <param name="probabilities">Receives the conditional probabilities used (rows × n_l; clamped units: their value), or null.</param>
+    /// <param name="rowKeys">One stream key per chain (counter k for unit k), or null.</param>
+    /// <param name="firstRow">With one stream key, the global index of the first chain: chain r draws the counters of chain
+    /// firstRow + r, so a slice of a larger set of chains (one process's shard) draws what the whole set would give it.</param>
     public void Update(float[][] states, int layer, float beta, float[]? visibleBase, ulong key,
-        bool[]? clamp = null, float[]? clampValues = null, float[]? probabilities = null)
+        bool[]? clamp = null, float[]? clampValues = null, float[]? probabilities = null, ulong[]? rowKeys = null, int firstRow = 0)
     {
-        int n = _model.LayerSize(layer), rows = Rows;
-        var x = states[layer].AsSpan(0, rows * n);
-        var input = _input.AsSpan(0, rows * n);
-        var p = (probabilities ?? _probabilities).AsSpan(0, rows * n);
+        int n = _model.LayerSize(layer), rows = Rows, total = rows * n;
+        uint firstCounter = checked((uint)((long)firstRow * n));
+        var x = states[layer].AsSpan(0, total);
+        var input = _input.AsSpan(0, total);
+        var p = (probabilities ?? _probabilities).AsSpan(0, total);
         var bias = _bias.AsSpan(0, n);
         var b = _model.Biases(layer);
         bool withBase = layer == 0 && visibleBase is not null;
         for (int k = 0; k < n; k++) bias[k] = beta * b[k] + (withBase ? (1 - beta) * visibleBase![k] : 0f);
+        if (layer != 0) clamp = null;
+        if (clamp is not null && clampValues is not null)
+            for (int i = 0; i < total; i++)
+                if (clamp[i]) x[i] = clampValues[i];
 
         input.Clear();
         AddNeighbourInputs(states, layer, input);
-        if (layer != 0) clamp = null;
 
-        if (_model.Lateral(layer) is not { } lateral)
+        if (_model.Lateral(layer) is { } lateral)
         {
-            LocalField.Sigmoid(input, bias, p, rows, beta);
-            Bernoulli.Sample(p, x, key);
-            if (clamp is not null)
-                for (int i = 0; i < x.Length; i++)
-                    if (clamp[i]) p[i] = x[i] = clampValues![i];
+            GibbsConditional.SampleLateral(input, lateral, bias, p, x, rows, beta, key, rowKeys, clamp, firstCounter);
             return;
         }
-
-        var state = states[layer];
-        var inputs = _input;
-        var probs = probabilities ?? _probabilities;
-        var biasArray = _bias;
-        ForEachChain(rows, (long)n * n, r =>
-            SequentialRow(state, inputs, probs, biasArray, lateral, n, r, beta, key, clamp, clampValues));
+        // Draw every unit, then put back the clamped ones (their probability is their value).
+        var draw = clamp is null ? x : _draw.AsSpan(0, total);
+        if (rowKeys is null)
+            GibbsConditional.SampleIndependent(input, bias, p, draw, rows, beta, key, firstCounter);
+        else
+            for (int r = 0; r < rows; r++)
+                GibbsConditional.SampleIndependent(input.Slice(r * n, n), bias, p.Slice(r * n, n), draw.Slice(r * n, n), 1, beta, rowKeys[r]);
+        if (clamp is null) return;
+        for (int i = 0; i < total; i++)
+        {
+            if (clamp[i]) p[i] = x[i];
+            else x[i] = draw[i];
+        }
     }
 
     /// <summary>Adds x_{l−1} W_{l−1} + x_{l+1} W_lᵀ (no bias, no lateral term) to <paramref name="input"/>.</summary>
@@ -90,29 +100,6 @@ internal sealed class LayerGibbs
         {
             int above = _model.LayerSize(layer + 1);
             MatrixProduct.MultiplyByTransposed(states[layer + 1].AsSpan(0, rows * above), _model.Weights(layer), input, rows, above, n, accumulate: true);
-        }
-    }
-
-    private static void SequentialRow(float[] state, float[] input, float[] probs, float[] bias, float[] lateral, int n, int r,
-        float beta, ulong key, bool[]? clamp, float[]? clampValues)
-    {
-        int o = r * n;
-        for (int k = 0; k < n; k++)
-        {
-            int i = o + k;
-            if (clamp is not null && clamp[i])
-            {
-                probs[i] = state[i] = clampValues![i];
-                continue;
-            }
-            // u_k = b_k + (neighbour input)_k + Σ_j L_kj x_j with the current x (L has a zero diagonal).
-            float s = input[i];
-            int row = k * n;
-            for (int j = 0; j < n; j++) s += lateral[row + j] * state[o + j];
-            float u = beta * s + bias[k];
-            float pk = 1f / (1f + MathF.Exp(-u));
-            probs[i] = pk;
-            state[i] = CounterRandom.Uniform(key, (uint)i) < pk ? 1f : 0f;
         }
     }
 

@@ -15,8 +15,8 @@ internal static class ExpectedFlowKernels
 {
     private static readonly int Lanes = Vector256<double>.Count;
 
-    /// <summary>Whether the Vector256 bodies run (internal so that tests can compare them with the scalar tails).</summary>
-    internal static bool UseVectors { get; set; } = Vector256.IsHardwareAccelerated;
+    /// <summary>Whether the Vector256 bodies run: <see cref="Vpf.Kernels.KernelSettings"/> decides, so tests can compare them with the scalar tails.</summary>
+    private static bool UseVectors => Vpf.Kernels.KernelSettings.VectorBits >= 256;
 
     /// <summary>
     /// Σ_j log(ν_j + μ_j t_j) into <paramref name="logT"/> and Σ_j log(ν_j + μ_j s_j) into <paramref name="logS"/>.

@@ -84,6 +84,9 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective
         }
     }
 
+    /// <summary>Whether the Expected estimator's tables exist (they are built only when that estimator runs).</summary>
+    internal bool HasExpectedFlowTables => _work?.HasExpected ?? false;
+
     private Workspace WorkspaceFor(DeepBoltzmannMachine model, int rows)
     {
         if (_work is null || _work.Model != model || _work.MaxRows < rows)
@@ -111,7 +114,6 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective
             Input = new float[maxRows * widest];
             VisibleInput = new float[maxRows * model.LayerSize(1)];
             Gradient = new FlowGradient(model, maxRows * samples);
-            Expected = new ExpectedFlow(model);
         }
 
         public DeepBoltzmannMachine Model { get; }
@@ -121,6 +123,13 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective
         public float[] Input { get; }
         public float[] VisibleInput { get; }
         public FlowGradient Gradient { get; }
-        public ExpectedFlow Expected { get; }
+
+        /// <summary>The Expected estimator's tables (tens of MB for a large DBM), built on first use only.</summary>
+        public ExpectedFlow Expected => _expected ??= new ExpectedFlow(Model);
+
+        /// <summary>Whether <see cref="Expected"/> has been built.</summary>
+        public bool HasExpected => _expected is not null;
+
+        private ExpectedFlow? _expected;
     }
 }

@@ -15,7 +15,7 @@ internal static unsafe class CounterMap<TOperator> where TOperator : struct, ICo
         }
     }
 
-    private struct Body : IChunkBody
+    internal struct Body : IChunkBody
     {
         public float* X, Output;
         public int Length, Width;

@@ -26,7 +26,7 @@ internal static unsafe class RowBias<TOperator> where TOperator : struct, IRowBi
         }
     }
 
-    private struct Body : IChunkBody
+    internal struct Body : IChunkBody
     {
         public float* Input, Bias, Output;
         public int N, Total, Width;

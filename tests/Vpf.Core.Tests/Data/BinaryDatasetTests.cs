@@ -1,7 +1,9 @@
 using Vpf.Core.Data;
+using Vpf.Core.Tests.Support;
 
 namespace Vpf.Core.Tests.Data;
 
+[Collection("KernelSettings")]
 public sealed class BinaryDatasetTests
 {
     /// <summary>A random 0/1 matrix and the data set packed from it.</summary>
@@ -27,9 +29,7 @@ public sealed class BinaryDatasetTests
     [InlineData(784, false)]
     public void CopyRows_is_exact_for_any_dimension_and_index_order(int dimension, bool vectors)
     {
-        bool saved = BitUnpacker.UseVectors;
-        BitUnpacker.UseVectors = vectors;
-        try
+        VectorWidth.Run(vectors ? 256 : 0, () =>
         {
             var (values, set) = Random01(13, dimension, seed: dimension);
             int[] indices = [12, 0, 5, 5, 7, 1, 12];
@@ -43,11 +43,7 @@ public sealed class BinaryDatasetTests
                     Assert.Equal(values[indices[i], c], batch[i * dimension + c]);
                     Assert.Equal(values[indices[i], c] == 1, set[indices[i], c]);
                 }
-        }
-        finally
-        {
-            BitUnpacker.UseVectors = saved;
-        }
+        });
     }
 
     [Fact]

@@ -10,6 +10,7 @@ namespace Vpf.Core.Tests.Training;
 /// vector lanes, work split over threads) against <see cref="ExpectedFlowReference"/>, the plain per-pair logaddexp
 /// form it replaced, accumulated in double.
 /// </summary>
+[Collection("KernelSettings")]
 public class ExpectedFlowTests
 {
     public static TheoryData<string, double, string> Cases => new()
@@ -39,13 +40,8 @@ public class ExpectedFlowTests
     {
         var model = TinyModels.Random(TinyModels.Parse("19-23L-18"), seed: 4, scale: 1);
         var rates = States(model, 5, seed: 5, "mixed");
-        bool saved = ExpectedFlowKernels.UseVectors;
-        try
-        {
-            ExpectedFlowKernels.UseVectors = false;
-            AssertMatchesReference(model, rates, 5, "scalar");
-        }
-        finally { ExpectedFlowKernels.UseVectors = saved; }
+        VectorWidth.Run(0, () => AssertMatchesReference(model, rates, 5, "scalar"));
+        Assert.True(KernelSettings.VectorBits >= 256 || !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
         AssertMatchesReference(model, rates, 5, "vector");
     }
 

@@ -14,6 +14,7 @@ public class MpfRbmTests
         const int rows = 4;
         var v = TinyModels.RandomStates(model, rows, seed: 72, binary: true)[0];
         var eval = new MpfRbm().Evaluate(model, v, rows, new ParameterSet(model.Architecture), 0);
+        var reference = MpfRbmReference.Evaluate(model, v, rows, new ParameterSet(model.Architecture));
 
         double expected = 0;
         for (int r = 0; r < rows; r++)
@@ -27,7 +28,9 @@ public class MpfRbmTests
                 row[k] = 1 - row[k];
             }
         }
-        Assert.Equal(expected / rows, eval.K, 1e-9 * expected);
+        Assert.Equal(expected / rows, reference.K, 1e-9 * expected);
+        // Single precision: a product of 1 + O(ε) factors per flip.
+        Assert.Equal(expected / rows, eval.K, 1e-5 * expected);
     }
 
     [Fact]
@@ -73,5 +76,31 @@ public class MpfRbmTests
         Assert.Equal(viaFlow.Tensors.SelectMany(t => t), viaMpf.Tensors.SelectMany(t => t));
         Assert.Throws<InvalidOptionsException>(() => new MinimumProbabilityFlow().Validate(Architecture.Rbm(3, 2)));
         Assert.Throws<InvalidOptionsException>(() => new VariationalProbabilityFlow().Validate(Architecture.FullyVisible(3)));
+    }
+}
+
+public class MpfRbmPrecisionTests
+{
+    /// <summary>The single-precision kernel against the double-precision reference: relative 1e-5 on K, 1e-4 of each tensor's scale on the gradient.</summary>
+    [Theory]
+    [InlineData(5, 3, 4, 0.7)]
+    [InlineData(64, 50, 10, 0.2)]
+    [InlineData(30, 70, 6, 1.5)]
+    public void Float_kernel_agrees_with_the_double_reference(int nv, int nh, int rows, double scale)
+    {
+        var model = TinyModels.Random(Architecture.Rbm(nv, nh), seed: nv + nh, scale);
+        var v = TinyModels.RandomStates(model, rows, seed: rows, binary: true)[0];
+        var fast = new ParameterSet(model.Architecture);
+        var reference = new ParameterSet(model.Architecture);
+        var kFast = new MpfRbm().Evaluate(model, v, rows, fast, 0);
+        var kReference = MpfRbmReference.Evaluate(model, v, rows, reference);
+        Assert.True(Math.Abs(kFast.K - kReference.K) <= 1e-5 * kReference.K, $"K {kFast.K:R} vs {kReference.K:R}");
+        Assert.Equal(kReference.ClampCount, kFast.ClampCount);
+        foreach (var (f, r) in fast.Tensors.Zip(reference.Tensors))
+        {
+            double tensorScale = r.Max(x => Math.Abs(x));
+            for (int i = 0; i < r.Length; i++)
+                Assert.True(Math.Abs(f[i] - r[i]) <= 1e-4 * tensorScale, $"entry {i}: {f[i]:R} vs {r[i]:R} (scale {tensorScale:E3})");
+        }
     }
 }

@@ -221,7 +221,7 @@ public static class ModelEvaluator
             });
             // Mean of the log-unnormalised term, to which −log Z is added.
             double unnormalised = rbm
-                ? -AnnealedImportanceSampling.RbmFreeEnergies(model, visible, rows).Average()
+                ? -ExactLikelihood.RbmFreeEnergies(model, visible, rows).Average()
                 : VariationalBound.MeanLowerBound(model, visible, rows, 0.0, options.MeanFieldSweeps);
             ais = new AisLogLikelihood(rbm ? AisLikelihoodKind.FreeEnergy : AisLikelihoodKind.VariationalLowerBound, estimate,
                 unnormalised - estimate.LogZ, unnormalised - estimate.LogZUpper, unnormalised - estimate.LogZLower, aisClock.Elapsed.TotalSeconds);

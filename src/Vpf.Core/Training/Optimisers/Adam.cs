@@ -52,7 +52,7 @@ public sealed class Adam : IOptimiser
     private static void Update(float[] theta, float[] g, float[] m, float[] s, float decay, float b1, float b2, float eta, float eps)
     {
         int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (Vpf.Kernels.KernelSettings.VectorOfTEnabled)
         {
             var vb1 = new Vector<float>(b1); var vc1 = new Vector<float>(1 - b1);
             var vb2 = new Vector<float>(b2); var vc2 = new Vector<float>(1 - b2);
