@@ -113,6 +113,13 @@ internal sealed class ModelFileReader
         if (tensorCount != slots.Count)
             throw Fail(ModelFileProblem.Invalid, $"expected {slots.Count} tensors for architecture {Describe(sizes, lateral)} but the header says {tensorCount}.");
 
+        // Every tensor's bytes must be present before anything the size of the model is allocated.
+        if (Model.Architecture.CountParameters(sizes, lateral) is not { } parameterCount || parameterCount > Model.Architecture.MaxParameters)
+            throw Fail(ModelFileProblem.Invalid,
+                $"architecture {Describe(sizes, lateral)} has more than the {Model.Architecture.MaxParameters:N0} parameters this reader accepts.");
+        long tensorBytes = 0;
+        foreach (var slot in slots) tensorBytes += 1 + slot.Name.Length + 8 + 4 * slot.Count;
+        Need(tensorBytes + 4 + ModelFileFormat.ChecksumLength, $"the {slots.Count} tensors of {Describe(sizes, lateral)} ({tensorBytes:N0} bytes), the info length and the checksum");
         var parameters = new ParameterSet(new Model.Architecture(sizes, lateral));
         int i = 0;
         foreach (var tensor in parameters.Tensors)
