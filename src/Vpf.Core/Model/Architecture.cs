@@ -10,7 +10,6 @@ public sealed class Architecture : IEquatable<Architecture>
     private readonly int[] _sizes;
     private readonly bool[] _lateral;
 
-    /// <summary>Creates an architecture; <paramref name="lateral"/> (optional) says per layer whether it has lateral weights.</summary>
     /// <summary>
     /// The largest machine this library builds: <see cref="ParameterCount"/> at most 2^28 (268,435,456 parameters,
     /// 1 GiB of float32 per copy; training holds about five copies). It keeps every tensor length and every product of
