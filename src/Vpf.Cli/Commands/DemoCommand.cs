@@ -97,6 +97,8 @@ internal sealed class DemoCommand : Command<DemoSettings>
         if (settings.SampleSweeps < 1) throw new UsageException("--sample-sweeps", $"must be ≥ 1; got {settings.SampleSweeps}.");
         if (settings.AisRuns < 0) throw new UsageException("--ais-runs", $"must be ≥ 0; got {settings.AisRuns}.");
         if (settings.AisTemperatures < 1) throw new UsageException("--ais-temperatures", $"must be ≥ 1; got {settings.AisTemperatures}.");
+        foreach (string file in new[] { "vpf.vpf", "cd1.vpf", "evaluation-vpf.json", "evaluation-cd1.json", "report.html" })
+            OutputPath.Check("--out", Path.Combine(settings.Out, file), DataInputs.For(settings));
         var data = DataSource.Load(settings);
         string hidden = settings.Hidden.ToString(CultureInfo.InvariantCulture);
         cli.Line($"Data: {data.Description}.");

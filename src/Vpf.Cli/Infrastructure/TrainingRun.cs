@@ -29,6 +29,8 @@ internal static class TrainingRun
         var objective = Objectives.Create(method, vpf, s.CdSteps, architecture);
         var evaluator = Objectives.Create(method, vpf, s.CdSteps, architecture);
         string outPath = s.Out;
+        using var runLock = TrainingGuard.Prepare(outPath, s.Resume, s.Overwrite, DataInputs.For(s));
+        var fingerprint = Core.Data.DataFingerprint.Of(data.Train);
         string checkpointPath = CheckpointFile.PathFor(outPath);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (folder is not null) Directory.CreateDirectory(folder);
@@ -42,7 +44,7 @@ internal static class TrainingRun
         {
             if (!File.Exists(checkpointPath))
                 throw new UsageException("--resume", $"no checkpoint '{checkpointPath}' to resume from; it is written when a 'train --out {outPath}' run is interrupted with Ctrl-C.");
-            var (saved, checkpoint, info) = CheckpointFile.Load(checkpointPath);
+            var (saved, checkpoint, info) = CheckpointFile.Load(checkpointPath, architecture);
             if (!saved.Architecture.Equals(architecture) || info.TrainingMethod != method
                 || info.TrainingOptionsJson != baseInfo.TrainingOptionsJson || info.ObjectiveOptionsJson != baseInfo.ObjectiveOptionsJson)
                 throw new UsageException("--resume", $"the checkpoint '{checkpointPath}' was written by a run with other options " +
@@ -63,6 +65,8 @@ internal static class TrainingRun
         var heldBatch = HeldOut.Batch(data.Test, heldRows);
         int batchSize = Math.Min(training.BatchSize, data.Train.Count);
         int batches = (data.Train.Count + batchSize - 1) / batchSize;
+        TrainingGuard.CheckBudget(training.Epochs, batches, batchSize, architecture.LayerSizes);
+        if (resume is not null) TrainingGuard.CheckResume(checkpointPath, resume, fingerprint, training.Epochs, batches, batchSize);
         context.Line($"Training {name}: {method}{(method == "vpf" ? $" ({vpf.Estimator}, {vpf.MeanFieldSweeps} sweeps)" : "")}, {architecture}, " +
                      $"{training.Epochs} epochs × {batches} batches of {batchSize}, {training.Optimiser.Kind} {training.Optimiser.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {training.Seed}.");
 
@@ -105,7 +109,7 @@ internal static class TrainingRun
         }
         catch (TrainingCanceledException e)
         {
-            CheckpointFile.Save(checkpointPath, model, e.Checkpoint, InfoNow(e.Checkpoint.EpochsCompleted));
+            CheckpointFile.Save(checkpointPath, model, e.Checkpoint with { Data = fingerprint }, InfoNow(e.Checkpoint.EpochsCompleted));
             context.Console.MarkupLine(Markup.Escape(
                 $"Interrupted at epoch {e.Checkpoint.EpochsCompleted + 1}, batch {e.Checkpoint.BatchesCompleted}; checkpoint written to {checkpointPath}. " +
                 "Run the same command with --resume to go on."));

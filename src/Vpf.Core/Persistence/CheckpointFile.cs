@@ -76,8 +76,9 @@ public static class CheckpointFile
     public static (DeepBoltzmannMachine Model, TrainingCheckpoint Checkpoint, ModelFileInfo Info) Load(string path) => Load(path, expected: null);
 
     /// <summary>
-    /// Reads a checkpoint written by <see cref="Save"/>; with <paramref name="expected"/>, entries larger than a model of
-    /// that architecture are refused before they are inflated, and a model of another architecture is refused.
+    /// Reads a checkpoint written by <see cref="Save"/>. Each model entry may hold at most the larger of what a model of
+    /// <paramref name="expected"/> needs and the bound of <see cref="UncheckedModelBytes"/>; larger entries are refused
+    /// before they are inflated. A model of another architecture is returned, for the caller to compare.
     /// </summary>
     /// <exception cref="ModelFileException">The file is missing, unreadable, not a checkpoint, corrupted or inconsistent.</exception>
     public static (DeepBoltzmannMachine Model, TrainingCheckpoint Checkpoint, ModelFileInfo Info) Load(string path, Architecture? expected)
@@ -99,8 +100,6 @@ public static class CheckpointFile
             if (state.Version != FormatVersion)
                 throw Bad(path, ModelFileProblem.UnsupportedVersion, $"version {state.Version}; this build reads version {FormatVersion}");
             var (model, info) = ReadModel(entries, ModelEntry, path);
-            if (expected is not null && !model.Architecture.Equals(expected))
-                throw Bad(path, ModelFileProblem.Invalid, $"its model is {model.Architecture}, not the {expected} of this run");
             if (state.Validate(model.LayerSize(0)) is { } problem)
                 throw Bad(path, ModelFileProblem.Invalid, $"field {problem} (in '{StateEntry}')");
             var moments = new List<ParameterSet>(state.Moments);
@@ -138,11 +137,12 @@ public static class CheckpointFile
     private static long Limit(string name, ZipArchiveEntry entry, Architecture? expected)
     {
         if (name == StateEntry) return MaxStateBytes;
-        if (expected is not null)
-            return ModelFileFormat.FixedHeaderLength + 16 + 9L * expected.LayerCount + 4 * expected.ParameterCount
-                + 32L * (2 * expected.LayerCount + 1) + MaxInfoBytes;
         var model = entry.Archive.GetEntry(ModelEntry) ?? entry;
-        return Math.Max(UncheckedModelBytes, MaxInflationRatio * Math.Max(model.CompressedLength, entry.CompressedLength));
+        long bound = Math.Max(UncheckedModelBytes, MaxInflationRatio * Math.Max(model.CompressedLength, entry.CompressedLength));
+        if (expected is not null)
+            bound = Math.Max(bound, ModelFileFormat.FixedHeaderLength + 16 + 9L * expected.LayerCount + 4 * expected.ParameterCount
+                + 32L * (2 * expected.LayerCount + 1) + MaxInfoBytes);
+        return bound;
     }
 
     private static string MomentEntry(int i) => $"moment-{i}.vpf";
