@@ -110,7 +110,7 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         var column = PixelColumn.Validate(input.Schema, InputColumnName, expectedSize: null, nameof(input));
         int width = ((VectorDataViewType)column.Type).Size;
         float threshold = _options.BinarisationThreshold * _options.MaxIntensity;
-        var data = PixelColumnReader.Read(input, column, width, threshold);
+        var data = PixelColumnReader.Read(input, column, width, threshold, _options.MaxIntensity);
         if (data.Count == 0) throw new InvalidOperationException($"Empty data in column '{InputColumnName}'.");
 
         // One seed, one generator: it draws the seeds of the initial weights and of training.

@@ -15,7 +15,7 @@ public static class DataFolder
         switch (Persistence.FileIdentity.KindOf(directory))
         {
             case Persistence.FileKind.Missing:
-                throw new DataFileException(directory, DataFileProblem.Missing, $"Data folder '{directory}' not found (looked at '{full}').");
+                throw new DataFileException(directory, DataFileProblem.Missing, $"Data folder '{directory}' does not exist (looked at '{full}').");
             case Persistence.FileKind.Regular or Persistence.FileKind.Special:
                 throw new DataFileException(directory, DataFileProblem.NotAFolder, $"Data folder '{directory}' is a file, not a folder; --data takes the folder holding the IDX files.");
         }

@@ -22,16 +22,16 @@ internal static class GzipDiagnosis
             long length = file.Length;
             var head = new byte[10];
             if (file.ReadAtLeast(head, 10, throwOnEndOfStream: false) < 10)
-                return Fail(path, $"truncated gzip header: the file has {length} bytes, fewer than the 10 of a gzip header.", cause);
+                return Fail(path, $"truncated header: the file has {length} bytes, fewer than the 10 of a gzip header.", cause);
             if (head[0] != 0x1f || head[1] != 0x8b)
                 return null;
             if (head[2] != 8)
-                return Fail(path, $"bad gzip header: compression method {head[2]}, expected 8 (deflate).", cause);
+                return Fail(path, $"bad header: compression method {head[2]}, expected 8 (deflate).", cause);
             byte flags = head[3];
             if ((flags & ReservedFlags) != 0)
-                return Fail(path, $"bad gzip header: reserved flag bits are set (flags 0x{flags:X2}).", cause);
+                return Fail(path, $"bad header: reserved flag bits are set (flags 0x{flags:X2}).", cause);
             if (!SkipOptionalFields(file, flags))
-                return Fail(path, "truncated gzip header: the file ends inside the optional header fields.", cause);
+                return Fail(path, "truncated header: the file ends inside the optional header fields.", cause);
             long dataStart = file.Position;
             if (length - dataStart < 8)
                 return Fail(path, $"truncated: the file ends {length - dataStart} bytes after its gzip header, before the compressed data and 8-byte trailer.", cause);
@@ -50,7 +50,7 @@ internal static class GzipDiagnosis
             }
             catch (InvalidDataException e)
             {
-                return Fail(path, $"corrupt gzip data: the compressed stream is damaged after {inflated:N0} decompressed bytes ({e.Message}).", e);
+                return Fail(path, $"damaged compressed data: the deflate stream breaks after {inflated:N0} decompressed bytes ({e.Message}).", e);
             }
 
             Span<byte> trailer = stackalloc byte[8];
@@ -62,9 +62,9 @@ internal static class GzipDiagnosis
             return (crcOk, lengthOk) switch
             {
                 (true, true) => null,
-                (false, true) => Fail(path, $"bad gzip CRC: the trailer stores CRC-32 0x{storedCrc:X8} but the {inflated:N0} decompressed bytes give 0x{crc.Value:X8}.", cause),
-                (true, false) => Fail(path, $"bad gzip length: the trailer stores {storedLength:N0} bytes but {inflated:N0} were decompressed (CRC matches).", cause),
-                _ => Fail(path, $"truncated gzip file: the compressed stream stops after {length:N0} bytes ({inflated:N0} decompressed) without a matching CRC-32 and length trailer.", cause),
+                (false, true) => Fail(path, $"bad CRC: the trailer stores CRC-32 0x{storedCrc:X8} but the {inflated:N0} decompressed bytes give 0x{crc.Value:X8}.", cause),
+                (true, false) => Fail(path, $"bad length: the trailer stores {storedLength:N0} bytes but {inflated:N0} were decompressed (CRC matches).", cause),
+                _ => Fail(path, $"truncated: the compressed stream stops after {length:N0} bytes ({inflated:N0} decompressed) without a matching CRC-32 and length trailer.", cause),
             };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -96,7 +96,7 @@ internal static class GzipDiagnosis
     }
 
     private static DataFileException Fail(string path, string detail, Exception? cause) =>
-        DataFileException.For(path, DataFileProblem.CorruptGzip, detail, cause);
+        DataFileException.For(path, DataFileProblem.CorruptGzip, "corrupt gzip, " + detail, cause);
 
     /// <summary>CRC-32 (IEEE 802.3, reflected 0xEDB88320) as gzip uses it.</summary>
     private struct Crc32Ieee

@@ -64,15 +64,9 @@ internal static partial class CheckpointArchive
             if (entry.Length < 0 || entry.Length > limit)
                 throw CheckpointFile.Bad(path, ModelFileProblem.Invalid,
                     $"entry '{name}' declares {entry.Length:N0} bytes, more than the {limit:N0} a checkpoint of this size can hold");
-            var bytes = new byte[entry.Length];
+            byte[] bytes;
             using (var s = entry.Open())
-            {
-                int got = s.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-                if (got != bytes.Length)
-                    throw CheckpointFile.Bad(path, ModelFileProblem.Truncated, $"entry '{name}' holds {got:N0} of its {bytes.Length:N0} bytes");
-                if (s.ReadByte() >= 0)
-                    throw CheckpointFile.Bad(path, ModelFileProblem.Corrupted, $"entry '{name}' holds more than the {bytes.Length:N0} bytes it declares");
-            }
+                bytes = ReadDeclared(s, entry.Length, name, path);
             Append(ref crc, name, bytes);
             result[name] = bytes;
         }
@@ -81,6 +75,29 @@ internal static partial class CheckpointArchive
                 $"expected CRC-32C 0x{stored:X8} (stored in the archive comment) but its entries give 0x{crc.Value:X8}; some bytes were altered");
         return result;
     }
+
+    /// <summary>
+    /// Reads exactly <paramref name="declared"/> bytes, growing the buffer only as bytes really arrive, so a lying
+    /// declared length costs no more memory than the data that is there.
+    /// </summary>
+    private static byte[] ReadDeclared(Stream s, long declared, string name, string path)
+    {
+        var bytes = new byte[Math.Min(declared, GrowthChunk)];
+        long got = 0;
+        while (true)
+        {
+            got += s.ReadAtLeast(bytes.AsSpan((int)got), bytes.Length - (int)got, throwOnEndOfStream: false);
+            if (got < bytes.Length)
+                throw CheckpointFile.Bad(path, ModelFileProblem.Truncated, $"entry '{name}' holds {got:N0} of its {declared:N0} bytes");
+            if (got == declared) break;
+            Array.Resize(ref bytes, (int)Math.Min(declared, 2L * bytes.Length));
+        }
+        if (s.ReadByte() >= 0)
+            throw CheckpointFile.Bad(path, ModelFileProblem.Corrupted, $"entry '{name}' holds more than the {declared:N0} bytes it declares");
+        return bytes;
+    }
+
+    private const int GrowthChunk = 1 << 20;
 
     private static void Append(ref Crc32C crc, string name, byte[] bytes)
     {
