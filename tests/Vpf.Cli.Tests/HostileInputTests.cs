@@ -96,6 +96,34 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void A_lock_holder_killed_with_sigkill_releases_the_out()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/flock")) return; // util-linux's flock takes the same lock as the run
+        using var data = new TinyData(40, 10);
+        string model = data.File("m.vpf");
+        string lockFile = RunLock.PathFor(model);
+        // "flock -o" holds the lock itself and does not pass it to its child, so killing flock must release it.
+        using var holder = System.Diagnostics.Process.Start("/usr/bin/flock", ["-o", lockFile, "sleep", "60"]);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var (code, output) = CliRunner.Run(Train(data, model));
+            if (code == ExitCodes.Usage)
+            {
+                Assert.Contains("another vpf run", output);
+                break;
+            }
+            Assert.Equal(0, code); // flock had not taken the lock yet: the run went through; try again
+            File.Delete(model);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "flock never took the lock");
+        }
+        holder.Kill(entireProcessTree: true); // SIGKILL
+        holder.WaitForExit();
+        HostileInput.Expect(data.Folder, 0, [], Train(data, model));
+        Assert.True(File.Exists(model));
+    }
+
+    [Fact]
     public void Stale_temporary_files_of_a_killed_write_are_removed_by_the_next_write()
     {
         using var data = new TinyData(40, 10);
