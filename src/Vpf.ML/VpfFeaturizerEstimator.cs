@@ -153,7 +153,7 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         // them for Model.Save, so nothing here has to outlive this call.
         using var graph = new MemoryStream(VpfOnnxExport.ToBytes(model, export), writable: false);
         var onnx = _catalog.ApplyOnnxModel([OutputColumnName], [InputColumnName], graph).Fit(input);
-        return new CheckedOnnxTransformer(onnx, InputColumnName, model.LayerSize(0));
+        return new CheckedOnnxTransformer(onnx, InputColumnName, model.LayerSize(0), _options.MaxIntensity);
     }
 
     private SchemaShape.Column OutputColumnShape() => MlNetInternals.SingleVectorColumn(OutputColumnName);

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Vpf.Core.Model;
 using Vpf.Core.Persistence;
 
@@ -25,6 +26,28 @@ public sealed class HostileInputTests
         Assert.Contains("pixel 13", e.Message);
         Assert.Contains(shown, e.Message);
         Assert.Contains("[0, 255]", e.Message);
+    }
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(-0.5f, "-0.5")]
+    [InlineData(300f, "300")]
+    public void A_fitted_transformer_refuses_such_pixels_when_it_reads_them_naming_the_column(float value, string shown)
+    {
+        var transformer = _mlContext.Transforms.VpfFeatures("Features", "Pixels", FeaturizerTests.SmallOptions()).Fit(TestData.View(_mlContext, 30, seed: 1));
+        var rows = TestData.Images(5, seed: 2);
+        rows[3].Pixels[60] = value;
+        var output = transformer.Transform(_mlContext.Data.LoadFromEnumerable(rows));
+        Exception? e = Assert.ThrowsAny<Exception>(() => output.GetColumn<float[]>("Features").ToList());
+        // ML.NET may read rows on worker threads and wrap the error ("Splitter/consolidator worker encountered…").
+        while (e is not null && !e.Message.Contains("column 'Pixels'", StringComparison.Ordinal)) e = e.InnerException;
+        Assert.NotNull(e);
+        Assert.IsType<InvalidOperationException>(e);
+        Assert.Contains("pixel 60", e.Message);
+        Assert.Contains(shown, e.Message);
+        Assert.Contains("[0, 255]", e.Message);
+        // Good rows still transform.
+        Assert.Equal(3, transformer.Transform(_mlContext.Data.LoadFromEnumerable(rows.Take(3))).GetColumn<float[]>("Features").Count());
     }
 
     [Fact]
