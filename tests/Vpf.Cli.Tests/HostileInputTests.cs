@@ -211,6 +211,17 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void Counts_that_would_size_huge_buffers_are_refused_naming_the_option()
+    {
+        using var data = new TinyData(40, 10);
+        string model = data.File("m.vpf");
+        Assert.Equal(0, CliRunner.Run(Train(data, model)).Code);
+        HostileInput.Expect(data.Folder, ExitCodes.Usage, ["--count", "limit"], "sample", model, "--count", "2000000000", "--out", data.File("s.png"));
+        HostileInput.Expect(data.Folder, ExitCodes.Usage, ["--ais-runs", "limit"], "evaluate", model, "--data", data.Folder, "--ais-runs", "2000000000");
+        HostileInput.Expect(data.Folder, ExitCodes.Usage, ["--parzen-chains", "limit"], "evaluate", model, "--data", data.Folder, "--ais-runs", "0", "--parzen-chains", "200000000");
+    }
+
+    [Fact]
     public void A_folder_with_one_image_is_too_small_to_split_and_says_the_minimum()
     {
         using var data = new TinyData(40, 10);

@@ -52,6 +52,8 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
         var (model, info) = settings.LoadModel();
         var data = DataSource.Load(settings);
         ModelSettings.CheckDimension(model, data, settings.Model);
+        CountLimits.Check("--ais-runs", settings.AisRuns, 3 * model.Architecture.LayerSizes.Sum(n => (long)n));
+        CountLimits.Check("--parzen-chains", 10L * settings.ParzenChains, model.Architecture.LayerSizes.Sum(n => (long)n));
         cli.Line($"Model: {settings.Model}, {model.Architecture}, trained by {info.TrainingMethod ?? "unknown"}.");
         cli.Line($"Data: {data.Description}.");
         var (rows, report) = ModelEvaluation.Run(cli, settings.Model, model, info, data,

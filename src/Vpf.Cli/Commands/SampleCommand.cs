@@ -59,6 +59,7 @@ internal sealed class SampleCommand : Command<SampleSettings>
         if (settings.Count < 1) throw new UsageException("--count", $"must be ≥ 1; got {settings.Count}.");
         if (settings.Sweeps < 1) throw new UsageException("--sweeps", $"must be ≥ 1; got {settings.Sweeps}.");
         var model = Core.Persistence.ModelFile.Load(settings.Model);
+        CountLimits.Check("--count", settings.Count, model.Architecture.LayerSizes.Sum(n => (long)n));
         var (h, w) = Shapes.Parse(settings.Shape, model.LayerSize(0));
         int d = model.LayerSize(0);
         var samples = ProgressDisplay.Track(cli, "sampling", settings.Sweeps,
