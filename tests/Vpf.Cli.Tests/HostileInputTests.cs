@@ -211,6 +211,26 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void Divergence_and_interruption_keep_their_exit_codes_and_touch_no_existing_file()
+    {
+        using var data = new TinyData(100, 20);
+        string model = data.File("m.vpf");
+        Assert.Equal(0, CliRunner.Run(Train(data, model)).Code);
+        string other = data.File("other.vpf");
+        // Divergence replaces only its own --out, with the last good (finite) model.
+        HostileInput.Expect(data.Folder, ExitCodes.Diverged, ["last good model"],
+            Train(data, other, "--optimiser", "sgd", "--learning-rate", "1e30"));
+        Assert.True(ModelFile.Load(other).Parameters.IsFinite());
+        File.Delete(other);
+        using var cts = new CancellationTokenSource();
+        var hooks = new CliHooks { AfterBatch = _ => cts.Cancel() };
+        HostileInput.Expect(data.Folder, ExitCodes.Interrupted, ["checkpoint written"], hooks, cts.Token, Train(data, other));
+        Assert.False(File.Exists(other));
+        Assert.Equal(0, CliRunner.Run(Train(data, other, "--resume")).Code);
+        Assert.False(File.Exists(CheckpointFile.PathFor(other)));
+    }
+
+    [Fact]
     public void Counts_that_would_size_huge_buffers_are_refused_naming_the_option()
     {
         using var data = new TinyData(40, 10);
