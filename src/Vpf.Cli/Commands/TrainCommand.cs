@@ -9,6 +9,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
     {
         var cli = (CliContext)context.Data!;
         settings.Apply();
+        OutputPath.Check("--out", settings.Out, DataInputs.For(settings)); // before the data are loaded; TrainingRun checks again under its lock
         var data = DataSource.Load(settings);
         cli.Line($"Data: {data.Description}.");
         TrainingRun.Execute(cli, settings, data, Path.GetFileNameWithoutExtension(settings.Out));

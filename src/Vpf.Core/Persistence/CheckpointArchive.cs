@@ -45,6 +45,9 @@ internal static partial class CheckpointArchive
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         using var zip = new ZipArchive(file, ZipArchiveMode.Read);
         string comment = zip.Comment ?? "";
+        if (comment.Length == 0)
+            throw CheckpointFile.Bad(path, ModelFileProblem.UnsupportedVersion,
+                $"it carries no checksum: it was written in checkpoint format 1 by an older vpf (this build reads format {CheckpointFile.FormatVersion}), or its archive comment was removed");
         if (!comment.StartsWith(CommentPrefix, StringComparison.Ordinal)
             || !uint.TryParse(comment.AsSpan(CommentPrefix.Length), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint stored)
             || comment.Length != CommentPrefix.Length + 8)

@@ -117,6 +117,10 @@ public class CheckpointIntegrityTests
         var e = Assert.Throws<ModelFileException>(() => CheckpointFile.Load(path));
         Assert.Equal(ModelFileProblem.Corrupted, e.Problem);
         Assert.Contains("checksum", e.Message);
+        File.WriteAllBytes(path, ReplaceComment(bytes, ""));
+        e = Assert.Throws<ModelFileException>(() => CheckpointFile.Load(path));
+        Assert.Equal(ModelFileProblem.UnsupportedVersion, e.Problem);
+        Assert.Contains("format 1", e.Message);
 
         var entries = HostileFiles.Entries(bytes);
         entries.Add(("../evil.txt", [1, 2, 3]));

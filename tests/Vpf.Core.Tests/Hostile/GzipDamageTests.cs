@@ -48,5 +48,21 @@ public class GzipDamageTests
         Assert.Contains("not a folder", e.Message);
         e = Assert.Throws<DataFileException>(() => MnistFolder.Load(folder.File("absent")));
         Assert.Equal(DataFileProblem.Missing, e.Problem);
+
+        // Permissions do not stop root, so the unreadable case can only be shown as another user.
+        if (!OperatingSystem.IsLinux() || Environment.UserName == "root") return;
+        string locked = folder.File("locked");
+        Directory.CreateDirectory(locked);
+        File.SetUnixFileMode(locked, UnixFileMode.None);
+        try
+        {
+            e = Assert.Throws<DataFileException>(() => MnistFolder.Load(locked));
+            Assert.Equal(DataFileProblem.Unreadable, e.Problem);
+            Assert.Contains("cannot be read", e.Message);
+        }
+        finally
+        {
+            File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 }
