@@ -59,6 +59,7 @@ public static class VpfApp
         });
         try
         {
+            ArgumentCheck.Run(args);
             return app.Run(args, cancellation);
         }
         catch (Exception e)

@@ -19,12 +19,14 @@ internal sealed class CheckedOnnxTransformer : ITransformer, IDisposable
     private readonly ITransformer _onnx;
     private readonly string _inputColumnName;
     private readonly int _visibleUnits;
+    private readonly float _maxIntensity;
 
-    public CheckedOnnxTransformer(ITransformer onnx, string inputColumnName, int visibleUnits)
+    public CheckedOnnxTransformer(ITransformer onnx, string inputColumnName, int visibleUnits, float maxIntensity = float.PositiveInfinity)
     {
         _onnx = onnx;
         _inputColumnName = inputColumnName;
         _visibleUnits = visibleUnits;
+        _maxIntensity = maxIntensity;
     }
 
     /// <summary>The ML.NET transformer that does the work.</summary>
@@ -46,8 +48,8 @@ internal sealed class CheckedOnnxTransformer : ITransformer, IDisposable
 
     public IDataView Transform(IDataView input)
     {
-        Check(input.Schema, nameof(input));
-        return _onnx.Transform(input);
+        var column = PixelColumn.Validate(input.Schema, _inputColumnName, _visibleUnits, nameof(input));
+        return _onnx.Transform(new PixelRangeView(input, column, _maxIntensity));
     }
 
     void ICanSaveModel.Save(ModelSaveContext ctx) => _onnx.Save(ctx);

@@ -11,7 +11,7 @@ namespace Vpf.ML;
 /// </summary>
 internal static class PixelColumnReader
 {
-    public static BinaryDataset Read(IDataView data, DataViewSchema.Column column, int width, float thresholdIntensity)
+    public static BinaryDataset Read(IDataView data, DataViewSchema.Column column, int width, float thresholdIntensity, float maxIntensity)
     {
         long count = data.GetRowCount() ?? CountRows(data);
         if (count > int.MaxValue) throw new InvalidOperationException($"Column '{column.Name}' has {count} rows; at most {int.MaxValue} can be trained on.");
@@ -30,17 +30,28 @@ internal static class PixelColumnReader
                 if (buffer.IsDense)
                 {
                     var values = buffer.GetValues();
-                    for (int c = 0; c < width; c++) bits[row, c] = values[c] >= thresholdIntensity;
+                    for (int c = 0; c < width; c++) bits[row, c] = On(values[c], row, c);
                 }
                 else
                 {
                     int c = 0;
-                    foreach (float value in buffer.DenseValues()) bits[row, c++] = value >= thresholdIntensity;
+                    foreach (float value in buffer.DenseValues()) { bits[row, c] = On(value, row, c); c++; }
                 }
                 row++;
             }
         }
         if (row != count) throw new InvalidOperationException($"Column '{column.Name}' yielded {row} rows but reported {count}.");
+
+        // NaN would silently read as "off" and an out-of-range intensity as a valid one: both mean the column is not
+        // what the options say it is (e.g. MaxIntensity 1 for 0–255 pixels), so say which value and why.
+        bool On(float value, long r, int c)
+        {
+            if (!(value >= 0f && value <= maxIntensity))
+                throw new InvalidOperationException(
+                    $"Row {r} of column '{column.Name}' has {(float.IsNaN(value) ? "NaN" : value.ToString(System.Globalization.CultureInfo.InvariantCulture))} at pixel {c}; " +
+                    $"expected intensities in [0, {maxIntensity.ToString(System.Globalization.CultureInfo.InvariantCulture)}] (MaxIntensity).");
+            return value >= thresholdIntensity;
+        }
         return BinaryDataset.FromBits(bits);
     }
 

@@ -110,7 +110,7 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         var column = PixelColumn.Validate(input.Schema, InputColumnName, expectedSize: null, nameof(input));
         int width = ((VectorDataViewType)column.Type).Size;
         float threshold = _options.BinarisationThreshold * _options.MaxIntensity;
-        var data = PixelColumnReader.Read(input, column, width, threshold);
+        var data = PixelColumnReader.Read(input, column, width, threshold, _options.MaxIntensity);
         if (data.Count == 0) throw new InvalidOperationException($"Empty data in column '{InputColumnName}'.");
 
         // One seed, one generator: it draws the seeds of the initial weights and of training.
@@ -138,7 +138,7 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         // them for Model.Save, so nothing here has to outlive this call.
         using var graph = new MemoryStream(VpfOnnxExport.ToBytes(model, export), writable: false);
         var onnx = _catalog.ApplyOnnxModel([OutputColumnName], [InputColumnName], graph).Fit(input);
-        return new CheckedOnnxTransformer(onnx, InputColumnName, model.LayerSize(0));
+        return new CheckedOnnxTransformer(onnx, InputColumnName, model.LayerSize(0), _options.MaxIntensity);
     }
 
     private SchemaShape.Column OutputColumnShape() => MlNetInternals.SingleVectorColumn(OutputColumnName);

@@ -99,6 +99,8 @@ internal sealed class DemoCommand : Command<DemoSettings>
         if (settings.SampleSweeps < 1) throw new UsageException("--sample-sweeps", $"must be ≥ 1; got {settings.SampleSweeps}.");
         if (settings.AisRuns < 0) throw new UsageException("--ais-runs", $"must be ≥ 0; got {settings.AisRuns}.");
         if (settings.AisTemperatures < 1) throw new UsageException("--ais-temperatures", $"must be ≥ 1; got {settings.AisTemperatures}.");
+        foreach (string file in new[] { "vpf.vpf", "cd1.vpf", "evaluation-vpf.json", "evaluation-cd1.json", "report.html" })
+            OutputPath.Check("--out", Path.Combine(settings.Out, file), DataInputs.For(settings));
         var data = DataSource.Load(settings);
         string hidden = settings.Hidden.ToString(CultureInfo.InvariantCulture);
         cli.Line($"Data: {data.Description}.");
@@ -132,7 +134,8 @@ internal sealed class DemoCommand : Command<DemoSettings>
             }, "cd1.vpf"),
         };
         foreach (var run in runs) PlanFlags.Checked(run.Plan.Validate);
-        var trained = runs.Select(r => TrainingRun.Execute(cli, r.Plan, data, r.Name, Path.Combine(settings.Out, r.File), resume: false)).ToList();
+        var trained = runs.Select(r => TrainingRun.Execute(cli, r.Plan, data, r.Name, Path.Combine(settings.Out, r.File), resume: false,
+            overwrite: true, inputs: DataInputs.For(settings))).ToList();
 
         var budget = new EvaluationBudget(settings.Rows, settings.AisRuns, settings.AisTemperatures, settings.ProbeRows, settings.Seed);
         var metrics = new List<List<MetricRow>>();

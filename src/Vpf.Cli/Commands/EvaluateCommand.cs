@@ -48,10 +48,12 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
         if (settings.AisRuns < 0) throw new UsageException("--ais-runs", $"must be ≥ 0; got {settings.AisRuns}.");
         if (settings.AisTemperatures < 1) throw new UsageException("--ais-temperatures", $"must be ≥ 1; got {settings.AisTemperatures}.");
         if (settings.ParzenChains < 0) throw new UsageException("--parzen-chains", $"must be ≥ 0; got {settings.ParzenChains}.");
-        if (settings.Json is { Length: 0 }) throw new UsageException("--json", "expected a file name.");
+        if (settings.Json is not null) OutputPath.Check("--json", settings.Json, [settings.Model, .. DataInputs.For(settings)]);
         var (model, info) = settings.LoadModel();
         var data = DataSource.Load(settings);
         ModelSettings.CheckDimension(model, data, settings.Model);
+        CountLimits.Check("--ais-runs", settings.AisRuns, 3 * model.Architecture.LayerSizes.Sum(n => (long)n));
+        CountLimits.Check("--parzen-chains", 10L * settings.ParzenChains, model.Architecture.LayerSizes.Sum(n => (long)n));
         cli.Line($"Model: {settings.Model}, {model.Architecture}, trained by {info.TrainingMethod ?? "unknown"}.");
         cli.Line($"Data: {data.Description}.");
         var (rows, report) = ModelEvaluation.Run(cli, settings.Model, model, info, data,

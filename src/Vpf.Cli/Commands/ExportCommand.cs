@@ -7,6 +7,12 @@ namespace Vpf.Cli.Commands;
 /// <summary>Options of <c>vpf export</c>.</summary>
 public sealed class ExportSettings : CommandSettings
 {
+    /// <summary>Worker threads of the kernels (0 = all cores).</summary>
+    [CommandOption("--threads <N>")]
+    [Description("Worker threads of the matrix kernels (0 = all cores).")]
+    [DefaultValue(0)]
+    public int Threads { get; init; }
+
     /// <summary>The model file.</summary>
     [CommandArgument(0, "<MODEL>")]
     [Description("A model file written by 'vpf train' (.vpf).")]
@@ -38,8 +44,10 @@ internal sealed class ExportCommand : Command<ExportSettings>
         string format = settings.Format.ToLowerInvariant();
         if (format is not ("npz" or "onnx"))
             throw new UsageException("--format", $"expected npz or onnx; got '{settings.Format}'.");
-        var model = ModelFile.Load(settings.Model);
+        ThreadsOption.Apply(settings.Threads);
         string output = settings.Out ?? Path.ChangeExtension(settings.Model, "." + format);
+        OutputPath.Check("--out", output, [settings.Model]);
+        var model = ModelFile.Load(settings.Model);
         if (format == "npz")
             NpzExport.Write(output, model, settings.Compress);
         else

@@ -11,6 +11,12 @@ namespace Vpf.Cli.Commands;
 /// <summary>Options of <c>vpf info</c>.</summary>
 public sealed class InfoSettings : CommandSettings
 {
+    /// <summary>Worker threads of the kernels (0 = all cores).</summary>
+    [CommandOption("--threads <N>")]
+    [Description("Worker threads of the matrix kernels (0 = all cores).")]
+    [DefaultValue(0)]
+    public int Threads { get; init; }
+
     /// <summary>An optional model file.</summary>
     [CommandArgument(0, "[MODEL]")]
     [Description("A model file (.vpf) or checkpoint (.vpfckpt) to describe; without it, the data sets and machine are listed.")]
@@ -23,6 +29,7 @@ internal sealed class InfoCommand : Command<InfoSettings>
     public override int Execute(CommandContext context, InfoSettings settings, CancellationToken cancellationToken)
     {
         var cli = (CliContext)context.Data!;
+        ThreadsOption.Apply(settings.Threads);
         var table = new Table().AddColumns("item", "value");
         table.Border = TableBorder.Simple;
         void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));

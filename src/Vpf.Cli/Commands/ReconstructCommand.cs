@@ -27,6 +27,7 @@ internal sealed class ReconstructCommand : Command<ReconstructSettings>
     {
         var cli = (CliContext)context.Data!;
         settings.Apply();
+        OutputPath.Check("--out", settings.Out, [settings.Model, .. DataInputs.For(settings)]);
         if (settings.Count < 1) throw new UsageException("--count", $"must be ≥ 1; got {settings.Count}.");
         var (model, _) = settings.LoadModel();
         var data = DataSource.Load(settings);

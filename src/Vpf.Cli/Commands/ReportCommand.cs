@@ -53,6 +53,7 @@ internal sealed class ReportCommand : Command<ReportSettings>
     {
         var cli = (CliContext)context.Data!;
         settings.Apply();
+        OutputPath.Check("--out", settings.Out, [.. settings.Models, .. DataInputs.For(settings)]);
         if (settings.Models.Length == 0) throw new UsageException("<MODELS>", "give at least one model file.");
         if (settings.Rows < 1) throw new UsageException("--rows", $"must be ≥ 1; got {settings.Rows}.");
         if (settings.SampleSweeps < 1) throw new UsageException("--sample-sweeps", $"must be ≥ 1; got {settings.SampleSweeps}.");

@@ -7,6 +7,12 @@ namespace Vpf.Cli.Commands;
 /// <summary>Options of <c>vpf sample</c>.</summary>
 public sealed class SampleSettings : CommandSettings
 {
+    /// <summary>Worker threads of the kernels (0 = all cores).</summary>
+    [CommandOption("--threads <N>")]
+    [Description("Worker threads of the matrix kernels (0 = all cores).")]
+    [DefaultValue(0)]
+    public int Threads { get; init; }
+
     /// <summary>The model file.</summary>
     [CommandArgument(0, "<MODEL>")]
     [Description("A model file written by 'vpf train' (.vpf).")]
@@ -48,9 +54,12 @@ internal sealed class SampleCommand : Command<SampleSettings>
     public override int Execute(CommandContext context, SampleSettings settings, CancellationToken cancellationToken)
     {
         var cli = (CliContext)context.Data!;
+        ThreadsOption.Apply(settings.Threads);
+        OutputPath.Check("--out", settings.Out, [settings.Model]);
         if (settings.Count < 1) throw new UsageException("--count", $"must be ≥ 1; got {settings.Count}.");
         if (settings.Sweeps < 1) throw new UsageException("--sweeps", $"must be ≥ 1; got {settings.Sweeps}.");
         var model = Core.Persistence.ModelFile.Load(settings.Model);
+        CountLimits.Check("--count", settings.Count, model.Architecture.LayerSizes.Sum(n => (long)n));
         var (h, w) = Shapes.Parse(settings.Shape, model.LayerSize(0));
         int d = model.LayerSize(0);
         var samples = ProgressDisplay.Track(cli, "sampling", settings.Sweeps,

@@ -96,11 +96,16 @@ public class TrainSettings : CommonSettings
     [DefaultValue(300)]
     public int DistributedTimeout { get; init; } = 300;
 
+    /// <summary>Discard a checkpoint next to --out and start afresh.</summary>
+    [CommandOption("--overwrite")]
+    [Description("Discard the checkpoint <out>.vpfckpt of an interrupted run and start afresh (without it, a fresh run refuses to replace that checkpoint).")]
+    public bool Overwrite { get; init; }
+
     internal Architecture BuildArchitecture(int visible)
     {
         int[] sizes = ParseList(Layers, "--layers");
         if (sizes.Length == 0 || sizes.Any(s => s < 1)) throw new UsageException("--layers", $"expected positive sizes like 500,1000; got '{Layers}'.");
-        if (sizes[0] != visible) sizes = [visible, .. sizes];
+        sizes = LayerSizes.WithVisible(sizes, visible, Layers);
         if (sizes.Length < 2) throw new UsageException("--layers", "give at least one hidden layer.");
         var arch = Architecture.Dbm(sizes);
         if (!string.IsNullOrWhiteSpace(Lateral))

@@ -47,17 +47,18 @@ internal static class DataSource
             set = set with { Train = set.Train.Subset(0, s.TrainRows), Description = set.Description + $"; first {s.TrainRows:N0} training images used" };
         if (s.TestRows > 0 && s.TestRows < set.Test.Count)
             set = set with { Test = set.Test.Subset(0, s.TestRows), Description = set.Description + $"; first {s.TestRows:N0} held-out images used" };
+        DataSizes.Check(set, s.Full ? DebianFolder : s.Data ?? ShippedFolder);
         return set;
     }
 
     private static DataSet LoadFolder(string folder)
     {
-        if (!Directory.Exists(folder))
-            throw new DataFileException(folder, DataFileProblem.Missing, $"Data folder '{folder}' does not exist.");
+        DataFolder.Check(folder);
         bool hasTrain = Exists(folder, "train-images-idx3-ubyte");
         if (!hasTrain && Exists(folder, TestImages))
         {
             var all = BinaryDataset.LoadIdx(Pick(folder, TestImages), Exists(folder, TestLabels) ? Pick(folder, TestLabels) : null);
+            DataSizes.CheckSplittable(all, Pick(folder, TestImages));
             var (train, test) = all.Split(all.Count * 4 / 5);
             return new DataSet(train, test, $"{folder}: t10k files split {train.Count:N0}/{test.Count:N0}");
         }

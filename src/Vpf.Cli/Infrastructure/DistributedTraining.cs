@@ -46,7 +46,8 @@ internal static class DistributedTraining
                 context.Line(string.Create(CultureInfo.InvariantCulture,
                     $"Distributed: {mpi.Size} processes ({mpi.Implementation}, {mpi.Library}), {batch / mpi.Size}–{(batch + mpi.Size - 1) / mpi.Size} rows of every batch of {batch} each."));
                 var clock = Stopwatch.StartNew();
-                TrainingRun.Execute(context, settings.BuildPlan(data.Train.Dimension), data, Path.GetFileNameWithoutExtension(settings.Out), settings.Out, settings.Resume, mpi);
+                TrainingRun.Execute(context, settings.BuildPlan(data.Train.Dimension), data, Path.GetFileNameWithoutExtension(settings.Out), settings.Out, settings.Resume,
+                    settings.Overwrite, DataInputs.For(settings), mpi);
                 double wall = clock.Elapsed.TotalSeconds;
                 // Time in exchanges includes waiting for slower processes (the others also wait for process 0's held-out
                 // evaluation), so the least of the processes' times is the closest to the cost of the transfers alone.

@@ -19,12 +19,15 @@ internal static class TrainingRun
 {
     public const string CurveNote = "curve", CommandNote = "command", DataNote = "data", EvalSecondsNote = "heldout-seconds";
 
+    // overwrite: discard a checkpoint of another run at outPath (--overwrite); inputs: files no output may replace.
     // group: with --distributed, the processes training together; only process 0 evaluates held-out data and writes files.
     public static TrainedModel Execute(CliContext context, TrainingPlan plan, DataSet data, string name, string outPath, bool resume,
-        IDataParallelGroup? group = null)
+        bool overwrite, IEnumerable<string> inputs, IDataParallelGroup? group = null)
     {
         bool writes = group is null || group.Rank == 0;
         var training = plan.TrainingOptions;
+        using var runLock = writes ? TrainingGuard.Prepare(outPath, resume, overwrite, inputs) : null;
+        var fingerprint = Core.Data.DataFingerprint.Of(data.Train);
         string checkpointPath = CheckpointFile.PathFor(outPath);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (folder is not null) Directory.CreateDirectory(folder);
@@ -34,6 +37,8 @@ internal static class TrainingRun
 
         int batchSize = Math.Min(training.BatchSize, data.Train.Count);
         int batches = (data.Train.Count + batchSize - 1) / batchSize;
+        TrainingGuard.CheckBudget(training.Epochs, batches, batchSize, plan.Architecture.LayerSizes);
+        if (start?.Checkpoint is { } resumed) TrainingGuard.CheckResume(checkpointPath, resumed, fingerprint, training.Epochs, batches, batchSize);
         context.Line($"Training {name}: {plan.Method.Description}, {plan.Architecture}, " +
                      $"{training.Epochs} epochs × {batches} batches of {batchSize}, {training.Optimiser.Kind} {training.Optimiser.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {training.Seed}.");
 
@@ -66,7 +71,7 @@ internal static class TrainingRun
         }
         catch (TrainingCanceledException e) when (e.State is { } state)
         {
-            if (writes) CheckpointFile.Save(checkpointPath, state.Model, e.Checkpoint, InfoNow(e.Checkpoint.EpochsCompleted, state.Curve, state.ExcludedSeconds));
+            if (writes) CheckpointFile.Save(checkpointPath, state.Model, e.Checkpoint with { Data = fingerprint }, InfoNow(e.Checkpoint.EpochsCompleted, state.Curve, state.ExcludedSeconds));
             context.Console.MarkupLine(Markup.Escape(
                 $"Interrupted at epoch {e.Checkpoint.EpochsCompleted + 1}, batch {e.Checkpoint.BatchesCompleted}; checkpoint written to {checkpointPath}. " +
                 "Run the same command with --resume to go on."));
@@ -93,7 +98,7 @@ internal static class TrainingRun
     {
         if (!File.Exists(checkpointPath))
             throw new UsageException("--resume", $"no checkpoint '{checkpointPath}' to resume from; it is written when a 'train --out {outPath}' run is interrupted with Ctrl-C.");
-        var (saved, checkpoint, info) = CheckpointFile.Load(checkpointPath);
+        var (saved, checkpoint, info) = CheckpointFile.Load(checkpointPath, plan.Architecture);
         if (!saved.Architecture.Equals(plan.Architecture) || info.TrainingMethod != baseInfo.TrainingMethod
             || info.TrainingOptionsJson != baseInfo.TrainingOptionsJson || info.ObjectiveOptionsJson != baseInfo.ObjectiveOptionsJson)
             throw new UsageException("--resume", $"the checkpoint '{checkpointPath}' was written by a run with other options " +

@@ -29,4 +29,10 @@ public enum DataFileProblem
 
     /// <summary>The file starts with the gzip magic number but its compressed stream is damaged.</summary>
     CorruptGzip,
+
+    /// <summary>A path given as a data folder names a file (or a device), not a folder.</summary>
+    NotAFolder,
+
+    /// <summary>The data hold fewer rows than a split or a training run needs; the message states the minimum.</summary>
+    TooFewRows,
 }

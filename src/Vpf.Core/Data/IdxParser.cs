@@ -28,7 +28,7 @@ internal static class IdxParser
         }
         catch (InvalidDataException e)
         {
-            throw DataFileException.For(path, DataFileProblem.CorruptGzip, $"corrupt gzip stream: {e.Message}", e);
+            throw GzipDiagnosis.Explain(path, e) ?? DataFileException.For(path, DataFileProblem.CorruptGzip, $"corrupt gzip stream: {e.Message}", e);
         }
         catch (IOException e)
         {
@@ -101,7 +101,7 @@ internal static class IdxParser
         {
             got += IdxSource.ReadFully(stream, payload.AsSpan((int)got));
             if (got < payload.Length)
-                throw Mismatch(path, kind, sizes, promised, got);
+                throw GzipDiagnosis.Explain(path, null) ?? Mismatch(path, kind, sizes, promised, got);
             if (got == promised)
                 break;
             Array.Resize(ref payload, (int)Math.Min(promised, 2L * payload.Length));

@@ -23,6 +23,7 @@ public static class MnistFolder
     public static (BinaryDataset Train, BinaryDataset Test) Load(string directory, BinarisationOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        DataFolder.Check(directory);
         string[] paths = FileNames.Select(name => Find(directory, name)).ToArray();
         BinaryDataset train = BinaryDataset.LoadIdx(paths[0], paths[1], options, streamSalt: 0);
         BinaryDataset test = BinaryDataset.LoadIdx(paths[2], paths[3], options, streamSalt: 1);

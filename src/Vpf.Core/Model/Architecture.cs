@@ -10,8 +10,15 @@ public sealed class Architecture : IEquatable<Architecture>
     private readonly int[] _sizes;
     private readonly bool[] _lateral;
 
+    /// <summary>
+    /// The largest machine this library builds: <see cref="ParameterCount"/> at most 2^28 (268,435,456 parameters,
+    /// 1 GiB of float32 per copy; training holds about five copies). It keeps every tensor length and every product of
+    /// two layer sizes well inside <see cref="int"/> and <see cref="Array.MaxLength"/>.
+    /// </summary>
+    public const long MaxParameters = 1L << 28;
+
     /// <summary>Creates an architecture; <paramref name="lateral"/> (optional) says per layer whether it has lateral weights.</summary>
-    /// <exception cref="InvalidOptionsException">No layers, a size below 1, or a lateral list of the wrong length.</exception>
+    /// <exception cref="InvalidOptionsException">No layers, a size below 1, a lateral list of the wrong length, or more than <see cref="MaxParameters"/> parameters.</exception>
     public Architecture(IReadOnlyList<int> layerSizes, IReadOnlyList<bool>? lateral = null)
     {
         if (layerSizes.Count < 1)
@@ -23,6 +30,30 @@ public sealed class Architecture : IEquatable<Architecture>
             throw new InvalidOptionsException("lateral", $"expected one flag per layer ({layerSizes.Count}); got {lateral.Count}.");
         _sizes = layerSizes.ToArray();
         _lateral = lateral?.ToArray() ?? new bool[_sizes.Length];
+        long? count = CountParameters(_sizes, _lateral);
+        if (count is null || count > MaxParameters)
+            throw new InvalidOptionsException("layers",
+                $"{ToString()} has {(count is { } c ? c.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "more than 2^63")} parameters; the limit is {MaxParameters:N0} (Architecture.MaxParameters).");
+    }
+
+    /// <summary>The parameter count of these layer sizes, or null when it overflows a long; checked arithmetic, no allocation.</summary>
+    public static long? CountParameters(IReadOnlyList<int> sizes, IReadOnlyList<bool> lateral)
+    {
+        long count = 0;
+        try
+        {
+            for (int l = 0; l < sizes.Count; l++)
+            {
+                count = checked(count + sizes[l]);
+                if (l + 1 < sizes.Count) count = checked(count + (long)sizes[l] * sizes[l + 1]);
+                if (l < lateral.Count && lateral[l]) count = checked(count + (long)sizes[l] * sizes[l]);
+            }
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+        return count;
     }
 
     /// <summary>A restricted Boltzmann machine with <paramref name="visible"/> and <paramref name="hidden"/> units.</summary>
@@ -63,20 +94,7 @@ public sealed class Architecture : IEquatable<Architecture>
     public bool IsRbm => _sizes.Length == 2 && !_lateral[1];
 
     /// <summary>Total number of parameters (weights, biases, and the free entries of each lateral matrix counted as n²).</summary>
-    public long ParameterCount
-    {
-        get
-        {
-            long count = 0;
-            for (int l = 0; l < _sizes.Length; l++)
-            {
-                count += _sizes[l];
-                if (l + 1 < _sizes.Length) count += (long)_sizes[l] * _sizes[l + 1];
-                if (_lateral[l]) count += (long)_sizes[l] * _sizes[l];
-            }
-            return count;
-        }
-    }
+    public long ParameterCount => CountParameters(_sizes, _lateral)!.Value;
 
     /// <inheritdoc />
     public bool Equals(Architecture? other) =>

@@ -3,7 +3,10 @@ namespace Vpf.Core.Persistence;
 /// <summary>
 /// Writes a file so that a failure never leaves it half-written: the content goes to a temporary file in the same
 /// folder, is flushed to disk, and only then replaces <c>path</c> by a rename. On any failure the temporary file is
-/// deleted and whatever was at <c>path</c> before is untouched.
+/// deleted and whatever was at <c>path</c> before is untouched. Only a regular file is ever replaced: a directory,
+/// device, FIFO or socket at <c>path</c> is refused before anything is written. Temporary files of this naming
+/// pattern left by a killed process are removed on the next write next to the same target (see
+/// <see cref="StaleTemporaryFiles"/>).
 /// </summary>
 internal static class AtomicFile
 {
@@ -13,6 +16,10 @@ internal static class AtomicFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
+        var kind = FileIdentity.KindOf(full);
+        if (kind is FileKind.Directory or FileKind.Special)
+            throw new IOException($"'{path}' is {(kind == FileKind.Directory ? "a directory" : "not a regular file (a device, FIFO or socket)")}; only a regular file is replaced.");
+        StaleTemporaryFiles.Remove(full, folder);
         string temp = TempPathFor(full, folder);
         try
         {

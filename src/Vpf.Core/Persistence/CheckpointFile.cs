@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vpf.Core.Model;
 using Vpf.Core.Training;
-using Vpf.Core.Training.Optimisers;
 
 namespace Vpf.Core.Persistence;
 
@@ -12,7 +11,9 @@ namespace Vpf.Core.Persistence;
 /// stopped and finish bit for bit as an uninterrupted run would. The file is a zip archive holding the model as a
 /// model file (<c>model.vpf</c>, with its <see cref="ModelFileInfo"/>), each optimiser moment tensor set as a model
 /// file of its own (<c>moment-0.vpf</c>, …), and the scalar fields of the <see cref="TrainingCheckpoint"/> as JSON
-/// (<c>checkpoint.json</c>). It is written to a temporary file and renamed, so a crash never leaves half a checkpoint.
+/// (<c>checkpoint.json</c>), with a CRC-32C over every entry in the archive comment. It is written to a temporary
+/// file and renamed, so a crash never leaves half a checkpoint. Reading checks the checksum, bounds every entry's
+/// size before inflating it, and validates every field (<see cref="ModelFileException"/> naming the file and field).
 /// </summary>
 public static class CheckpointFile
 {
@@ -20,7 +21,23 @@ public static class CheckpointFile
     public const string Extension = ".vpfckpt";
 
     /// <summary>The version written in <c>checkpoint.json</c>; files with another version are refused.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+
+    /// <summary>Largest <c>checkpoint.json</c> read (the epoch history grows by about 100 bytes an epoch).</summary>
+    public const long MaxStateBytes = 64L << 20;
+
+    /// <summary>
+    /// Without an expected architecture, the largest model entry read is this many bytes or
+    /// <see cref="MaxInflationRatio"/> times its compressed size, whichever is larger: trained float parameters barely
+    /// compress, so an entry that inflates further is corrupt or hostile.
+    /// </summary>
+    public const long UncheckedModelBytes = 64L << 20;
+
+    /// <summary>See <see cref="UncheckedModelBytes"/>.</summary>
+    public const int MaxInflationRatio = 64;
+
+    /// <summary>Room for a model entry's info block (provenance JSON with the held-out curve) beyond its tensors.</summary>
+    public const long MaxInfoBytes = 16L << 20;
 
     private const string ModelEntry = "model.vpf";
     private const string StateEntry = "checkpoint.json";
@@ -29,6 +46,7 @@ public static class CheckpointFile
     {
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new JsonStringEnumConverter() },
     };
 
@@ -40,72 +58,71 @@ public static class CheckpointFile
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var state = new StateDto
+        var state = CheckpointState.From(checkpoint);
+        if (state.Validate(model.LayerSize(0)) is { } problem)
+            throw new ArgumentException($"The checkpoint cannot be stored: {problem}.", nameof(checkpoint));
+        var entries = new List<(string, byte[])> { (ModelEntry, Bytes(s => ModelFile.Save(s, model, info))) };
+        for (int i = 0; i < checkpoint.Optimiser.Moments.Count; i++)
         {
-            Version = FormatVersion,
-            EpochsCompleted = checkpoint.EpochsCompleted,
-            BatchesCompleted = checkpoint.BatchesCompleted,
-            EpochSumK = checkpoint.EpochSumK,
-            EpochRows = checkpoint.EpochRows,
-            EpochClamps = checkpoint.EpochClamps,
-            Seconds = checkpoint.Seconds,
-            History = checkpoint.History.Select(h => new EpochDto { Epoch = h.Epoch, MeanK = h.MeanK, Seconds = h.Seconds, ClampCount = h.ClampCount }).ToList(),
-            OptimiserKind = checkpoint.Optimiser.Kind,
-            OptimiserStep = checkpoint.Optimiser.Step,
-            Moments = checkpoint.Optimiser.Moments.Count,
-        };
-        AtomicFile.Write(path, stream =>
-        {
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-            WriteEntry(zip, ModelEntry, s => ModelFile.Save(s, model, info));
-            for (int i = 0; i < checkpoint.Optimiser.Moments.Count; i++)
-            {
-                var moment = checkpoint.Optimiser.Moments[i];
-                WriteEntry(zip, MomentEntry(i), s => ModelFile.Save(s, new DeepBoltzmannMachine(moment)));
-            }
-            WriteEntry(zip, StateEntry, s => JsonSerializer.Serialize(s, state, Json));
-        });
+            var moment = checkpoint.Optimiser.Moments[i];
+            entries.Add((MomentEntry(i), Bytes(s => ModelFile.Save(s, new DeepBoltzmannMachine(moment)))));
+        }
+        entries.Add((StateEntry, JsonSerializer.SerializeToUtf8Bytes(state, Json)));
+        AtomicFile.Write(path, stream => CheckpointArchive.Write(stream, entries));
     }
 
     /// <summary>Reads a checkpoint written by <see cref="Save"/>.</summary>
-    /// <exception cref="ModelFileException">The file is missing, unreadable, not a checkpoint, or inconsistent.</exception>
-    public static (DeepBoltzmannMachine Model, TrainingCheckpoint Checkpoint, ModelFileInfo Info) Load(string path)
+    /// <exception cref="ModelFileException">The file is missing, unreadable, not a checkpoint, corrupted or inconsistent.</exception>
+    public static (DeepBoltzmannMachine Model, TrainingCheckpoint Checkpoint, ModelFileInfo Info) Load(string path) => Load(path, expected: null);
+
+    /// <summary>
+    /// Reads a checkpoint written by <see cref="Save"/>. Each model entry may hold at most the larger of what a model of
+    /// <paramref name="expected"/> needs and the bound of <see cref="UncheckedModelBytes"/>; larger entries are refused
+    /// before they are inflated. A model of another architecture is returned, for the caller to compare.
+    /// </summary>
+    /// <exception cref="ModelFileException">The file is missing, unreadable, not a checkpoint, corrupted or inconsistent.</exception>
+    public static (DeepBoltzmannMachine Model, TrainingCheckpoint Checkpoint, ModelFileInfo Info) Load(string path, Architecture? expected)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-            throw new ModelFileException(path, ModelFileProblem.Missing, $"Checkpoint '{path}' does not exist.");
+        switch (FileIdentity.KindOf(path))
+        {
+            case FileKind.Missing: throw new ModelFileException(path, ModelFileProblem.Missing, $"Checkpoint '{path}' does not exist.");
+            case FileKind.Directory: throw Bad(path, ModelFileProblem.Unreadable, "it is a directory");
+            case FileKind.Special: throw Bad(path, ModelFileProblem.Unreadable, "it is not a regular file (a device, FIFO or socket)");
+        }
         try
         {
-            using var file = File.OpenRead(path);
-            using var zip = new ZipArchive(file, ZipArchiveMode.Read);
-            var stateEntry = zip.GetEntry(StateEntry) ?? throw Bad(path, ModelFileProblem.NotAModelFile, $"it has no '{StateEntry}' entry");
-            StateDto state;
-            using (var s = stateEntry.Open())
-                state = JsonSerializer.Deserialize<StateDto>(s, Json) ?? throw Bad(path, ModelFileProblem.Invalid, $"'{StateEntry}' is empty");
+            var entries = CheckpointArchive.Read(path, (name, entry) => Limit(name, entry, expected));
+            if (!entries.TryGetValue(StateEntry, out var stateBytes))
+                throw Bad(path, ModelFileProblem.NotAModelFile, $"it has no '{StateEntry}' entry");
+            var state = JsonSerializer.Deserialize<CheckpointState>(stateBytes, Json)
+                ?? throw Bad(path, ModelFileProblem.Invalid, $"'{StateEntry}' is empty");
             if (state.Version != FormatVersion)
                 throw Bad(path, ModelFileProblem.UnsupportedVersion, $"version {state.Version}; this build reads version {FormatVersion}");
-            var (model, info) = ReadModel(zip, ModelEntry, path);
+            var (model, info) = ReadModel(entries, ModelEntry, path);
+            if (state.Validate(model.LayerSize(0)) is { } problem)
+                throw Bad(path, ModelFileProblem.Invalid, $"field {problem} (in '{StateEntry}')");
             var moments = new List<ParameterSet>(state.Moments);
             for (int i = 0; i < state.Moments; i++)
             {
-                var (moment, _) = ReadModel(zip, MomentEntry(i), path);
+                var (moment, _) = ReadModel(entries, MomentEntry(i), path);
                 if (!moment.Architecture.Equals(model.Architecture))
                     throw Bad(path, ModelFileProblem.Invalid, $"optimiser moment {i} has architecture {moment.Architecture}, the model {model.Architecture}");
+                if (state.OptimiserKind == Training.Optimisers.OptimiserKind.Adam && i == 1 && moment.Parameters.Tensors.Any(t => t.Any(x => x < 0)))
+                    throw Bad(path, ModelFileProblem.Invalid, "optimiser moment 1 (Adam's second moment) has a negative entry");
                 moments.Add(moment.Parameters);
             }
-            var checkpoint = new TrainingCheckpoint(state.EpochsCompleted, state.BatchesCompleted, state.EpochSumK, state.EpochRows,
-                state.EpochClamps, state.Seconds,
-                (state.History ?? []).Select(h => new EpochSummary(h.Epoch, h.MeanK, h.Seconds, h.ClampCount)).ToArray(),
-                new OptimiserState(state.OptimiserKind, state.OptimiserStep, moments));
-            return (model, checkpoint, info);
+            if (entries.Count != 2 + state.Moments)
+                throw Bad(path, ModelFileProblem.Invalid, $"it has {entries.Count} entries; with {state.Moments} moment tensor sets it should have {2 + state.Moments}");
+            return (model, state.ToCheckpoint(moments), info);
         }
         catch (InvalidDataException e)
         {
-            throw Bad(path, ModelFileProblem.NotAModelFile, "it is not a checkpoint archive", e);
+            throw Bad(path, ModelFileProblem.NotAModelFile, $"it is not a readable checkpoint archive ({e.Message})", e);
         }
         catch (JsonException e)
         {
-            throw Bad(path, ModelFileProblem.Corrupted, $"'{StateEntry}' is malformed ({e.Message})", e);
+            throw Bad(path, ModelFileProblem.Invalid, $"'{StateEntry}' is malformed ({e.Message})", e);
         }
         catch (IOException e)
         {
@@ -117,15 +134,33 @@ public static class CheckpointFile
         }
     }
 
+    private static long Limit(string name, ZipArchiveEntry entry, Architecture? expected)
+    {
+        if (name == StateEntry) return MaxStateBytes;
+        var model = entry.Archive.GetEntry(ModelEntry) ?? entry;
+        long bound = Math.Max(UncheckedModelBytes, MaxInflationRatio * Math.Max(model.CompressedLength, entry.CompressedLength));
+        if (expected is not null)
+            bound = Math.Max(bound, ModelFileFormat.FixedHeaderLength + 16 + 9L * expected.LayerCount + 4 * expected.ParameterCount
+                + 32L * (2 * expected.LayerCount + 1) + MaxInfoBytes);
+        return bound;
+    }
+
     private static string MomentEntry(int i) => $"moment-{i}.vpf";
 
-    private static (DeepBoltzmannMachine, ModelFileInfo) ReadModel(ZipArchive zip, string name, string path)
+    private static byte[] Bytes(Action<Stream> write)
     {
-        var entry = zip.GetEntry(name) ?? throw Bad(path, ModelFileProblem.Truncated, $"it has no '{name}' entry");
-        using var s = entry.Open();
+        using var s = new MemoryStream();
+        write(s);
+        return s.ToArray();
+    }
+
+    private static (DeepBoltzmannMachine, ModelFileInfo) ReadModel(Dictionary<string, byte[]> entries, string name, string path)
+    {
+        if (!entries.TryGetValue(name, out var bytes))
+            throw Bad(path, ModelFileProblem.Truncated, $"it has no '{name}' entry");
         try
         {
-            return ModelFile.LoadWithInfo(s, $"{path}:{name}");
+            return ModelFileReader.Read($"{path}:{name}", bytes);
         }
         catch (ModelFileException e)
         {
@@ -133,36 +168,6 @@ public static class CheckpointFile
         }
     }
 
-    private static void WriteEntry(ZipArchive zip, string name, Action<Stream> write)
-    {
-        var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
-        using var s = entry.Open();
-        write(s);
-    }
-
-    private static ModelFileException Bad(string path, ModelFileProblem problem, string detail, Exception? inner = null) =>
+    internal static ModelFileException Bad(string path, ModelFileProblem problem, string detail, Exception? inner = null) =>
         new(path, problem, $"Checkpoint '{path}' cannot be used: {detail}.", inner);
-
-    private sealed class StateDto
-    {
-        public int Version { get; set; }
-        public int EpochsCompleted { get; set; }
-        public int BatchesCompleted { get; set; }
-        public double EpochSumK { get; set; }
-        public long EpochRows { get; set; }
-        public long EpochClamps { get; set; }
-        public double Seconds { get; set; }
-        public List<EpochDto>? History { get; set; }
-        public OptimiserKind OptimiserKind { get; set; }
-        public long OptimiserStep { get; set; }
-        public int Moments { get; set; }
-    }
-
-    private sealed class EpochDto
-    {
-        public int Epoch { get; set; }
-        public double MeanK { get; set; }
-        public double Seconds { get; set; }
-        public long ClampCount { get; set; }
-    }
 }

@@ -47,6 +47,11 @@ public static class ModelFile
     public static (DeepBoltzmannMachine Model, ModelFileInfo Info) LoadWithInfo(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        switch (FileIdentity.KindOf(path))
+        {
+            case FileKind.Directory: throw ModelFileException.For(path, ModelFileProblem.Unreadable, $"'{path}' is a directory, not a model file.");
+            case FileKind.Special: throw ModelFileException.For(path, ModelFileProblem.Unreadable, $"'{path}' is not a regular file (a device, FIFO or socket).");
+        }
         byte[] bytes;
         try
         {

@@ -113,6 +113,11 @@ internal sealed class ModelFileReader
         if (tensorCount != slots.Count)
             throw Fail(ModelFileProblem.Invalid, $"expected {slots.Count} tensors for architecture {Describe(sizes, lateral)} but the header says {tensorCount}.");
 
+        // Every tensor's bytes must be present before anything the size of the model is allocated.
+        if (Model.Architecture.CountParameters(sizes, lateral) is not { } parameterCount || parameterCount > Model.Architecture.MaxParameters)
+            throw Fail(ModelFileProblem.Invalid,
+                $"architecture {Describe(sizes, lateral)} has more than the {Model.Architecture.MaxParameters:N0} parameters this reader accepts.");
+        NeedTensors(slots);
         var parameters = new ParameterSet(new Model.Architecture(sizes, lateral));
         int i = 0;
         foreach (var tensor in parameters.Tensors)
@@ -170,6 +175,29 @@ internal sealed class ModelFileReader
         {
             throw Fail(ModelFileProblem.Invalid, $"the info block is not valid JSON of a ModelFileInfo: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Walks the tensor layout by arithmetic alone and throws, as <see cref="Need"/> would while reading, at the first
+    /// part the bytes present do not cover: a lying header costs no allocation.
+    /// </summary>
+    private void NeedTensors(List<ModelFileFormat.TensorSlot> slots)
+    {
+        long p = _position;
+        void Check(long count, string what)
+        {
+            if (_bytes.Length - p < count)
+                throw Fail(_outOfBytes, $"expected {count} bytes of {what} at offset {p} but the file ends after {_bytes.Length - p}.");
+            p += count;
+        }
+        foreach (var slot in slots)
+        {
+            Check(1, $"the name of tensor {slot.Name}");
+            Check(slot.Name.Length, $"the name of tensor {slot.Name} ({slot.Name.Length} bytes)");
+            Check(8, $"the element count of {slot.Name} (int64)");
+            Check(4 * slot.Count, $"{slot.Name} ({slot.Shape})");
+        }
+        Check(4, "the info length (int32)");
     }
 
     /// <summary>Throws <see cref="_outOfBytes"/> unless <paramref name="count"/> more bytes are there.</summary>

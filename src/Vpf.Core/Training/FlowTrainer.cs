@@ -70,7 +70,7 @@ public sealed class FlowTrainer
         }
         bool stopAgreed = false;
         IOptimiser optimiser = Options.Optimiser.Create();
-        var history = new List<EpochSummary>(Options.Epochs);
+        var history = new List<EpochSummary>(); // not pre-sized: Epochs comes from the user
         int firstEpoch = 1, firstBatch = 0;
         double sumK = 0, secondsBefore = 0;
         long rowsSeen = 0, clamps = 0;

@@ -1,3 +1,4 @@
+using Vpf.Core.Data;
 using Vpf.Core.Training.Optimisers;
 
 namespace Vpf.Core.Training;
@@ -17,7 +18,11 @@ namespace Vpf.Core.Training;
 /// <param name="Optimiser">The optimiser's state.</param>
 public sealed record TrainingCheckpoint(
     int EpochsCompleted, int BatchesCompleted, double EpochSumK, long EpochRows, long EpochClamps, double Seconds,
-    IReadOnlyList<EpochSummary> History, OptimiserState Optimiser);
+    IReadOnlyList<EpochSummary> History, OptimiserState Optimiser)
+{
+    /// <summary>The training data the run saw, when the caller recorded it; a resume with other data is refused.</summary>
+    public DataFingerprint? Data { get; init; }
+}
 
 /// <summary>Training was cancelled between two batches; <see cref="Checkpoint"/> says where, so it can be resumed.</summary>
 public sealed class TrainingCanceledException : OperationCanceledException

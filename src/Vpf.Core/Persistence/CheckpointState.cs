@@ -1,0 +1,110 @@
+using System.Globalization;
+using Vpf.Core.Data;
+using Vpf.Core.Model;
+using Vpf.Core.Training;
+using Vpf.Core.Training.Optimisers;
+
+namespace Vpf.Core.Persistence;
+
+/// <summary>
+/// The scalar part of a checkpoint (<c>checkpoint.json</c>) and its validation: one method per record, each naming the
+/// field that is wrong. A new field is a property here plus a line in <see cref="Validate"/>.
+/// </summary>
+internal sealed class CheckpointState
+{
+    public int Version { get; set; }
+    public int EpochsCompleted { get; set; }
+    public int BatchesCompleted { get; set; }
+    public double EpochSumK { get; set; }
+    public long EpochRows { get; set; }
+    public long EpochClamps { get; set; }
+    public double Seconds { get; set; }
+    public List<EpochRecord>? History { get; set; }
+    public OptimiserKind OptimiserKind { get; set; }
+    public long OptimiserStep { get; set; }
+    public int Moments { get; set; }
+    public DataRecord? Data { get; set; }
+
+    public static CheckpointState From(TrainingCheckpoint c) => new()
+    {
+        Version = CheckpointFile.FormatVersion,
+        EpochsCompleted = c.EpochsCompleted,
+        BatchesCompleted = c.BatchesCompleted,
+        EpochSumK = c.EpochSumK,
+        EpochRows = c.EpochRows,
+        EpochClamps = c.EpochClamps,
+        Seconds = c.Seconds,
+        History = c.History.Select(h => new EpochRecord { Epoch = h.Epoch, MeanK = h.MeanK, Seconds = h.Seconds, ClampCount = h.ClampCount }).ToList(),
+        OptimiserKind = c.Optimiser.Kind,
+        OptimiserStep = c.Optimiser.Step,
+        Moments = c.Optimiser.Moments.Count,
+        Data = c.Data is null ? null : new DataRecord { Rows = c.Data.Rows, Dimension = c.Data.Dimension, Hash = c.Data.Hash },
+    };
+
+    public TrainingCheckpoint ToCheckpoint(IReadOnlyList<ParameterSet> moments) =>
+        new(EpochsCompleted, BatchesCompleted, EpochSumK, EpochRows, EpochClamps, Seconds,
+            History!.Select(h => new EpochSummary(h.Epoch, h.MeanK, h.Seconds, h.ClampCount)).ToArray(),
+            new OptimiserState(OptimiserKind, OptimiserStep, moments))
+        {
+            Data = Data is null ? null : new DataFingerprint(Data.Rows, Data.Dimension, Data.Hash!),
+        };
+
+    /// <summary>The first thing wrong with the fields (as "Field: what"), or null. <paramref name="visible"/> is the model's visible size.</summary>
+    public string? Validate(int visible)
+    {
+        if (EpochsCompleted < 0) return $"EpochsCompleted is {EpochsCompleted}; expected ≥ 0";
+        if (BatchesCompleted < 0) return $"BatchesCompleted is {BatchesCompleted}; expected ≥ 0";
+        if (EpochRows < 0) return $"EpochRows is {EpochRows}; expected ≥ 0";
+        if (EpochRows < BatchesCompleted || (BatchesCompleted == 0 && EpochRows != 0))
+            return $"EpochRows is {EpochRows} after {BatchesCompleted} batches; every batch has at least one row";
+        if (EpochClamps < 0) return $"EpochClamps is {EpochClamps}; expected ≥ 0";
+        if (!double.IsFinite(EpochSumK)) return $"EpochSumK is {F(EpochSumK)}; expected a finite number";
+        if (!double.IsFinite(Seconds) || Seconds < 0) return $"Seconds is {F(Seconds)}; expected a finite number ≥ 0";
+        if (History is null) return "History is missing; expected one entry per completed epoch";
+        if (History.Count != EpochsCompleted) return $"History has {History.Count} entries; expected one per completed epoch ({EpochsCompleted})";
+        for (int i = 0; i < History.Count; i++)
+            if (History[i] is not { } h) return $"History[{i}] is null";
+            else if (h.Validate(i + 1) is { } problem) return $"History[{i}].{problem}";
+        if (!Enum.IsDefined(OptimiserKind)) return $"OptimiserKind is {(int)OptimiserKind}; expected {string.Join(" or ", Enum.GetNames<OptimiserKind>())}";
+        if (OptimiserStep < 0) return $"OptimiserStep is {OptimiserStep}; expected ≥ 0";
+        int full = OptimiserKind == OptimiserKind.Adam ? 2 : 1;
+        if (Moments != (OptimiserStep == 0 ? 0 : full))
+            return $"Moments is {Moments}; a {OptimiserKind} state after {OptimiserStep} steps has {(OptimiserStep == 0 ? 0 : full)} moment tensor sets";
+        if (Data is not null && Data.Validate(visible) is { } dataProblem) return $"Data.{dataProblem}";
+        return null;
+    }
+
+    internal static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+    internal sealed class EpochRecord
+    {
+        public int Epoch { get; set; }
+        public double MeanK { get; set; }
+        public double Seconds { get; set; }
+        public long ClampCount { get; set; }
+
+        public string? Validate(int epoch)
+        {
+            if (Epoch != epoch) return $"Epoch is {Epoch}; expected {epoch}";
+            if (!double.IsFinite(MeanK)) return $"MeanK is {F(MeanK)}; expected a finite number";
+            if (!double.IsFinite(Seconds) || Seconds < 0) return $"Seconds is {F(Seconds)}; expected a finite number ≥ 0";
+            if (ClampCount < 0) return $"ClampCount is {ClampCount}; expected ≥ 0";
+            return null;
+        }
+    }
+
+    internal sealed class DataRecord
+    {
+        public int Rows { get; set; }
+        public int Dimension { get; set; }
+        public string? Hash { get; set; }
+
+        public string? Validate(int visible)
+        {
+            if (Rows < 1) return $"Rows is {Rows}; expected ≥ 1";
+            if (Dimension != visible) return $"Dimension is {Dimension}; the model has {visible} visible units";
+            if (Hash is null || Hash.Length != 8 || !Hash.All(char.IsAsciiHexDigitLower)) return $"Hash is '{Hash}'; expected 8 lower-case hexadecimal digits";
+            return null;
+        }
+    }
+}
