@@ -8,7 +8,7 @@ namespace Vpf.Core.Baselines;
 /// on batches stored row-major (rows × n). All randomness is counter-based: the result depends only on the model,
 /// the start and the key, so a chain can be replayed bit for bit.
 /// </summary>
-public static class RbmGibbs
+internal static class RbmGibbs
 {
     /// <summary>Writes p(h = 1 | v) = σ(c + vW) for <paramref name="rows"/> visible rows into <paramref name="hidden"/> (rows × n_h).</summary>
     public static void HiddenProbabilities(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, Span<float> hidden, int rows) =>

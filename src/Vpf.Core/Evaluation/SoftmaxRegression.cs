@@ -35,7 +35,7 @@ public sealed record SoftmaxRegressionOptions
 /// Classes are the distinct labels of the training data, in increasing order. Features are floats (the products with W
 /// run in single precision, row by row); the loss and the solver's vectors are kept in double.
 /// </remarks>
-public sealed class SoftmaxRegression
+internal sealed class SoftmaxRegression
 {
     private readonly byte[] _classes;
     private readonly float[] _weights;

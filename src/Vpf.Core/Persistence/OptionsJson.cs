@@ -10,7 +10,7 @@ namespace Vpf.Core.Persistence;
 /// camelCase. Reading ignores properties it does not know and keeps the record's defaults for those that are absent,
 /// so files written before or after an option was added still read.
 /// </summary>
-public static class OptionsJson
+internal static class OptionsJson
 {
     private static readonly JsonSerializerOptions Settings = CreateSettings();
 

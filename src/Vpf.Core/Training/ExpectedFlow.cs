@@ -29,7 +29,7 @@ namespace Vpf.Core.Training;
 /// fall back to the scalar logaddexp form.
 /// </para>
 /// </remarks>
-public sealed class ExpectedFlow
+internal sealed class ExpectedFlow
 {
     /// <summary>Largest |w|/2 of the tabulated path: a factor lies in [e^{−350}, e^{350}].</summary>
     private const double MaxHalfWeight = 350;

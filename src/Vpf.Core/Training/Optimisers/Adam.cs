@@ -4,7 +4,7 @@ using Vpf.Core.Model;
 namespace Vpf.Core.Training.Optimisers;
 
 /// <summary>Adam: m ← β₁m + (1−β₁)g, s ← β₂s + (1−β₂)g², θ ← θ − η m̂ / (√ŝ + ε) with bias-corrected m̂, ŝ.</summary>
-public sealed class Adam : IOptimiser
+internal sealed class Adam : IOptimiser
 {
     private readonly OptimiserOptions _options;
     private ParameterSet? _first, _second;

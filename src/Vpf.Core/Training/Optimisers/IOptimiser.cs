@@ -7,7 +7,7 @@ namespace Vpf.Core.Training.Optimisers;
 /// Updates are elementwise functions of (θ_i, g_i, state_i), so a symmetric lateral gradient with zero diagonal keeps
 /// symmetric lateral weights symmetric and their diagonal zero — the symmetry property holds after any number of steps.
 /// </remarks>
-public interface IOptimiser
+internal interface IOptimiser
 {
     /// <summary>Updates <paramref name="parameters"/> in place from <paramref name="gradient"/> (same architecture).</summary>
     void Step(ParameterSet parameters, ParameterSet gradient);

@@ -51,7 +51,7 @@ public sealed record OptimiserOptions
     }
 
     /// <summary>Creates the optimiser these options describe, with fresh state.</summary>
-    public IOptimiser Create()
+    internal IOptimiser Create()
     {
         Validate();
         return Kind == OptimiserKind.Adam ? new Adam(this) : new SgdMomentum(this);

@@ -3,7 +3,7 @@ using Vpf.Core.Model;
 namespace Vpf.Core.Training.Optimisers;
 
 /// <summary>SGD with heavy-ball momentum: v ← μ v + (g + λθ), θ ← θ − η v.</summary>
-public sealed class SgdMomentum : IOptimiser
+internal sealed class SgdMomentum : IOptimiser
 {
     private readonly OptimiserOptions _options;
     private ParameterSet? _velocity;
