@@ -32,8 +32,9 @@ namespace Vpf.Core.Baselines;
 /// </para>
 /// <para>Randomness: sweep s of layer l uses stream StreamKey(κ, s, l) of the batch key κ; chain starts use the options' seed.</para>
 /// </remarks>
-public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective
+public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, IMeanRateSource
 {
+    private int _lastRows;
     private float[][] _rates = [], _chains = [], _fields = [];
     private float[] _input = [], _scratch = [];
     private float[]?[] _pairs = [];
@@ -61,6 +62,15 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective
     public void ResetChains() => _chainsReady = false;
 
     /// <inheritdoc />
+    /// <remarks>The positive phase's mean-field rates of the last batch.</remarks>
+    public bool TryGetMeanRates(int layer, Span<float> mean)
+    {
+        if (_lastRows == 0 || layer < 1 || layer >= _rates.Length) return false;
+        MeanRates.ColumnMeans(_rates[layer], _lastRows, mean);
+        return true;
+    }
+
+    /// <inheritdoc />
     public void Validate(Architecture architecture)
     {
         if (architecture.LayerCount < 2)
@@ -80,6 +90,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective
         // Positive phase: mean-field rates with v clamped.
         visible[..(rows * n0)].CopyTo(_rates[0]);
         MeanFieldSweep.Run(model, _rates, rows, Options.MeanFieldSweeps, Options.Damping, _input);
+        _lastRows = rows;
         double crossEntropy = ReconstructionCrossEntropy(model, rows);
 
         // Negative phase: persistent chains.

@@ -53,6 +53,7 @@ public static class CheckpointFile
             OptimiserKind = checkpoint.Optimiser.Kind,
             OptimiserStep = checkpoint.Optimiser.Step,
             Moments = checkpoint.Optimiser.Moments.Count,
+            Offsets = checkpoint.Offsets?.Select(a => (float[]?)a.ToArray()).ToList(),
         };
         AtomicFile.Write(path, stream =>
         {
@@ -96,7 +97,10 @@ public static class CheckpointFile
             var checkpoint = new TrainingCheckpoint(state.EpochsCompleted, state.BatchesCompleted, state.EpochSumK, state.EpochRows,
                 state.EpochClamps, state.Seconds,
                 (state.History ?? []).Select(h => new EpochSummary(h.Epoch, h.MeanK, h.Seconds, h.ClampCount)).ToArray(),
-                new OptimiserState(state.OptimiserKind, state.OptimiserStep, moments));
+                new OptimiserState(state.OptimiserKind, state.OptimiserStep, moments))
+            {
+                Offsets = state.Offsets is null ? null : CheckOffsets(state.Offsets, model.Architecture, path),
+            };
             return (model, checkpoint, info);
         }
         catch (InvalidDataException e)
@@ -115,6 +119,22 @@ public static class CheckpointFile
         {
             throw Bad(path, ModelFileProblem.Unreadable, e.Message, e);
         }
+    }
+
+    /// <summary>Centering offsets must give one finite vector per layer of the model's size.</summary>
+    private static float[][] CheckOffsets(List<float[]?> offsets, Architecture architecture, string path)
+    {
+        if (offsets.Count != architecture.LayerCount)
+            throw Bad(path, ModelFileProblem.Invalid, $"it has {offsets.Count} centering offset vectors; the model {architecture} has {architecture.LayerCount} layers");
+        for (int l = 0; l < offsets.Count; l++)
+        {
+            var a = offsets[l];
+            if (a is null || a.Length != architecture.LayerSizes[l])
+                throw Bad(path, ModelFileProblem.Invalid, $"centering offsets of layer {l} have {a?.Length ?? 0} values; the layer has {architecture.LayerSizes[l]} units");
+            if (a.Any(x => !float.IsFinite(x)))
+                throw Bad(path, ModelFileProblem.Invalid, $"centering offsets of layer {l} are not all finite");
+        }
+        return offsets.Select(a => a!).ToArray();
     }
 
     private static string MomentEntry(int i) => $"moment-{i}.vpf";
@@ -156,6 +176,7 @@ public static class CheckpointFile
         public OptimiserKind OptimiserKind { get; set; }
         public long OptimiserStep { get; set; }
         public int Moments { get; set; }
+        public List<float[]?>? Offsets { get; set; }
     }
 
     private sealed class EpochDto

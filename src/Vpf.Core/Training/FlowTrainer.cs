@@ -58,8 +58,19 @@ public sealed class FlowTrainer
         int firstEpoch = 1, firstBatch = 0;
         double sumK = 0, secondsBefore = 0;
         long rowsSeen = 0, clamps = 0;
+        var centering = Options.Centering.Enabled ? Centering.Start(model.Architecture, data, Options.Centering) : null;
+        var rates = Objective as IMeanRateSource;
         if (resumeFrom is not null)
         {
+            if ((resumeFrom.Offsets is null) != (centering is null))
+                throw new InvalidOptionsException("resume", centering is null
+                    ? "the checkpoint holds centering offsets but centering is off; it belongs to other options."
+                    : "centering is on but the checkpoint holds no offsets; it belongs to other options.");
+            if (centering is not null)
+            {
+                centering = new Centering(resumeFrom.Offsets!, Options.Centering.HiddenOffsetRate);
+                centering.Validate(model.Architecture);
+            }
             if (resumeFrom.EpochsCompleted > Options.Epochs || resumeFrom.BatchesCompleted >= batches)
                 throw new InvalidOptionsException("resume", $"the checkpoint is at epoch {resumeFrom.EpochsCompleted}, batch {resumeFrom.BatchesCompleted}, " +
                     $"outside a run of {Options.Epochs} epochs of {batches} batches; it belongs to other options or data.");
@@ -78,7 +89,8 @@ public sealed class FlowTrainer
             {
                 if (cancellation.IsCancellationRequested)
                     throw new TrainingCanceledException(
-                        new TrainingCheckpoint(epoch - 1, b, sumK, rowsSeen, clamps, Seconds(), history.ToArray(), optimiser.ExportState()),
+                        new TrainingCheckpoint(epoch - 1, b, sumK, rowsSeen, clamps, Seconds(), history.ToArray(), optimiser.ExportState())
+                        { Offsets = centering?.ExportOffsets() },
                         cancellation);
                 int start = b * batchSize, rows = Math.Min(batchSize, data.Count - start);
                 data.CopyRows(order.AsSpan(start, rows), batch.AsSpan(0, rows * n0));
@@ -92,7 +104,13 @@ public sealed class FlowTrainer
                         $"the objective K = {eval.K:G3} exceeds the divergence threshold {Options.DivergenceThreshold:G3} ({eval.ClampCount} fields hit the ±60 clamp)");
                 if (!gradient.IsFinite())
                     throw new TrainingDivergedException(epoch, b + 1, "the gradient has a non-finite entry");
+                if (centering is not null)
+                {
+                    if (rates is not null) centering.FollowRates(rates);
+                    centering.CenterGradient(gradient);
+                }
                 optimiser.Step(model.Parameters, gradient);
+                centering?.CompensateStep(model.Parameters, lastGood);
                 if (!model.Parameters.IsFinite())
                 {
                     model.Parameters.CopyFrom(lastGood);

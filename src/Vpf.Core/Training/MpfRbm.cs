@@ -15,11 +15,24 @@ namespace Vpf.Core.Training;
 /// ∂K/∂W_mj = ½ (v_m g_j + e_m s_m σ(z_j + s_m W_mj)). Exponents are clamped to ±30 (the same bound as the kernel's
 /// field limit of ±60 on u/2) and counted.
 /// </remarks>
-public sealed class MpfRbm : ITrainingObjective
+public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
 {
+    private int _lastRows;
     private const double ExponentLimit = 30;
     private float[] _z = [];
     private double[] _e = [], _g = [];
+
+    /// <inheritdoc />
+    /// <remarks>The hidden probabilities σ(c + vW) of the last batch.</remarks>
+    public bool TryGetMeanRates(int layer, Span<float> mean)
+    {
+        if (_lastRows == 0 || layer != 1) return false;
+        int nh = mean.Length;
+        var rates = new float[_lastRows * nh];
+        for (int i = 0; i < rates.Length; i++) rates[i] = (float)Sigmoid(_z[i]);
+        MeanRates.ColumnMeans(rates, _lastRows, mean);
+        return true;
+    }
 
     /// <inheritdoc />
     public void Validate(Architecture architecture)
@@ -44,6 +57,7 @@ public sealed class MpfRbm : ITrainingObjective
         var z = _z.AsSpan(0, rows * nh);
         LocalField.BroadcastBias(model.Biases(1), z, rows);
         MatrixProduct.Multiply(visible[..(rows * nv)], w, z, rows, nv, nh, accumulate: true);
+        _lastRows = rows;
 
         gradient.Clear();
         var gw = gradient.Weights[0];

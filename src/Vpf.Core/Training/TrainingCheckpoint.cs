@@ -17,7 +17,13 @@ namespace Vpf.Core.Training;
 /// <param name="Optimiser">The optimiser's state.</param>
 public sealed record TrainingCheckpoint(
     int EpochsCompleted, int BatchesCompleted, double EpochSumK, long EpochRows, long EpochClamps, double Seconds,
-    IReadOnlyList<EpochSummary> History, OptimiserState Optimiser);
+    IReadOnlyList<EpochSummary> History, OptimiserState Optimiser)
+{
+    /// <summary>
+    /// The offsets a_l of a centered run at that moment (one vector per layer), or null for a run without centering.
+    /// </summary>
+    public IReadOnlyList<float[]>? Offsets { get; init; }
+}
 
 /// <summary>Training was cancelled between two batches; <see cref="Checkpoint"/> says where, so it can be resumed.</summary>
 public sealed class TrainingCanceledException : OperationCanceledException

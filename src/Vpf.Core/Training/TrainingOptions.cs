@@ -28,6 +28,9 @@ public sealed record TrainingOptions
     /// <summary>The optimiser. Default Adam with step 1e-3.</summary>
     public OptimiserOptions Optimiser { get; init; } = new();
 
+    /// <summary>Centering (vpf-math.md §8): offsets and the centered coordinates the optimiser works in.</summary>
+    public CenteringOptions Centering { get; init; } = new();
+
     /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -35,5 +38,6 @@ public sealed record TrainingOptions
         if (BatchSize < 1) throw new InvalidOptionsException(nameof(BatchSize), $"must be ≥ 1; got {BatchSize}.");
         if (!(DivergenceThreshold > 0)) throw new InvalidOptionsException(nameof(DivergenceThreshold), $"must be > 0; got {DivergenceThreshold}.");
         Optimiser.Validate();
+        Centering.Validate();
     }
 }
