@@ -2,8 +2,15 @@
 //
 //   dotnet build -c Release src/Vpf.Core
 //   dotnet fsi scripts/paper.fsx [--quick] [--data DIR] [--out DIR] [--epochs N] [--train N] [--test N] [--only TEXT]
+//       [--centering off|on|both] [--offset-rate NU] [--inverted] [--expected-train N] [--ais-runs N] [--ais-steps A,B,C]
 //
-// --only TEXT keeps the runs whose "model / method" label contains TEXT (e.g. --only "784-500-1000 / VPF").
+// --only TEXT keeps the runs whose "model / method" label contains TEXT (e.g. --only "784-500-1000 / VPF"); several
+// alternatives are separated by ';', and one ending in '$' must end the label (e.g. --only "784-500 / ;VPF Sampled$").
+// --centering: train every method without centering (off, the default), with it (on), or both ways (both);
+// --offset-rate is ν of the hidden offsets' running mean (default: the library's). --inverted trains and tests on
+// 1 − x (every pixel inverted after binarisation), a stand-in for data of another density: a centered trainer is
+// invariant to it (vpf-math.md §8), an uncentered one is not.
+// --expected-train N: training images of the VPF Expected run (default: the whole training subset).
 //
 // Models: RBM 784-500 and DBMs 784-500-500 / 784-500-1000, each without and with lateral weights in the hidden
 // layers. Methods: VPF with each flow estimator (Sampled, MeanField, Expected), the DBMs also after greedy CD-1
@@ -33,6 +40,14 @@ open Vpf.Core.Sampling
 open Vpf.Core.Training
 
 let quick = args.Flag "--quick"
+let inverted = args.Flag "--inverted"
+let centeringModes =
+    match args.Value "--centering" |> Option.defaultValue "off" with
+    | "off" -> [ false ]
+    | "on" -> [ true ]
+    | "both" -> [ false; true ]
+    | other -> failwithf "--centering must be off, on or both; got '%s'" other
+let offsetRate = args.Value "--offset-rate" |> Option.map float32 |> Option.defaultValue (CenteringOptions().HiddenOffsetRate)
 let out = outDir "paper"
 let started = DateTime.UtcNow
 let wallClock = Stopwatch.StartNew()
@@ -54,14 +69,32 @@ let config =
           AisRuns = 16; AisSteps = (20, 80, 100); AisTestRows = 200 }
     else
         { TrainRows = 6000; TestRows = 500; Epochs = 5; PretrainEpochs = 1; Hidden = (500, 500, 1000)
-          ProbeTrainRows = 3000; CurveTestRows = 300; ExpectedTrainRows = 200; ExpectedOnlySmall = true
+          ProbeTrainRows = 3000; CurveTestRows = 300; ExpectedTrainRows = Int32.MaxValue; ExpectedOnlySmall = true
           GibbsBurnIn = 100; SampleCount = 200; ParzenTestRows = 500; ProbeIterations = 100; CurveProbeIterations = 40
-          AisRuns = 32; AisSteps = (100, 400, 1000); AisTestRows = 500 }
-    |> fun c -> { c with Epochs = args.Int("--epochs", c.Epochs); TrainRows = args.Int("--train", c.TrainRows); TestRows = args.Int("--test", c.TestRows) }
+          AisRuns = 100; AisSteps = (500, 2000, 5000); AisTestRows = 500 }
+    |> fun c ->
+        let steps =
+            match args.Value "--ais-steps" with
+            | Some text -> (match text.Split ',' |> Array.map int with
+                            | [| a; b; c |] -> (a, b, c)
+                            | _ -> failwithf "--ais-steps takes three counts A,B,C (to β = 0.5, 0.9, 1); got '%s'" text)
+            | None -> c.AisSteps
+        { c with Epochs = args.Int("--epochs", c.Epochs); TrainRows = args.Int("--train", c.TrainRows); TestRows = args.Int("--test", c.TestRows)
+                 AisRuns = args.Int("--ais-runs", c.AisRuns); AisSteps = steps
+                 ExpectedTrainRows = args.Int("--expected-train", c.ExpectedTrainRows) }
 
 let fullTrain, fullTest, dataDescription = loadData (args.Value "--data")
-let train = fullTrain.Subset(0, min config.TrainRows fullTrain.Count)
-let test = fullTest.Subset(0, min config.TestRows fullTest.Count)
+
+/// Every pixel of every row inverted (x → 1 − x), labels and image shape kept.
+let invert (data: BinaryDataset) =
+    let values = Array.zeroCreate<float32> (data.Count * data.Dimension)
+    data.CopyRows(ReadOnlySpan [| 0 .. data.Count - 1 |], Span values)
+    for i in 0 .. values.Length - 1 do values.[i] <- 1f - values.[i]
+    let labels = if data.HasLabels then data.Labels.ToArray() else null
+    BinaryDataset.FromBinaryRows(ReadOnlySpan values, data.Count, data.Dimension, labels, data.ImageRows, data.ImageColumns)
+
+let train = fullTrain.Subset(0, min config.TrainRows fullTrain.Count) |> fun d -> if inverted then invert d else d
+let test = fullTest.Subset(0, min config.TestRows fullTest.Count) |> fun d -> if inverted then invert d else d
 let curveTest = test.Subset(0, min config.CurveTestRows test.Count)
 let h1, h2, h3 = config.Hidden
 
@@ -77,7 +110,9 @@ let methodName = function
     | Pcd1 -> "PCD-1"
     | DbmPcd p -> sprintf "DBM-PCD%s" (if p then " + pretrain" else "")
 
-type Run = { Arch: Architecture; ArchName: string; Method: Method; TrainRows: int }
+type Run = { Arch: Architecture; ArchName: string; Method: Method; TrainRows: int; Centered: bool }
+
+let runName (r: Run) = methodName r.Method + (if r.Centered then " centered" else "")
 
 let architectures =
     [ for lateral in [ false; true ] do
@@ -95,31 +130,37 @@ let grid =
     [ for (a, lateral) in architectures do
         let name = archName (a, lateral)
         let isRbm = a.LayerCount = 2
-        let run m = { Arch = a; ArchName = name; Method = m; TrainRows = train.Count }
-        yield run (Vpf(FlowEstimator.Sampled, false))
-        yield run (Vpf(FlowEstimator.MeanField, false))
-        if not config.ExpectedOnlySmall || (isRbm && not lateral) then
-            yield { run (Vpf(FlowEstimator.Expected, false)) with TrainRows = min config.ExpectedTrainRows train.Count }
-        if not isRbm && not lateral then
-            yield run (Vpf(FlowEstimator.Sampled, true))
-            yield run (Vpf(FlowEstimator.MeanField, true))
-        if isRbm && not lateral then
-            yield run Cd1
-            yield run Pcd1
-        yield run (DbmPcd false)
-        if not isRbm && not lateral then yield run (DbmPcd true) ]
+        for centered in centeringModes do
+          let run m = { Arch = a; ArchName = name; Method = m; TrainRows = train.Count; Centered = centered }
+          yield run (Vpf(FlowEstimator.Sampled, false))
+          yield run (Vpf(FlowEstimator.MeanField, false))
+          if not config.ExpectedOnlySmall || (isRbm && not lateral) then
+              yield { run (Vpf(FlowEstimator.Expected, false)) with TrainRows = min config.ExpectedTrainRows train.Count }
+          if not isRbm && not lateral then
+              yield run (Vpf(FlowEstimator.Sampled, true))
+              yield run (Vpf(FlowEstimator.MeanField, true))
+          if isRbm && not lateral then
+              yield run Cd1
+              yield run Pcd1
+          yield run (DbmPcd false)
+          if not isRbm && not lateral then yield run (DbmPcd true) ]
     |> List.filter (fun r -> match args.Value "--only" with
-                             | Some s -> (r.ArchName + " / " + methodName r.Method).Contains(s, StringComparison.OrdinalIgnoreCase)
+                             | Some s ->
+                                 let name = r.ArchName + " / " + runName r
+                                 s.Split ';' |> Array.exists (fun t ->
+                                     if t.EndsWith '$' then name.EndsWith(t.TrimEnd '$', StringComparison.OrdinalIgnoreCase)
+                                     else name.Contains(t, StringComparison.OrdinalIgnoreCase))
                              | None -> true)
 
 // ---------------------------------------------------------------------------------------------------------------
 // Training settings. VPF and DBM-PCD: Adam, step 1e-3, batch 100 (the library's flow default). CD-1 / PCD-1: the
 // library's measured CD defaults (plain SGD, step 0.05, batch 10). Greedy pretraining: CD-1 with those defaults.
 
-let flowTraining epochs seed = TrainingOptions(Epochs = epochs, BatchSize = 100, Seed = seed)
-let cdTraining epochs seed =
+let centeringOf centered = CenteringOptions(Enabled = centered, HiddenOffsetRate = offsetRate)
+let flowTraining epochs seed centered = TrainingOptions(Epochs = epochs, BatchSize = 100, Seed = seed, Centering = centeringOf centered)
+let cdTraining epochs seed centered =
     let d = ContrastiveDivergenceOptions.DefaultTraining
-    TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Seed = seed, Optimiser = d.Optimiser)
+    TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Seed = seed, Optimiser = d.Optimiser, Centering = centeringOf centered)
 
 // ---------------------------------------------------------------------------------------------------------------
 // Likelihoods and samples (Vpf.Core.Evaluation's AIS, variational bound and Parzen window; Vpf.Core.Sampling's Gibbs).
@@ -200,13 +241,13 @@ let execute (index: int) (run: Run) : Result =
     let pretrainSeconds =
         if pretrained then
             let d = ContrastiveDivergenceOptions.DefaultTraining
-            let options = PretrainingOptions(Seed = 1, Training = TrainingOptions(Epochs = config.PretrainEpochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1))
+            let options = PretrainingOptions(Seed = 1, Training = TrainingOptions(Epochs = config.PretrainEpochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1, Centering = centeringOf run.Centered))
             snd (timed (fun () -> GreedyPretraining.Pretrain(model, data, options)))
         else 0.0
     let training =
         match run.Method with
-        | Cd1 | Pcd1 -> cdTraining config.Epochs 1
-        | _ -> flowTraining config.Epochs 1
+        | Cd1 | Pcd1 -> cdTraining config.Epochs 1 run.Centered
+        | _ -> flowTraining config.Epochs 1 run.Centered
     let curve = ResizeArray<CurvePoint>()
     let p0, f0 = curveMetrics model data
     curve.Add { Epoch = 0; Seconds = pretrainSeconds; MeanK = nan; Probe = p0; Flip20 = f0 }
@@ -236,13 +277,15 @@ let execute (index: int) (run: Run) : Result =
 let header =
     [ sprintf "paper.fsx%s — %s UTC" (if quick then " --quick" else "") (started.ToString "yyyy-MM-dd HH:mm")
       sprintf "machine: %s" (machine ())
-      sprintf "data: %s; training subset %d images, test %d images (binarised at half intensity)" dataDescription train.Count test.Count
+      sprintf "data: %s; training subset %d images, test %d images (binarised at half intensity%s)" dataDescription train.Count test.Count (if inverted then ", then inverted: x → 1 − x" else "")
+      sprintf "centering: %s (hidden offset rate ν = %g, visible offsets the training mean, hidden offsets start at 0.5)"
+          (match centeringModes with [ false ] -> "off" | [ true ] -> "on" | _ -> "each run without and with") offsetRate
       sprintf "models: RBM 784-%d, DBM 784-%d-%d, DBM 784-%d-%d, each without and with lateral hidden weights" h1 h1 h2 h1 h3
       sprintf "epochs: %d for every method (greedy pretraining: +%d CD-1 epochs per RBM, its seconds counted)" config.Epochs config.PretrainEpochs
       "VPF and DBM-PCD: Adam 1e-3, batch 100, 10 mean-field sweeps (DBM-PCD: 5 Gibbs steps, 100 chains); CD-1/PCD-1: SGD 0.05, batch 10"
       (if config.ExpectedOnlySmall then
-           sprintf "VPF Expected (a transcendental per datum, unit and neighbour) only on the RBM without laterals, trained on the first %d images" config.ExpectedTrainRows
-       else sprintf "VPF Expected on every model, trained on the first %d images" config.ExpectedTrainRows)
+           sprintf "VPF Expected (a transcendental per datum, unit and neighbour) only on the RBM without laterals, trained on the first %d images" (min config.ExpectedTrainRows train.Count)
+       else sprintf "VPF Expected on every model, trained on the first %d images" (min config.ExpectedTrainRows train.Count))
       sprintf "linear probe: softmax regression, L-BFGS, %d iterations (curves: %d)" config.ProbeIterations config.CurveProbeIterations
       sprintf "curves: linear probe (≤ 1,000 training images) and 20%% flip error on %d test images after every epoch; their time is not counted" curveTest.Count
       sprintf "reconstruction: mean-field, error on the corrupted pixels, %d test images; linear probe on %d training images" test.Count probeTrain.Count
@@ -254,7 +297,7 @@ header |> List.iter (printfn "%s")
 
 let results =
     grid |> List.mapi (fun i run ->
-        printf "[%2d/%d] %-24s %-22s " (i + 1) grid.Length run.ArchName (methodName run.Method)
+        printf "[%2d/%d] %-24s %-31s " (i + 1) grid.Length run.ArchName (runName run)
         let r, s = timed (fun () -> execute i run)
         printfn "train %6.1f s  probe %.3f  flip20 %.3f  AIS %s  parzen %.0f  (%.0f s with evaluation)%s"
             r.TrainSeconds r.Probe.HiddenAccuracy r.Recon.[1].Model.ErrorOnCorrupted
@@ -266,7 +309,7 @@ let results =
 // Tables
 
 let pixelProbe = results.[0].Probe.PixelAccuracy
-let label (r: Result) = sprintf "%s / %s" r.Run.ArchName (methodName r.Run.Method)
+let label (r: Result) = sprintf "%s / %s" r.Run.ArchName (runName r.Run)
 
 /// Curve value at the latest epoch end within `seconds` (equal wall-clock comparison).
 let atTime (seconds: float) (r: Result) =
@@ -285,7 +328,7 @@ let mainTable =
     let rows =
         [ for r in results ->
             let e i = fmt 4 r.Recon.[i].Model.ErrorOnCorrupted
-            [ r.Run.ArchName; methodName r.Run.Method + (if r.Error.IsSome then " (diverged)" else ""); string r.Run.TrainRows; string config.Epochs
+            [ r.Run.ArchName; runName r.Run + (if r.Error.IsSome then " (diverged)" else ""); string r.Run.TrainRows; string config.Epochs
               fmt 1 r.TrainSeconds; e 0; e 1; e 2; e 3; e 4
               (let bound (x: float) = if Double.IsPositiveInfinity x then "+∞" elif Double.IsNegativeInfinity x then "−∞" else sprintf "%.1f" x
                match r.Ais with Some (ll, lo, hi) -> sprintf "%.1f (%s, %s)" ll (bound lo) (bound hi) | None -> "n/a")
@@ -305,7 +348,7 @@ let equalTimeTable =
         [ for r in results do
             if r.Run.TrainRows = train.Count then
                 let shortest, median = budgets.[r.Run.ArchName]
-                yield [ r.Run.ArchName; methodName r.Run.Method ] @ cells shortest r @ cells median r ]
+                yield [ r.Run.ArchName; runName r.Run ] @ cells shortest r @ cells median r ]
     markdownTable head rows
 
 let markdown =
@@ -329,14 +372,14 @@ let scoresJson (s: ReconstructionScores) =
 
 let json =
     obj [ "script", str "paper.fsx"; "quick", boolean quick; "date", str (started.ToString "o"); "machine", str (machine ())
-          "data", str dataDescription; "trainRows", num (float train.Count); "testRows", num (float test.Count)
+          "data", str dataDescription; "inverted", boolean inverted; "trainRows", num (float train.Count); "testRows", num (float test.Count)
           "epochs", num (float config.Epochs); "pretrainEpochs", num (float config.PretrainEpochs)
           "settings", arr (header |> List.map str); "totalSeconds", num wallClock.Elapsed.TotalSeconds
           "pixelProbeAccuracy", num pixelProbe
           "runs", arr [ for r in results ->
                         obj [ "model", str r.Run.ArchName; "layers", arr (r.Run.Arch.LayerSizes |> Seq.map (float >> num))
                               "lateral", boolean (r.Run.Arch.HasLateral |> Seq.exists id)
-                              "method", str (methodName r.Run.Method); "trainRows", num (float r.Run.TrainRows)
+                              "method", str (methodName r.Run.Method); "centered", boolean r.Run.Centered; "trainRows", num (float r.Run.TrainRows)
                               "diverged", (match r.Error with Some e -> str e | None -> null)
                               "trainSeconds", num r.TrainSeconds; "pretrainSeconds", num r.PretrainSeconds
                               "reconstruction", arr [ for x in r.Recon ->
