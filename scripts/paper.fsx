@@ -71,7 +71,7 @@ let config =
         { TrainRows = 6000; TestRows = 500; Epochs = 5; PretrainEpochs = 1; Hidden = (500, 500, 1000)
           ProbeTrainRows = 3000; CurveTestRows = 300; ExpectedTrainRows = Int32.MaxValue; ExpectedOnlySmall = true
           GibbsBurnIn = 100; SampleCount = 200; ParzenTestRows = 500; ProbeIterations = 100; CurveProbeIterations = 40
-          AisRuns = 100; AisSteps = (500, 2000, 5000); AisTestRows = 500 }
+          AisRuns = 100; AisSteps = (500, 4000, 10000); AisTestRows = 500 }
     |> fun c ->
         let steps =
             match args.Value "--ais-steps" with

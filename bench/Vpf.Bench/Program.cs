@@ -4,13 +4,14 @@ namespace Vpf.Bench;
 
 /// <summary>
 /// Entry point: every benchmark class of this assembly, selected with BenchmarkDotNet's command line (--filter, --job);
-/// `defaults` instead runs <see cref="DefaultsCheck"/>.
+/// `defaults` instead runs <see cref="DefaultsCheck"/>, `featurizer` <see cref="FeaturizerCheck"/>.
 /// </summary>
 public static class Program
 {
     public static void Main(string[] args)
     {
         if (args is ["defaults"]) DefaultsCheck.Run();
+        else if (args is ["featurizer", ..]) FeaturizerCheck.Run(args[1..]);
         else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
