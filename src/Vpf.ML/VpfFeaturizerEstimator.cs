@@ -109,14 +109,17 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         ArgumentNullException.ThrowIfNull(input);
         var column = PixelColumn.Validate(input.Schema, InputColumnName, expectedSize: null, nameof(input));
         int width = ((VectorDataViewType)column.Type).Size;
-        float threshold = _options.BinarisationThreshold * _options.MaxIntensity;
-        var data = PixelColumnReader.Read(input, column, width, threshold);
-        if (data.Count == 0) throw new InvalidOperationException($"Empty data in column '{InputColumnName}'.");
-
         // One seed, one generator: it draws the seeds of the initial weights and of training.
         int seed = _options.Seed ?? _host.Rand.Next();
         var rng = new Random(seed);
         int initSeed = rng.Next(), trainSeed = rng.Next();
+
+        float threshold = _options.BinarisationThreshold * _options.MaxIntensity;
+        float[]? grey = null;
+        int greyRows = 0;
+        if (_options.StochasticBinarisation) grey = PixelColumnReader.ReadIntensities(input, column, width, _options.MaxIntensity, out greyRows);
+        var data = grey is null ? PixelColumnReader.Read(input, column, width, threshold) : StochasticEpoch(grey, greyRows, width, trainSeed, 1);
+        if (data.Count == 0) throw new InvalidOperationException($"Empty data in column '{InputColumnName}'.");
 
         var architecture = new Architecture([width, .. _options.HiddenLayers]).WithLateral(_options.LateralLayers);
         var model = DeepBoltzmannMachine.CreateRandom(architecture, initSeed, _options.InitialWeightScale);
@@ -133,16 +136,52 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
             BatchSize = _options.BatchSize,
             Seed = trainSeed,
             Optimiser = new OptimiserOptions { Kind = _options.Optimiser, LearningRate = _options.LearningRate },
+            Centering = new CenteringOptions { Enabled = _options.Centering },
         });
 
         using var channel = _host.Start("Training");
         channel.Info(MessageSensitivity.None, $"VPF: {architecture} on {data.Count} rows, {_options.Epochs} epochs, seed {seed}.");
-        trainer.Train(model, data, progress =>
+        void Report(TrainingProgress progress)
         {
             if (progress.Batch == progress.BatchesPerEpoch)
                 channel.Info(MessageSensitivity.None, $"Epoch {progress.Epoch}: mean K {progress.EpochMeanK:G6} ({progress.Seconds:F1} s).");
-        });
+        }
+        if (grey is null)
+        {
+            trainer.Train(model, data, Report);
+            return model;
+        }
+
+        // A fresh binarisation per epoch: the trainer stops after each epoch and resumes on the next draw, which keeps
+        // the optimiser's state, the offsets and the shuffles of one uninterrupted run.
+        TrainingCheckpoint? checkpoint = null;
+        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        {
+            if (epoch > 1) data = StochasticEpoch(grey, greyRows, width, trainSeed, epoch);
+            using var stop = new CancellationTokenSource();
+            int last = epoch;
+            try
+            {
+                trainer.Train(model, data, p =>
+                {
+                    Report(p);
+                    if (p.Epoch == last && p.Batch == p.BatchesPerEpoch && last < _options.Epochs) stop.Cancel();
+                }, stop.Token, checkpoint);
+            }
+            catch (TrainingCanceledException e)
+            {
+                checkpoint = e.Checkpoint;
+            }
+        }
         return model;
+    }
+
+    /// <summary>One binarisation of the grey levels: pixel on with probability equal to its grey level, from (seed, epoch).</summary>
+    private static BinaryDataset StochasticEpoch(float[] grey, int rows, int width, int seed, int epoch)
+    {
+        var bits = new float[grey.Length];
+        Vpf.Kernels.Bernoulli.Sample(grey, bits, Vpf.Kernels.CounterRandom.StreamKey((ulong)(uint)seed, 0x4752_4559ul, (ulong)epoch));
+        return BinaryDataset.FromBinaryRows(bits, rows, width);
     }
 
     /// <summary>Compiles <paramref name="model"/> into an ONNX graph and returns ML.NET's transformer for it.</summary>

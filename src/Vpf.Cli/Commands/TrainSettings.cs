@@ -74,6 +74,12 @@ public class TrainSettings : CommonSettings
     [DefaultValue(0f)]
     public float WeightDecay { get; init; }
 
+    /// <summary>Centering of the training coordinates.</summary>
+    [CommandOption("--centering <on|off>")]
+    [Description("Train in centered coordinates (offsets: the data mean, and a running mean of the hidden rates); the saved model is the equivalent ordinary one. See the README's results for when each is better.")]
+    [DefaultValue("on")]
+    public string Centering { get; init; } = "on";
+
     /// <summary>Output model file.</summary>
     [CommandOption("--out <FILE>")]
     [Description("Model file to write; a Ctrl-C writes <FILE>.vpfckpt next to it.")]
@@ -119,6 +125,15 @@ public class TrainSettings : CommonSettings
         {
             Epochs = Epochs, BatchSize = BatchSize, Seed = Seed,
             Optimiser = new OptimiserOptions { Kind = kind, LearningRate = rate, WeightDecay = WeightDecay },
+            Centering = new CenteringOptions
+            {
+                Enabled = Centering.ToLowerInvariant() switch
+                {
+                    "on" => true,
+                    "off" => false,
+                    _ => throw new UsageException("--centering", $"expected on or off; got '{Centering}'."),
+                },
+            },
         };
     }
 
