@@ -10,6 +10,13 @@ namespace Vpf.Core.Training;
 /// The training loop: per epoch, shuffle, cut mini-batches, evaluate the objective (E-step and M-step for VPF), take an
 /// optimiser step. Objective, optimiser and progress are pluggable; every random choice comes from one seed.
 /// </summary>
+/// <remarks>
+/// With <see cref="CenteringOptions.Enabled"/> the optimiser works in centered coordinates (vpf-math.md §8) for every
+/// objective alike: after each evaluation the hidden offsets follow the batch-mean rates the objective reports through
+/// <see cref="IMeanRateSource"/>, the gradient is turned into the centered gradient, and after the step the stored
+/// biases are compensated so that the model is always the equivalent uncentered machine. The offsets travel in
+/// <see cref="TrainingCheckpoint.Offsets"/>.
+/// </remarks>
 public sealed class FlowTrainer
 {
     /// <summary>Creates a trainer; options are validated here.</summary>

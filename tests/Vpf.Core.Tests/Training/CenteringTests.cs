@@ -231,6 +231,31 @@ public class CenteringTests
     }
 
     [Theory]
+    [InlineData(1, 6, "layer 1 have 5 values")]
+    [InlineData(2, 0, "2 centering offset vectors")]
+    [InlineData(1, -1, "not all finite")]
+    public void A_checkpoint_file_with_offsets_that_do_not_fit_the_model_is_refused(int layers, int width, string problem)
+    {
+        var model = DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(4, 6, 3), seed: 1);
+        var offsets = new[] { new float[4], new float[6], new float[3] }.Take(layers == 2 ? 2 : 3).ToArray();
+        if (width > 0) offsets[1] = new float[5];
+        if (width < 0) offsets[1][2] = float.NaN;
+        var checkpoint = new TrainingCheckpoint(0, 1, 0, 0, 0, 0, [], new OptimiserState(OptimiserKind.Adam, 0, [])) { Offsets = offsets };
+        var path = Path.Combine(Path.GetTempPath(), $"vpf-centering-{Guid.NewGuid():N}.vpfckpt");
+        try
+        {
+            Vpf.Core.Persistence.CheckpointFile.Save(path, model, checkpoint);
+            var error = Assert.Throws<Vpf.Core.Persistence.ModelFileException>(() => Vpf.Core.Persistence.CheckpointFile.Load(path));
+            Assert.Equal(Vpf.Core.Persistence.ModelFileProblem.Invalid, error.Problem);
+            Assert.Contains(problem, error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
     [InlineData("VPF")]
     [InlineData("CD")]
     [InlineData("MPF-RBM")]
