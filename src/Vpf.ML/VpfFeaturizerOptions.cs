@@ -53,7 +53,7 @@ public sealed class VpfFeaturizerOptions
         public const bool GreyLevels = true;
 
         /// <summary>Whether training draws a fresh binarisation every epoch (see <see cref="VpfFeaturizerOptions.StochasticBinarisation"/>).</summary>
-        public const bool StochasticBinarisation = false;
+        public const bool StochasticBinarisation = true;
 
         /// <summary>Standard deviation of the initial weights.</summary>
         public const float InitialWeightScale = DeepBoltzmannMachine.DefaultInitialWeightScale;
@@ -118,7 +118,7 @@ public sealed class VpfFeaturizerOptions
 
     /// <summary>
     /// Training draws a fresh binarisation of every image each epoch (a pixel is on with probability
-    /// intensity / <see cref="MaxIntensity"/>) instead of thresholding once at <see cref="BinarisationThreshold"/>. Default false.
+    /// intensity / <see cref="MaxIntensity"/>) instead of thresholding once at <see cref="BinarisationThreshold"/>. Default true.
     /// </summary>
     public bool StochasticBinarisation = Defaults.StochasticBinarisation;
 

@@ -57,7 +57,9 @@ public sealed class FeaturizerTests
         var mlContext = new MLContext(seed: 1);
         var rows = TestData.Images(90, seed: 4).Select(r => new ImageRow { Pixels = r.Pixels.Select(x => x >= 127.5f ? 255f : 0f).ToArray(), Label = r.Label });
         var data = mlContext.Data.LoadFromEnumerable(rows);
-        var threshold = mlContext.Transforms.VpfFeatures("F", "Pixels", SmallOptions()).TrainModel(data);
+        var thresholdOptions = SmallOptions();
+        thresholdOptions.StochasticBinarisation = false;
+        var threshold = mlContext.Transforms.VpfFeatures("F", "Pixels", thresholdOptions).TrainModel(data);
         var options = SmallOptions();
         options.StochasticBinarisation = true;
         var stochastic = mlContext.Transforms.VpfFeatures("F", "Pixels", options).TrainModel(data);
@@ -67,7 +69,7 @@ public sealed class FeaturizerTests
         var grey = TestData.View(mlContext, 90, seed: 4);
         var first = mlContext.Transforms.VpfFeatures("F", "Pixels", options).TrainModel(grey);
         var again = mlContext.Transforms.VpfFeatures("F", "Pixels", options).TrainModel(grey);
-        var thresholdOnGrey = mlContext.Transforms.VpfFeatures("F", "Pixels", SmallOptions()).TrainModel(grey);
+        var thresholdOnGrey = mlContext.Transforms.VpfFeatures("F", "Pixels", thresholdOptions).TrainModel(grey);
         Assert.Equal(first.Parameters.Tensors.SelectMany(t => t), again.Parameters.Tensors.SelectMany(t => t));
         Assert.NotEqual(first.Parameters.Tensors.SelectMany(t => t), thresholdOnGrey.Parameters.Tensors.SelectMany(t => t));
     }
