@@ -2,8 +2,15 @@
 //
 //   dotnet build -c Release src/Vpf.Core
 //   dotnet fsi scripts/paper.fsx [--quick] [--data DIR] [--out DIR] [--epochs N] [--train N] [--test N] [--only TEXT]
+//       [--centering off|on|both] [--offset-rate NU] [--inverted] [--expected-train N] [--ais-runs N] [--ais-steps A,B,C]
 //
-// --only TEXT keeps the runs whose "model / method" label contains TEXT (e.g. --only "784-500-1000 / VPF").
+// --only TEXT keeps the runs whose "model / method" label contains TEXT (e.g. --only "784-500-1000 / VPF"); several
+// alternatives are separated by ';', and one ending in '$' must end the label (e.g. --only "784-500 / ;VPF Sampled$").
+// --centering: train every method without centering (off, the default), with it (on), or both ways (both);
+// --offset-rate is ν of the hidden offsets' running mean (default: the library's). --inverted trains and tests on
+// 1 − x (every pixel inverted after binarisation), a stand-in for data of another density: a centered trainer is
+// invariant to it (vpf-math.md §8), an uncentered one is not.
+// --expected-train N: training images of the VPF Expected run (default: the whole training subset).
 //
 // Models: RBM 784-500 and DBMs 784-500-500 / 784-500-1000, each without and with lateral weights in the hidden
 // layers. Methods: VPF with each flow estimator (Sampled, MeanField, Expected), the DBMs also after greedy CD-1
@@ -33,6 +40,14 @@ open Vpf.Core.Sampling
 open Vpf.Core.Training
 
 let quick = args.Flag "--quick"
+let inverted = args.Flag "--inverted"
+let centeringModes =
+    match args.Value "--centering" |> Option.defaultValue "off" with
+    | "off" -> [ false ]
+    | "on" -> [ true ]
+    | "both" -> [ false; true ]
+    | other -> failwithf "--centering must be off, on or both; got '%s'" other
+let offsetRate = args.Value "--offset-rate" |> Option.map float32 |> Option.defaultValue (CenteringOptions().HiddenOffsetRate)
 let out = outDir "paper"
 let started = DateTime.UtcNow
 let wallClock = Stopwatch.StartNew()
@@ -54,19 +69,37 @@ let config =
           AisRuns = 16; AisSteps = (20, 80, 100); AisTestRows = 200 }
     else
         { TrainRows = 6000; TestRows = 500; Epochs = 5; PretrainEpochs = 1; Hidden = (500, 500, 1000)
-          ProbeTrainRows = 3000; CurveTestRows = 300; ExpectedTrainRows = 200; ExpectedOnlySmall = true
+          ProbeTrainRows = 3000; CurveTestRows = 300; ExpectedTrainRows = Int32.MaxValue; ExpectedOnlySmall = true
           GibbsBurnIn = 100; SampleCount = 200; ParzenTestRows = 500; ProbeIterations = 100; CurveProbeIterations = 40
-          AisRuns = 32; AisSteps = (100, 400, 1000); AisTestRows = 500 }
-    |> fun c -> { c with Epochs = args.Int("--epochs", c.Epochs); TrainRows = args.Int("--train", c.TrainRows); TestRows = args.Int("--test", c.TestRows) }
+          AisRuns = 100; AisSteps = (500, 4000, 10000); AisTestRows = 500 }
+    |> fun c ->
+        let steps =
+            match args.Value "--ais-steps" with
+            | Some text -> (match text.Split ',' |> Array.map int with
+                            | [| a; b; c |] -> (a, b, c)
+                            | _ -> failwithf "--ais-steps takes three counts A,B,C (to β = 0.5, 0.9, 1); got '%s'" text)
+            | None -> c.AisSteps
+        { c with Epochs = args.Int("--epochs", c.Epochs); TrainRows = args.Int("--train", c.TrainRows); TestRows = args.Int("--test", c.TestRows)
+                 AisRuns = args.Int("--ais-runs", c.AisRuns); AisSteps = steps
+                 ExpectedTrainRows = args.Int("--expected-train", c.ExpectedTrainRows) }
 
 let fullTrain, fullTest, dataDescription = loadData (args.Value "--data")
-let train = fullTrain.Subset(0, min config.TrainRows fullTrain.Count)
-let test = fullTest.Subset(0, min config.TestRows fullTest.Count)
+
+/// Every pixel of every row inverted (x → 1 − x), labels and image shape kept.
+let invert (data: BinaryDataset) =
+    let values = Array.zeroCreate<float32> (data.Count * data.Dimension)
+    data.CopyRows(ReadOnlySpan [| 0 .. data.Count - 1 |], Span values)
+    for i in 0 .. values.Length - 1 do values.[i] <- 1f - values.[i]
+    let labels = if data.HasLabels then data.Labels.ToArray() else null
+    BinaryDataset.FromBinaryRows(ReadOnlySpan values, data.Count, data.Dimension, labels, data.ImageRows, data.ImageColumns)
+
+let train = fullTrain.Subset(0, min config.TrainRows fullTrain.Count) |> fun d -> if inverted then invert d else d
+let test = fullTest.Subset(0, min config.TestRows fullTest.Count) |> fun d -> if inverted then invert d else d
 let curveTest = test.Subset(0, min config.CurveTestRows test.Count)
 let h1, h2, h3 = config.Hidden
 
 /// One run of the grid: a Vpf.Core training plan, its label in the tables, and the training rows it uses.
-type Run = { ArchName: string; Label: string; Plan: TrainingPlan; TrainRows: int }
+type Run = { ArchName: string; Label: string; Plan: TrainingPlan; TrainRows: int; Centered: bool }
 
 let architectures =
     [ for lateral in [ false; true ] do
@@ -82,22 +115,23 @@ let archName (a: Architecture, lateral: bool) =
 // Training settings. VPF and DBM-PCD: Adam, step 1e-3, batch 100 (the library's flow default). CD-1 / PCD-1: the
 // library's measured CD defaults (plain SGD, step 0.05, batch 10). Greedy pretraining: CD-1 with those defaults.
 
-let flowTraining epochs seed = TrainingOptions(Epochs = epochs, BatchSize = 100, Seed = seed)
-let cdTraining epochs seed =
+let centeringOf centered = CenteringOptions(Enabled = centered, HiddenOffsetRate = offsetRate)
+let flowTraining epochs seed centered = TrainingOptions(Epochs = epochs, BatchSize = 100, Seed = seed, Centering = centeringOf centered)
+let cdTraining epochs seed centered =
     let d = ContrastiveDivergenceOptions.DefaultTraining
-    TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Seed = seed, Optimiser = d.Optimiser)
+    TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Seed = seed, Optimiser = d.Optimiser, Centering = centeringOf centered)
 
 /// Seed 1 for the initial weights and for training; greedy CD-1 pretraining (the library's measured CD defaults,
 /// PretrainEpochs per RBM) for the "+ pretrain" runs.
-let plan (a: Architecture) (m: TrainingMethod) (pretrained: bool) =
+let plan (a: Architecture) (m: TrainingMethod) (pretrained: bool) (centered: bool) =
     let d = ContrastiveDivergenceOptions.DefaultTraining
     TrainingPlan(
         Architecture = a,
         Method = m,
-        TrainingOptions = (match m with :? CdMethod | :? PcdMethod -> cdTraining config.Epochs 1 | _ -> flowTraining config.Epochs 1),
+        TrainingOptions = (match m with :? CdMethod | :? PcdMethod -> cdTraining config.Epochs 1 centered | _ -> flowTraining config.Epochs 1 centered),
         Pretraining =
             (if pretrained then
-                PretrainingOptions(Seed = 1, Training = TrainingOptions(Epochs = config.PretrainEpochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1))
+                PretrainingOptions(Seed = 1, Training = TrainingOptions(Epochs = config.PretrainEpochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1, Centering = centeringOf centered))
              else null))
 
 let vpf (e: FlowEstimator) = VpfMethod(Options = VpfOptions(Estimator = e)) :> TrainingMethod
@@ -108,22 +142,29 @@ let grid =
     [ for (a, lateral) in architectures do
         let name = archName (a, lateral)
         let isRbm = a.LayerCount = 2
-        let run label m pretrained = { ArchName = name; Label = label; Plan = plan a m pretrained; TrainRows = train.Count }
-        let pretrain = " + pretrain"
-        yield run "VPF Sampled" (vpf FlowEstimator.Sampled) false
-        yield run "VPF MeanField" (vpf FlowEstimator.MeanField) false
-        if not config.ExpectedOnlySmall || (isRbm && not lateral) then
-            yield { run "VPF Expected" (vpf FlowEstimator.Expected) false with TrainRows = min config.ExpectedTrainRows train.Count }
-        if not isRbm && not lateral then
-            yield run ("VPF Sampled" + pretrain) (vpf FlowEstimator.Sampled) true
-            yield run ("VPF MeanField" + pretrain) (vpf FlowEstimator.MeanField) true
-        if isRbm && not lateral then
-            yield run "CD-1" (CdMethod(Steps = 1)) false
-            yield run "PCD-1" (PcdMethod(Steps = 1)) false
-        yield run "DBM-PCD" (DbmPcdMethod()) false
-        if not isRbm && not lateral then yield run ("DBM-PCD" + pretrain) (DbmPcdMethod()) true ]
+        for centered in centeringModes do
+            let run label m pretrained =
+                { ArchName = name; Label = label + (if centered then " centered" else ""); Plan = plan a m pretrained centered
+                  TrainRows = train.Count; Centered = centered }
+            let pretrain = " + pretrain"
+            yield run "VPF Sampled" (vpf FlowEstimator.Sampled) false
+            yield run "VPF MeanField" (vpf FlowEstimator.MeanField) false
+            if not config.ExpectedOnlySmall || (isRbm && not lateral) then
+                yield { run "VPF Expected" (vpf FlowEstimator.Expected) false with TrainRows = min config.ExpectedTrainRows train.Count }
+            if not isRbm && not lateral then
+                yield run ("VPF Sampled" + pretrain) (vpf FlowEstimator.Sampled) true
+                yield run ("VPF MeanField" + pretrain) (vpf FlowEstimator.MeanField) true
+            if isRbm && not lateral then
+                yield run "CD-1" (CdMethod(Steps = 1)) false
+                yield run "PCD-1" (PcdMethod(Steps = 1)) false
+            yield run "DBM-PCD" (DbmPcdMethod()) false
+            if not isRbm && not lateral then yield run ("DBM-PCD" + pretrain) (DbmPcdMethod()) true ]
     |> List.filter (fun r -> match args.Value "--only" with
-                             | Some s -> (r.ArchName + " / " + r.Label).Contains(s, StringComparison.OrdinalIgnoreCase)
+                             | Some s ->
+                                 let name = r.ArchName + " / " + r.Label
+                                 s.Split ';' |> Array.exists (fun t ->
+                                     if t.EndsWith '$' then name.EndsWith(t.TrimEnd '$', StringComparison.OrdinalIgnoreCase)
+                                     else name.Contains(t, StringComparison.OrdinalIgnoreCase))
                              | None -> true)
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -224,13 +265,15 @@ let execute (index: int) (run: Run) : Result =
 let header =
     [ sprintf "paper.fsx%s — %s UTC" (if quick then " --quick" else "") (started.ToString "yyyy-MM-dd HH:mm")
       sprintf "machine: %s" (machine ())
-      sprintf "data: %s; training subset %d images, test %d images (binarised at half intensity)" dataDescription train.Count test.Count
+      sprintf "data: %s; training subset %d images, test %d images (binarised at half intensity%s)" dataDescription train.Count test.Count (if inverted then ", then inverted: x → 1 − x" else "")
+      sprintf "centering: %s (hidden offset rate ν = %g, visible offsets the training mean, hidden offsets start at 0.5)"
+          (match centeringModes with [ false ] -> "off" | [ true ] -> "on" | _ -> "each run without and with") offsetRate
       sprintf "models: RBM 784-%d, DBM 784-%d-%d, DBM 784-%d-%d, each without and with lateral hidden weights" h1 h1 h2 h1 h3
       sprintf "epochs: %d for every method (greedy pretraining: +%d CD-1 epochs per RBM, its seconds counted)" config.Epochs config.PretrainEpochs
       "VPF and DBM-PCD: Adam 1e-3, batch 100, 10 mean-field sweeps (DBM-PCD: 5 Gibbs steps, 100 chains); CD-1/PCD-1: SGD 0.05, batch 10"
       (if config.ExpectedOnlySmall then
-           sprintf "VPF Expected (a transcendental per datum, unit and neighbour) only on the RBM without laterals, trained on the first %d images" config.ExpectedTrainRows
-       else sprintf "VPF Expected on every model, trained on the first %d images" config.ExpectedTrainRows)
+           sprintf "VPF Expected (a transcendental per datum, unit and neighbour) only on the RBM without laterals, trained on the first %d images" (min config.ExpectedTrainRows train.Count)
+       else sprintf "VPF Expected on every model, trained on the first %d images" (min config.ExpectedTrainRows train.Count))
       sprintf "linear probe: softmax regression, L-BFGS, %d iterations (curves: %d)" config.ProbeIterations config.CurveProbeIterations
       sprintf "curves: linear probe (≤ 1,000 training images) and 20%% flip error on %d test images after every epoch; their time is not counted" curveTest.Count
       sprintf "reconstruction: mean-field, error on the corrupted pixels, %d test images; linear probe on %d training images" test.Count probeTrain.Count
@@ -317,7 +360,7 @@ let scoresJson (s: ReconstructionScores) =
 
 let json =
     obj [ "script", str "paper.fsx"; "quick", boolean quick; "date", str (started.ToString "o"); "machine", str (machine ())
-          "data", str dataDescription; "trainRows", num (float train.Count); "testRows", num (float test.Count)
+          "data", str dataDescription; "inverted", boolean inverted; "trainRows", num (float train.Count); "testRows", num (float test.Count)
           "epochs", num (float config.Epochs); "pretrainEpochs", num (float config.PretrainEpochs)
           "settings", arr (header |> List.map str); "totalSeconds", num wallClock.Elapsed.TotalSeconds
           "pixelProbeAccuracy", num pixelProbe
@@ -325,7 +368,7 @@ let json =
                         obj [ "model", str r.Run.ArchName; "layers", arr (r.Run.Plan.Architecture.LayerSizes |> Seq.map (float >> num))
                               "lateral", boolean (r.Run.Plan.Architecture.HasLateral |> Seq.exists id)
                               "method", str r.Run.Label; "trainingMethod", str r.Run.Plan.Method.Name
-                              "pretrained", boolean (not (isNull r.Run.Plan.Pretraining)); "trainRows", num (float r.Run.TrainRows)
+                              "pretrained", boolean (not (isNull r.Run.Plan.Pretraining)); "centered", boolean r.Run.Centered; "trainRows", num (float r.Run.TrainRows)
                               "diverged", (match r.Error with Some e -> str e | None -> null)
                               "trainSeconds", num r.TrainSeconds; "pretrainSeconds", num r.PretrainSeconds
                               "reconstruction", arr [ for x in r.Recon ->

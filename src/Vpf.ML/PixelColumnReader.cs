@@ -55,6 +55,34 @@ internal static class PixelColumnReader
         return BinaryDataset.FromBits(bits);
     }
 
+    /// <summary>Reads the column as probabilities clip(x / max, 0, 1), rows × width, for binarisations drawn later.</summary>
+    public static float[] ReadIntensities(IDataView data, DataViewSchema.Column column, int width, float maxIntensity, out int rows)
+    {
+        long count = data.GetRowCount() ?? CountRows(data);
+        if (count * width > Array.MaxLength) throw new InvalidOperationException($"Column '{column.Name}' has {count} rows of {width}; too many to hold as grey levels.");
+        var values = new float[count * width];
+        float scale = 1f / maxIntensity;
+        long row = 0;
+        using (var cursor = data.GetRowCursor([column]))
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> buffer = default;
+            while (cursor.MoveNext())
+            {
+                if (row == count) throw new InvalidOperationException($"Column '{column.Name}' yielded more rows than the {count} it reported.");
+                getter(ref buffer);
+                if (buffer.Length != width)
+                    throw new InvalidOperationException($"Row {row} of column '{column.Name}' has {buffer.Length} values; expected {width}.");
+                int c = 0;
+                foreach (float value in buffer.DenseValues()) values[row * width + c++] = Math.Min(Math.Max(value * scale, 0f), 1f);
+                row++;
+            }
+        }
+        if (row != count) throw new InvalidOperationException($"Column '{column.Name}' yielded {row} rows but reported {count}.");
+        rows = (int)count;
+        return values;
+    }
+
     private static long CountRows(IDataView data)
     {
         long n = 0;

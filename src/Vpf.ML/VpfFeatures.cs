@@ -94,7 +94,12 @@ public static class VpfFeatures
         {
             int n0 = _model.LayerSize(0);
             var visible = pixels.AsSpan(0, rows * n0);
-            if (_options.Binarise)
+            if (_options.GreyLevels)
+            {
+                float scale = 1f / _options.MaxIntensity;
+                foreach (ref float x in visible) x = Math.Min(Math.Max(x * scale, 0f), 1f);
+            }
+            else if (_options.Binarise)
             {
                 float threshold = _options.ThresholdIntensity;
                 foreach (ref float x in visible) x = x >= threshold ? 1f : 0f;

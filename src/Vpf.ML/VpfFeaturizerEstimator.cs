@@ -119,15 +119,53 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         int initSeed = rng.Next(), trainSeed = rng.Next();
 
         var plan = _options.BuildPlan(width, initSeed, trainSeed);
+        // A fresh binarisation per epoch draws from the grey levels (the threshold read above has checked every pixel).
+        float[]? grey = null;
+        int greyRows = 0;
+        if (_options.StochasticBinarisation)
+        {
+            grey = PixelColumnReader.ReadIntensities(input, column, width, _options.MaxIntensity, out greyRows);
+            data = StochasticEpoch(grey, greyRows, width, trainSeed, 1);
+        }
 
         using var channel = _host.Start("Training");
         channel.Info(MessageSensitivity.None, $"VPF: {plan.Architecture} on {data.Count} rows, {_options.Epochs} epochs, seed {seed}.");
-        var model = plan.Run(data, progress: progress =>
+        void Report(TrainingProgress progress)
         {
             if (progress.Batch == progress.BatchesPerEpoch)
                 channel.Info(MessageSensitivity.None, $"Epoch {progress.Epoch}: mean K {progress.EpochMeanK:G6} ({progress.Seconds:F1} s).");
-        }).Model;
-        return model;
+        }
+        if (grey is null) return plan.Run(data, progress: Report).Model;
+
+        // The plan stops after each epoch and resumes on the next draw, which keeps the optimiser's state, the offsets and
+        // the shuffles of one uninterrupted run.
+        TrainingRunState? state = null;
+        for (int epoch = 1; ; epoch++)
+        {
+            if (epoch > 1) data = StochasticEpoch(grey, greyRows, width, trainSeed, epoch);
+            using var stop = new CancellationTokenSource();
+            int last = epoch;
+            try
+            {
+                return plan.Run(data, progress: p =>
+                {
+                    Report(p);
+                    if (p.Epoch == last && p.Batch == p.BatchesPerEpoch && last < _options.Epochs) stop.Cancel();
+                }, cancellation: stop.Token, resumeFrom: state).Model;
+            }
+            catch (TrainingCanceledException e) when (e.State is not null)
+            {
+                state = e.State;
+            }
+        }
+    }
+
+    /// <summary>One binarisation of the grey levels: pixel on with probability equal to its grey level, from (seed, epoch).</summary>
+    private static BinaryDataset StochasticEpoch(float[] grey, int rows, int width, int seed, int epoch)
+    {
+        var bits = new float[grey.Length];
+        Vpf.Kernels.Bernoulli.Sample(grey, bits, Vpf.Kernels.CounterRandom.StreamKey((ulong)(uint)seed, 0x4752_4559ul, (ulong)epoch));
+        return BinaryDataset.FromBinaryRows(bits, rows, width);
     }
 
     /// <summary>Compiles <paramref name="model"/> into an ONNX graph and returns ML.NET's transformer for it.</summary>

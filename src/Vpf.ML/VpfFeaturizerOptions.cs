@@ -47,6 +47,15 @@ public sealed class VpfFeaturizerOptions
         /// <summary>Fraction of the maximum at which a pixel turns on.</summary>
         public const float BinarisationThreshold = OnnxExportOptions.Defaults.BinarisationThreshold;
 
+        /// <summary>Whether training is centered (see <see cref="VpfFeaturizerOptions.Centering"/>).</summary>
+        public const bool Centering = true;
+
+        /// <summary>Whether inference clamps the visible units to grey levels (see <see cref="VpfFeaturizerOptions.GreyLevels"/>).</summary>
+        public const bool GreyLevels = true;
+
+        /// <summary>Whether training draws a fresh binarisation every epoch (see <see cref="VpfFeaturizerOptions.StochasticBinarisation"/>).</summary>
+        public const bool StochasticBinarisation = true;
+
         /// <summary>Standard deviation of the initial weights.</summary>
         public const float InitialWeightScale = DeepBoltzmannMachine.DefaultInitialWeightScale;
     }
@@ -96,6 +105,24 @@ public sealed class VpfFeaturizerOptions
     /// <summary>Standard deviation of the initial weights; ≥ 0. Default 0.01.</summary>
     public float InitialWeightScale = Defaults.InitialWeightScale;
 
+    /// <summary>
+    /// Train in centered coordinates (every unit's mean activity subtracted in the energy; the fitted machine is the
+    /// equivalent ordinary one). Default true: the measurement behind it is in the project's results.
+    /// </summary>
+    public bool Centering = Defaults.Centering;
+
+    /// <summary>
+    /// Inference clamps the visible units to the grey levels clip(intensity / <see cref="MaxIntensity"/>, 0, 1) as
+    /// mean-field rates instead of thresholding them (training still sees binary images). Default true.
+    /// </summary>
+    public bool GreyLevels = Defaults.GreyLevels;
+
+    /// <summary>
+    /// Training draws a fresh binarisation of every image each epoch (a pixel is on with probability
+    /// intensity / <see cref="MaxIntensity"/>) instead of thresholding once at <see cref="BinarisationThreshold"/>. Default true.
+    /// </summary>
+    public bool StochasticBinarisation = Defaults.StochasticBinarisation;
+
     /// <summary>Whether the visible biases start at the log-odds of the training pixels' means. Default true.</summary>
     public bool InitialiseVisibleBiases = true;
 
@@ -109,6 +136,7 @@ public sealed class VpfFeaturizerOptions
         Damping = Damping,
         OutputLayers = OutputLayers,
         Binarise = true,
+        GreyLevels = GreyLevels,
         MaxIntensity = MaxIntensity,
         BinarisationThreshold = BinarisationThreshold,
         InputName = inputName,
@@ -154,6 +182,7 @@ public sealed class VpfFeaturizerOptions
                 BatchSize = BatchSize,
                 Seed = trainingSeed,
                 Optimiser = new OptimiserOptions { Kind = Optimiser, LearningRate = LearningRate },
+                Centering = new CenteringOptions { Enabled = this.Centering },
             },
             Initialisation = new Initialisation
             {

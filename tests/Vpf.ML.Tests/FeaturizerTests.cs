@@ -19,12 +19,16 @@ public sealed class FeaturizerTests
         Seed = seed,
     };
 
-    [Fact]
-    public void Fit_then_transform_gives_the_rates_of_the_trained_model()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fit_then_transform_gives_the_rates_of_the_trained_model(bool greyLevels)
     {
         var mlContext = new MLContext(seed: 1);
         var data = TestData.View(mlContext, 150, seed: 1);
-        var estimator = mlContext.Transforms.VpfFeatures("Features", "Pixels", SmallOptions());
+        var options = SmallOptions();
+        options.GreyLevels = greyLevels;
+        var estimator = mlContext.Transforms.VpfFeatures("Features", "Pixels", options);
 
         var transformer = estimator.Fit(data);
         var output = transformer.Transform(data);
@@ -38,10 +42,50 @@ public sealed class FeaturizerTests
         // The same seed trains the same machine; its C# rates are what the ONNX graph computes.
         var model = estimator.TrainModel(data);
         var pixels = TestData.Column(data, "Pixels");
-        var rates = MeanFieldSweep.Infer(model, TestData.Binarise(pixels), pixels.Count, sweeps: 5);
+        var visible = greyLevels ? pixels.SelectMany(r => r.Select(x => x * (1f / 255f))).ToArray() : TestData.Binarise(pixels);
+        var rates = MeanFieldSweep.Infer(model, visible, pixels.Count, sweeps: 5);
         var expected = Enumerable.Range(0, pixels.Count)
             .Select(r => rates[1].AsSpan(r * 24, 24).ToArray().Concat(rates[2].AsSpan(r * 12, 12).ToArray()).ToArray()).ToList();
         TestData.AssertClose(expected, features, 1e-5);
+    }
+
+    [Fact]
+    public void Stochastic_binarisation_of_black_and_white_images_trains_exactly_as_the_threshold()
+    {
+        // Intensities 0 and 255 are drawn as 0 and 1 with certainty, so the per-epoch draws equal the threshold's
+        // binarisation: the epoch-by-epoch training must then reach the uninterrupted run's machine bit for bit.
+        var mlContext = new MLContext(seed: 1);
+        var rows = TestData.Images(90, seed: 4).Select(r => new ImageRow { Pixels = r.Pixels.Select(x => x >= 127.5f ? 255f : 0f).ToArray(), Label = r.Label });
+        var data = mlContext.Data.LoadFromEnumerable(rows);
+        var thresholdOptions = SmallOptions();
+        thresholdOptions.StochasticBinarisation = false;
+        var threshold = mlContext.Transforms.VpfFeatures("F", "Pixels", thresholdOptions).TrainModel(data);
+        var options = SmallOptions();
+        options.StochasticBinarisation = true;
+        var stochastic = mlContext.Transforms.VpfFeatures("F", "Pixels", options).TrainModel(data);
+        Assert.Equal(threshold.Parameters.Tensors.SelectMany(t => t), stochastic.Parameters.Tensors.SelectMany(t => t));
+
+        // On grey images the draws differ from the threshold, reproducibly from the seed.
+        var grey = TestData.View(mlContext, 90, seed: 4);
+        var first = mlContext.Transforms.VpfFeatures("F", "Pixels", options).TrainModel(grey);
+        var again = mlContext.Transforms.VpfFeatures("F", "Pixels", options).TrainModel(grey);
+        var thresholdOnGrey = mlContext.Transforms.VpfFeatures("F", "Pixels", thresholdOptions).TrainModel(grey);
+        Assert.Equal(first.Parameters.Tensors.SelectMany(t => t), again.Parameters.Tensors.SelectMany(t => t));
+        Assert.NotEqual(first.Parameters.Tensors.SelectMany(t => t), thresholdOnGrey.Parameters.Tensors.SelectMany(t => t));
+    }
+
+    [Fact]
+    public void Centering_is_an_option_of_training_that_changes_the_machine_reached()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var data = TestData.View(mlContext, 90, seed: 4);
+        var centered = SmallOptions();
+        centered.Centering = true;
+        var plain = SmallOptions();
+        plain.Centering = false;
+        var a = mlContext.Transforms.VpfFeatures("F", "Pixels", centered).TrainModel(data);
+        var b = mlContext.Transforms.VpfFeatures("F", "Pixels", plain).TrainModel(data);
+        Assert.NotEqual(a.Parameters.Tensors.SelectMany(t => t), b.Parameters.Tensors.SelectMany(t => t));
     }
 
     [Fact]

@@ -77,6 +77,19 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void Grey_levels_clamp_the_visible_units_to_intensity_over_maximum_clipped_to_the_unit_interval()
+    {
+        var model = TestData.RandomModel(Architecture.Dbm(4, 3, 2), seed: 2);
+        float[] row = [-5f, 0f, 51f, 300f];
+        var grey = RunOnnx(model, [row], new OnnxExportOptions { GreyLevels = true, MaxIntensity = 255f, OutputLayers = [1, 2] });
+        var rates = MeanFieldSweep.Infer(model, [0f, 0f, 0.2f, 1f], 1);
+        TestData.AssertClose([[.. rates[1], .. rates[2]]], grey, 1e-6);
+        // A threshold would have given other features: the test can tell the two apart.
+        var thresholded = RunOnnx(model, [row], new OnnxExportOptions { MaxIntensity = 255f, OutputLayers = [1, 2] });
+        Assert.NotEqual(grey[0], thresholded[0]);
+    }
+
+    [Fact]
     public void Written_file_holds_the_declared_input_and_output()
     {
         var model = TestData.RandomModel(ArchitectureFor("dbm-lateral"), seed: 5);

@@ -74,6 +74,12 @@ public class TrainSettings : CommonSettings
     [DefaultValue(0f)]
     public float WeightDecay { get; init; }
 
+    /// <summary>Centering of the training coordinates.</summary>
+    [CommandOption("--centering <on|off>")]
+    [Description("Train in centered coordinates (offsets: the data mean, and a running mean of the hidden rates); the saved model is the equivalent ordinary one. See the README's results for when each is better.")]
+    [DefaultValue("on")]
+    public string Centering { get; init; } = "on";
+
     /// <summary>Output model file.</summary>
     [CommandOption("--out <FILE>")]
     [Description("Model file to write; a Ctrl-C writes <FILE>.vpfckpt next to it.")]
@@ -146,12 +152,20 @@ public class TrainSettings : CommonSettings
                         LearningRate = LearningRate ?? (kind == OptimiserKind.Adam ? OptimiserOptions.DefaultAdamLearningRate : 0.01f),
                         WeightDecay = WeightDecay,
                     },
+                    Centering = new CenteringOptions { Enabled = ParseCentering() },
                 },
             };
         });
         PlanFlags.Checked(plan.Validate);
         return plan;
     }
+
+    private bool ParseCentering() => Centering.ToLowerInvariant() switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw new UsageException("--centering", $"expected on or off; got '{Centering}'."),
+    };
 
     /// <summary>
     /// The method named by <c>--method</c> with the flags that belong to it. "pcd" on a deep or laterally connected

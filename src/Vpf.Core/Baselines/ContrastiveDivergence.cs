@@ -33,8 +33,9 @@ namespace Vpf.Core.Baselines;
 /// <see cref="ContrastiveDivergenceOptions.DefaultTraining"/>.
 /// </para>
 /// </remarks>
-public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjective
+public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjective, IMeanRateSource
 {
+    private int _lastRows;
     private float[] _positive = [], _negativeVisible = [], _negativeHidden = [], _scratch = [];
     private float[]? _chains;
     private int _chainCount, _firstChain;
@@ -65,6 +66,15 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
         _chains = null;
         _chainModel = null;
         _chainCount = 0;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The positive-phase hidden probabilities of the last batch.</remarks>
+    public bool TryGetMeanRates(int layer, Span<float> mean)
+    {
+        if (_lastRows == 0 || layer != 1) return false;
+        MeanRates.ColumnMeans(_positive, _lastRows, mean);
+        return true;
     }
 
     /// <inheritdoc />
@@ -101,6 +111,7 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
         Ensure(ref _scratch, rows * nv);
         var positive = _positive.AsSpan(0, rows * nh);
         RbmGibbs.HiddenProbabilities(model, data, positive, rows, up);
+        _lastRows = rows;
         double crossEntropy = RbmGibbs.ReconstructionCrossEntropy(model, data, positive, rows, down, _scratch);
 
         // Negative phase.

@@ -34,8 +34,9 @@ namespace Vpf.Core.Baselines;
 /// </para>
 /// <para>Randomness: sweep s of layer l uses stream StreamKey(κ, s, l) of the batch key κ; chain starts use the options' seed.</para>
 /// </remarks>
-public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, IStatefulObjective
+public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, IStatefulObjective, IMeanRateSource
 {
+    private int _lastRows;
     private float[][] _rates = [], _chains = [];
     private LayerGibbs? _gibbs;
     private DeepBoltzmannMachine? _gibbsModel;
@@ -63,6 +64,15 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
 
     /// <summary>Forgets the chains; the next batch starts new ones.</summary>
     public void ResetChains() => _chainsReady = false;
+
+    /// <inheritdoc />
+    /// <remarks>The positive phase's mean-field rates of the last batch.</remarks>
+    public bool TryGetMeanRates(int layer, Span<float> mean)
+    {
+        if (_lastRows == 0 || layer < 1 || layer >= _rates.Length) return false;
+        MeanRates.ColumnMeans(_rates[layer], _lastRows, mean);
+        return true;
+    }
 
     /// <inheritdoc />
     public void Validate(Architecture architecture)
@@ -93,6 +103,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
         // Positive phase: mean-field rates with v clamped.
         visible[..(rows * n0)].CopyTo(_rates[0]);
         MeanFieldSweep.Run(model, _rates, rows, Options.MeanFieldSweeps, Options.Damping, _input);
+        _lastRows = rows;
         double crossEntropy = ReconstructionCrossEntropy(model, rows);
 
         // Negative phase: persistent chains.

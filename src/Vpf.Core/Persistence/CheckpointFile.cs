@@ -114,7 +114,11 @@ public static class CheckpointFile
             }
             if (entries.Count != 2 + state.Moments)
                 throw Bad(path, ModelFileProblem.Invalid, $"it has {entries.Count} entries; with {state.Moments} moment tensor sets it should have {2 + state.Moments}");
-            return (model, state.ToCheckpoint(moments), info);
+            var checkpoint = state.ToCheckpoint(moments) with
+            {
+                Offsets = state.Offsets is null ? null : CheckOffsets(state.Offsets, model.Architecture, path),
+            };
+            return (model, checkpoint, info);
         }
         catch (InvalidDataException e)
         {
@@ -143,6 +147,22 @@ public static class CheckpointFile
             bound = Math.Max(bound, ModelFileFormat.FixedHeaderLength + 16 + 9L * expected.LayerCount + 4 * expected.ParameterCount
                 + 32L * (2 * expected.LayerCount + 1) + MaxInfoBytes);
         return bound;
+    }
+
+    /// <summary>Centering offsets must give one finite vector per layer of the model's size.</summary>
+    private static float[][] CheckOffsets(List<float[]?> offsets, Architecture architecture, string path)
+    {
+        if (offsets.Count != architecture.LayerCount)
+            throw Bad(path, ModelFileProblem.Invalid, $"it has {offsets.Count} centering offset vectors; the model {architecture} has {architecture.LayerCount} layers");
+        for (int l = 0; l < offsets.Count; l++)
+        {
+            var a = offsets[l];
+            if (a is null || a.Length != architecture.LayerSizes[l])
+                throw Bad(path, ModelFileProblem.Invalid, $"centering offsets of layer {l} have {a?.Length ?? 0} values; the layer has {architecture.LayerSizes[l]} units");
+            if (a.Any(x => !float.IsFinite(x)))
+                throw Bad(path, ModelFileProblem.Invalid, $"centering offsets of layer {l} are not all finite");
+        }
+        return offsets.Select(a => a!).ToArray();
     }
 
     private static string MomentEntry(int i) => $"moment-{i}.vpf";

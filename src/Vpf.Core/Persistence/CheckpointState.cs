@@ -24,6 +24,7 @@ internal sealed class CheckpointState
     public long OptimiserStep { get; set; }
     public int Moments { get; set; }
     public DataRecord? Data { get; set; }
+    public List<float[]?>? Offsets { get; set; }
 
     public static CheckpointState From(TrainingCheckpoint c) => new()
     {
@@ -39,6 +40,7 @@ internal sealed class CheckpointState
         OptimiserStep = c.Optimiser.Step,
         Moments = c.Optimiser.Moments.Count,
         Data = c.Data is null ? null : new DataRecord { Rows = c.Data.Rows, Dimension = c.Data.Dimension, Hash = c.Data.Hash },
+        Offsets = c.Offsets?.Select(a => (float[]?)a.ToArray()).ToList(),
     };
 
     public TrainingCheckpoint ToCheckpoint(IReadOnlyList<ParameterSet> moments) =>

@@ -10,6 +10,13 @@ namespace Vpf.Core.Training;
 /// The training loop: per epoch, shuffle, cut mini-batches, evaluate the objective (E-step and M-step for VPF), take an
 /// optimiser step. Objective, optimiser and progress are pluggable; every random choice comes from one seed.
 /// </summary>
+/// <remarks>
+/// With <see cref="CenteringOptions.Enabled"/> the optimiser works in centered coordinates (vpf-math.md §8) for every
+/// objective alike: after each evaluation the hidden offsets follow the batch-mean rates the objective reports through
+/// <see cref="IMeanRateSource"/>, the gradient is turned into the centered gradient, and after the step the stored
+/// biases are compensated so that the model is always the equivalent uncentered machine. The offsets travel in
+/// <see cref="TrainingCheckpoint.Offsets"/>.
+/// </remarks>
 public sealed class FlowTrainer
 {
     /// <summary>Creates a trainer; options are validated here.</summary>
@@ -74,8 +81,19 @@ public sealed class FlowTrainer
         int firstEpoch = 1, firstBatch = 0;
         double sumK = 0, secondsBefore = 0;
         long rowsSeen = 0, clamps = 0;
+        var centering = Options.Centering.Enabled ? Centering.Start(model.Architecture, data, Options.Centering) : null;
+        var rates = Objective as IMeanRateSource;
         if (resumeFrom is not null)
         {
+            if ((resumeFrom.Offsets is null) != (centering is null))
+                throw new InvalidOptionsException("resume", centering is null
+                    ? "the checkpoint holds centering offsets but centering is off; it belongs to other options."
+                    : "centering is on but the checkpoint holds no offsets; it belongs to other options.");
+            if (centering is not null)
+            {
+                centering = new Centering(resumeFrom.Offsets!, Options.Centering.HiddenOffsetRate);
+                centering.Validate(model.Architecture);
+            }
             if (resumeFrom.EpochsCompleted > Options.Epochs || resumeFrom.BatchesCompleted >= batches)
                 throw new InvalidOptionsException("resume", $"the checkpoint is at epoch {resumeFrom.EpochsCompleted}, batch {resumeFrom.BatchesCompleted}, " +
                     $"outside a run of {Options.Epochs} epochs of {batches} batches; it belongs to other options or data.");
@@ -94,7 +112,8 @@ public sealed class FlowTrainer
             {
                 if (reduction is null ? cancellation.IsCancellationRequested : stopAgreed)
                     throw new TrainingCanceledException(
-                        new TrainingCheckpoint(epoch - 1, b, sumK, rowsSeen, clamps, Seconds(), history.ToArray(), optimiser.ExportState()),
+                        new TrainingCheckpoint(epoch - 1, b, sumK, rowsSeen, clamps, Seconds(), history.ToArray(), optimiser.ExportState())
+                        { Offsets = centering?.ExportOffsets() },
                         cancellation);
                 int start = b * batchSize, rows = Math.Min(batchSize, data.Count - start);
                 ulong key = CounterRandom.StreamKey((ulong)(uint)Options.Seed, (ulong)epoch, (ulong)b);
@@ -125,7 +144,13 @@ public sealed class FlowTrainer
                         $"the objective K = {eval.K:G3} exceeds the divergence threshold {Options.DivergenceThreshold:G3} ({eval.ClampCount} fields hit the ±60 clamp)");
                 if (!gradient.IsFinite())
                     throw new TrainingDivergedException(epoch, b + 1, "the gradient has a non-finite entry");
+                if (centering is not null)
+                {
+                    if (rates is not null) centering.FollowRates(rates);
+                    centering.CenterGradient(gradient);
+                }
                 optimiser.Step(model.Parameters, gradient);
+                centering?.CompensateStep(model.Parameters, lastGood);
                 if (!model.Parameters.IsFinite())
                 {
                     model.Parameters.CopyFrom(lastGood);

@@ -15,12 +15,29 @@ namespace Vpf.Core.Training;
 /// (tested at 1e-4). Exponents are clamped to ±<see cref="ExponentLimit"/> (the same bound as the kernel's field limit
 /// of ±60 on u/2) and counted. Visible states are binary.
 /// </remarks>
-public sealed class MpfRbm : ITrainingObjective
+public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
 {
     /// <summary>Bound on each flip's exponent ½ (F(v) − F(v′)).</summary>
     public const double ExponentLimit = 30;
 
     private readonly RbmFlipFlow _flow = new();
+    private int _lastRows;
+    private float[] _lastVisible = [], _rates = [];
+    private DeepBoltzmannMachine? _lastModel;
+
+    /// <inheritdoc />
+    /// <remarks>The hidden probabilities σ(c + vW) of the last batch.</remarks>
+    public bool TryGetMeanRates(int layer, Span<float> mean)
+    {
+        if (_lastRows == 0 || layer != 1 || _lastModel is null) return false;
+        int nv = _lastModel.LayerSize(0), nh = _lastModel.LayerSize(1);
+        if (_rates.Length < _lastRows * nh) _rates = new float[_lastRows * nh];
+        var rates = _rates.AsSpan(0, _lastRows * nh);
+        MatrixProduct.Multiply(_lastVisible.AsSpan(0, _lastRows * nv), _lastModel.Weights(0), rates, _lastRows, nv, nh);
+        LocalField.Sigmoid(rates, _lastModel.Biases(1), rates, _lastRows);
+        MeanRates.ColumnMeans(rates, _lastRows, mean);
+        return true;
+    }
 
     /// <inheritdoc />
     public void Validate(Architecture architecture)
@@ -36,6 +53,10 @@ public sealed class MpfRbm : ITrainingObjective
         int nv = model.LayerSize(0);
         if (visible.Length < rows * nv)
             throw new ArgumentException($"Expected {rows} rows of {nv} visible units ({rows * nv} values); got {visible.Length}.", nameof(visible));
+        // Kept for TryGetMeanRates: the trainer asks for the batch's hidden rates before it changes the model.
+        if (_lastVisible.Length < rows * nv) _lastVisible = new float[rows * nv];
+        visible[..(rows * nv)].CopyTo(_lastVisible);
+        (_lastRows, _lastModel) = (rows, model);
         var result = _flow.Evaluate(visible[..(rows * nv)], rows, model.Weights(0), model.Biases(0), model.Biases(1),
             gradient.Weights[0], gradient.Biases[0], gradient.Biases[1], ExponentLimit);
         return new FlowEvaluation(result.MeanFlow, result.ClampCount);

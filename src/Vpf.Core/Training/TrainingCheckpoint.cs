@@ -22,6 +22,11 @@ public sealed record TrainingCheckpoint(
 {
     /// <summary>The training data the run saw, when the caller recorded it; a resume with other data is refused.</summary>
     public DataFingerprint? Data { get; init; }
+
+    /// <summary>
+    /// The offsets a_l of a centered run at that moment (one vector per layer), or null for a run without centering.
+    /// </summary>
+    public IReadOnlyList<float[]>? Offsets { get; init; }
 }
 
 /// <summary>Training was cancelled between two batches; <see cref="Checkpoint"/> says where, so it can be resumed.</summary>

@@ -28,6 +28,9 @@ public sealed record TrainingOptions
     /// <summary>The optimiser. Default Adam with step 1e-3.</summary>
     public OptimiserOptions Optimiser { get; init; } = new();
 
+    /// <summary>Centering (vpf-math.md §8): offsets and the centered coordinates the optimiser works in.</summary>
+    public CenteringOptions Centering { get; init; } = new();
+
     /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first option out of range (the optimiser's as "Optimiser.LearningRate").</summary>
     public void Validate()
     {
@@ -42,6 +45,15 @@ public sealed record TrainingOptions
         catch (InvalidOptionsException e)
         {
             throw e.Within(nameof(Optimiser));
+        }
+        if (Centering is null) throw new InvalidOptionsException(nameof(Centering), "must be set; got null.");
+        try
+        {
+            Centering.Validate();
+        }
+        catch (InvalidOptionsException e)
+        {
+            throw e.Within(nameof(Centering));
         }
     }
 }

@@ -8,9 +8,10 @@ namespace Vpf.Core.Training;
 /// Variational Probability Flow on one mini-batch (vpf-math.md §3): E-step (mean-field rates with v clamped),
 /// states from the chosen <see cref="FlowEstimator"/>, M-step (the flow gradient on those states, held fixed).
 /// </summary>
-public sealed class VariationalProbabilityFlow : ITrainingObjective
+public sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSource
 {
     private Workspace? _work;
+    private int _lastRows;
 
     /// <summary>Creates the objective; options are validated here.</summary>
     public VariationalProbabilityFlow(VpfOptions? options = null)
@@ -24,6 +25,15 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective
 
     /// <summary>Mean-field rates of the last evaluated batch, per layer (rows × n_l; layer 0 is the visible batch).</summary>
     public IReadOnlyList<float[]> Rates => _work?.Rates ?? [];
+
+    /// <inheritdoc />
+    /// <remarks>The E-step rates μ_l of the last batch.</remarks>
+    public bool TryGetMeanRates(int layer, Span<float> mean)
+    {
+        if (_work is null || _lastRows == 0 || layer < 1 || layer >= _work.Rates.Length) return false;
+        MeanRates.ColumnMeans(_work.Rates[layer], _lastRows, mean);
+        return true;
+    }
 
     /// <inheritdoc />
     public void Validate(Architecture architecture)
@@ -48,6 +58,7 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective
         // E-step.
         visible[..(rows * n0)].CopyTo(work.Rates[0]);
         MeanFieldSweep.Run(model, work.Rates, rows, Options.MeanFieldSweeps, Options.Damping, work.Input, work.VisibleInput);
+        _lastRows = rows;
 
         // States and M-step.
         switch (Options.Estimator)

@@ -6,7 +6,8 @@ namespace Vpf.ML.Onnx;
 /// Compiles the mean-field inference of <see cref="Vpf.Core.Inference.MeanFieldSweep"/> for one trained machine into
 /// an ONNX graph, step for step:
 /// <list type="number">
-/// <item>binarise: v = Cast(GreaterOrEqual(x, threshold × max), float) (skipped when the options say so);</item>
+/// <item>binarise: v = Cast(GreaterOrEqual(x, threshold × max), float), or grey levels v = clip(x / max, 0, 1) (or the
+/// input as it is, as the options say);</item>
 /// <item>bottom-up initialisation: μ_l = σ(2·μ_{l−1}W_{l−1} + b_l) for intermediate layers, σ(μ_{l−1}W_{l−1} + b_l) for the top;</item>
 /// <item>T unrolled sweeps, layer by layer l = 1 … L, each using the current rates of its neighbours (Gauss–Seidel):
 /// u_l = μ_{l−1}W_{l−1} + μ_{l+1}W_lᵀ + μ_lL_l, then μ_l = σ(u_l + b_l), or α·μ_l + (1 − α)·σ(u_l + b_l) in a layer with
@@ -27,7 +28,7 @@ internal static class MeanFieldGraphCompiler
         var graph = new OnnxGraph("vpf_mean_field", options.InputName, sizes[0]);
 
         var mu = new string[model.LayerCount];
-        mu[0] = options.Binarise ? Binarise(graph, options) : options.InputName;
+        mu[0] = options.GreyLevels ? GreyLevels(graph, options) : options.Binarise ? Binarise(graph, options) : options.InputName;
 
         var w = new string[top];
         for (int l = 0; l < top; l++) w[l] = graph.Constant($"W{l}", [sizes[l], sizes[l + 1]], model.Weights(l));
@@ -80,6 +81,14 @@ internal static class MeanFieldGraphCompiler
         string threshold = graph.Scalar("threshold", options.ThresholdIntensity);
         string on = graph.Node("GreaterOrEqual", "on", [options.InputName, threshold]);
         return graph.Node("Cast", "v", [on], [("to", OnnxTensor.FloatType)]);
+    }
+
+    /// <summary>Visible rates clip(x / max, 0, 1): Min(Max(x · (1 / max), 0), 1), computed as <see cref="VpfFeatures"/> does.</summary>
+    private static string GreyLevels(OnnxGraph graph, OnnxExportOptions options)
+    {
+        string scaled = graph.Mul(options.InputName, graph.Scalar("inverse_max", 1f / options.MaxIntensity), "scaled");
+        string floor = graph.Node("Max", "at_least_0", [scaled, graph.Scalar("zero", 0f)]);
+        return graph.Node("Min", "v", [floor, graph.Scalar("one", 1f)]);
     }
 
     /// <summary>As the core: an RBM's bottom-up pass is already exact; deeper or laterally connected models iterate.</summary>

@@ -49,6 +49,13 @@ public sealed record OnnxExportOptions
     /// </summary>
     public bool Binarise { get; init; } = true;
 
+    /// <summary>
+    /// Whether the visible units are clamped to the grey levels themselves, as mean-field rates
+    /// clip(intensity / <see cref="MaxIntensity"/>, 0, 1), instead of a binarisation: an intensity is the probability of
+    /// a pixel being on, and thresholding it throws that away. Takes precedence over <see cref="Binarise"/>. Default false.
+    /// </summary>
+    public bool GreyLevels { get; init; }
+
     /// <summary>Largest intensity of the input (e.g. 255 for bytes, 1 for normalised images); &gt; 0. Default 255.</summary>
     public float MaxIntensity { get; init; } = Defaults.MaxIntensity;
 
