@@ -50,6 +50,8 @@ public sealed class PlanOptionTests
         var mlContext = new MLContext(seed: 1);
         var data = TestData.View(mlContext, 120, seed: 3);
         var options = FeaturizerTests.SmallOptions(seed: 11);
+        options.Centering = false;
+        options.StochasticBinarisation = false;
         var model = mlContext.Transforms.VpfFeatures("F", "Pixels", options).TrainModel(data);
 
         // The path the estimator took before it built a plan: two seeds from one generator, FlowTrainer with VPF.

@@ -118,6 +118,7 @@ public sealed class FlowTrainer
                 int start = b * batchSize, rows = Math.Min(batchSize, data.Count - start);
                 ulong key = CounterRandom.StreamKey((ulong)(uint)Options.Seed, (ulong)epoch, (ulong)b);
                 FlowEvaluation eval;
+                int localRows = rows;
                 if (reduction is null)
                 {
                     data.CopyRows(order.AsSpan(start, rows), batch.AsSpan(0, rows * n0));
@@ -126,6 +127,7 @@ public sealed class FlowTrainer
                 else
                 {
                     var (shard, local) = BatchShard.Split(rows, reduction.Group.Rank, reduction.Group.Size);
+                    localRows = local;
                     eval = default;
                     if (local > 0)
                     {
@@ -146,7 +148,8 @@ public sealed class FlowTrainer
                     throw new TrainingDivergedException(epoch, b + 1, "the gradient has a non-finite entry");
                 if (centering is not null)
                 {
-                    if (rates is not null) centering.FollowRates(rates);
+                    if (rates is not null)
+                        centering.FollowRates(reduction is null ? rates : new ShardMeanRates(rates, reduction.Group, localRows, rows));
                     centering.CenterGradient(gradient);
                 }
                 optimiser.Step(model.Parameters, gradient);

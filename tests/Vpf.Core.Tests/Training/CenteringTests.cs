@@ -240,7 +240,7 @@ public class CenteringTests
         var offsets = new[] { new float[4], new float[6], new float[3] }.Take(layers == 2 ? 2 : 3).ToArray();
         if (width > 0) offsets[1] = new float[5];
         if (width < 0) offsets[1][2] = float.NaN;
-        var checkpoint = new TrainingCheckpoint(0, 1, 0, 0, 0, 0, [], new OptimiserState(OptimiserKind.Adam, 0, [])) { Offsets = offsets };
+        var checkpoint = new TrainingCheckpoint(0, 0, 0, 0, 0, 0, [], new OptimiserState(OptimiserKind.Adam, 0, [])) { Offsets = offsets };
         var path = Path.Combine(Path.GetTempPath(), $"vpf-centering-{Guid.NewGuid():N}.vpfckpt");
         try
         {

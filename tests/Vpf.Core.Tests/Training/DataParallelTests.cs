@@ -62,6 +62,22 @@ public class DataParallelTests
         Assert.True(alone.Zip(initial, (a, b) => Math.Abs(a - b)).Max() > 100 * Tolerance, "training moved nothing");
     }
 
+    [Theory]
+    [InlineData("vpf-sampled")]
+    [InlineData("cd")]
+    [InlineData("dbm-pcd")]
+    public void Centered_shards_follow_the_whole_batch_s_hidden_rates(string method)
+    {
+        // The hidden offsets move with the mean rate of the whole mini-batch, not of one process's shard: otherwise the
+        // processes' models drift apart, and none equals the one-process model.
+        var centered = Options() with { Centering = new CenteringOptions { Enabled = true, HiddenOffsetRate = 0.2f } };
+        float[] alone = Train(method, null, centered);
+        float[][] ranks = InProcessGroup.Run(2, g => Train(method, g, centered));
+        Assert.Equal(ranks[0], ranks[1]);
+        double worst = alone.Zip(ranks[0], (a, b) => Math.Abs((double)a - b)).Max();
+        Assert.True(worst < Tolerance, $"centered {method} on 2 processes differs from one process by {worst:G3}");
+    }
+
     [Fact]
     public void A_group_of_one_is_bit_identical_to_training_alone()
     {
