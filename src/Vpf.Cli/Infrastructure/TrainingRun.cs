@@ -86,7 +86,7 @@ internal static class TrainingRun
         double excluded = result.History.Count > 0 ? result.History[^1].Seconds - result.Seconds : 0;
         if (writes)
         {
-            ModelFile.Save(outPath, result.Model, InfoNow(training.Epochs, result.Curve, excluded));
+            ModelFile.Save(outPath, result.Model, InfoNow(result.History.Count, result.Curve, excluded));
             if (File.Exists(checkpointPath)) File.Delete(checkpointPath);
         }
         context.Line($"Wrote {outPath} ({name}, {ProgressDisplay.Seconds(result.Seconds)} of training).");

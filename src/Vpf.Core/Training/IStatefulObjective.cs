@@ -1,7 +1,7 @@
 namespace Vpf.Core.Training;
 
 /// <summary>
-/// An objective whose <see cref="ITrainingObjective.Evaluate"/> changes state that later batches depend on (the
+/// An objective whose <see cref="ITrainingObjective.Evaluate(Model.DeepBoltzmannMachine, ReadOnlySpan{float}, int, Model.ParameterSet, ulong)"/> changes state that later batches depend on (the
 /// persistent chains of PCD and DBM-PCD). Evaluating held-out rows brackets the call with these, so that evaluation
 /// never changes training.
 /// </summary>

@@ -40,6 +40,13 @@ public sealed record TrainingPlan
     /// <summary>Held-out rows (the first ones of the held-out set) the curve is measured on; ≥ 1. Default <see cref="HeldOutMetrics.DefaultRows"/>.</summary>
     public int HeldOutRows { get; init; } = HeldOutMetrics.DefaultRows;
 
+    /// <summary>
+    /// Training seconds (held-out evaluation excluded) after which the run stops at the end of the epoch that reached
+    /// them, so that methods can be compared at equal time; <see cref="TrainingOptions.Epochs"/> stays the upper bound.
+    /// Null (the default): no limit.
+    /// </summary>
+    public double? TimeBudgetSeconds { get; init; }
+
     /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first bad option by its path from the plan.</summary>
     public void Validate()
     {
@@ -66,6 +73,8 @@ public sealed record TrainingPlan
                     $"greedy pretraining stacks RBMs: it needs a hidden layer and no lateral weights; got {Architecture}.");
         }
         if (HeldOutRows < 1) throw new InvalidOptionsException(nameof(HeldOutRows), $"must be ≥ 1; got {HeldOutRows}.");
+        if (TimeBudgetSeconds is { } budget && !(budget > 0 && double.IsFinite(budget)))
+            throw new InvalidOptionsException(nameof(TimeBudgetSeconds), $"must be a finite number of seconds > 0, or null; got {budget}.");
     }
 
     /// <summary>
@@ -126,10 +135,17 @@ public sealed record TrainingPlan
         var heldBatch = heldRows > 0 ? HeldOutMetrics.Batch(heldOut!, heldRows) : null;
         bool reconstructs = Architecture.LayerCount > 1;
 
+        using var budgetStop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        bool budgetSpent = false;
         void OnBatch(TrainingProgress p)
         {
             var clock = Stopwatch.StartNew();
             double seconds = p.Seconds - excluded;
+            if (TimeBudgetSeconds is { } budget && p.Batch == p.BatchesPerEpoch && seconds >= budget && p.Epoch < TrainingOptions.Epochs)
+            {
+                budgetSpent = true;
+                budgetStop.Cancel();
+            }
             CurvePoint? point = null;
             if (heldBatch is not null && p.Batch == p.BatchesPerEpoch)
             {
@@ -148,7 +164,12 @@ public sealed record TrainingPlan
         IReadOnlyList<EpochSummary> history;
         try
         {
-            history = trainer.Train(model, train, OnBatch, cancellation, resumeFrom?.Checkpoint);
+            history = trainer.Train(model, train, OnBatch, budgetStop.Token, resumeFrom?.Checkpoint);
+        }
+        catch (TrainingCanceledException e) when (budgetSpent && !cancellation.IsCancellationRequested)
+        {
+            // The time budget ended the run at an epoch's end: a finished run, not an interruption.
+            history = e.Checkpoint.History;
         }
         catch (TrainingCanceledException e)
         {

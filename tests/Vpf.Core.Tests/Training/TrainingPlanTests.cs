@@ -68,6 +68,21 @@ public class TrainingPlanTests
     }
 
     [Fact]
+    public void A_time_budget_ends_the_run_at_the_end_of_the_epoch_that_reached_it()
+    {
+        var vpf = new VpfMethod { Options = new VpfOptions { MeanFieldSweeps = 2 } };
+        // A budget any epoch reaches: the run stops after epoch 1 of 3, with the model a one-epoch plan trains.
+        var budgeted = (Plan("16-8", vpf) with { TimeBudgetSeconds = 1e-9 }).Run(Train, HeldOut);
+        var oneEpoch = (Plan("16-8", vpf) with { TrainingOptions = Options with { Epochs = 1 } }).Run(Train, HeldOut);
+        Assert.Single(budgeted.History);
+        Assert.Single(budgeted.Curve);
+        Assert.Equal(Flat(oneEpoch.Model), Flat(budgeted.Model));
+        // A budget no epoch reaches leaves the epochs as they are.
+        Assert.Equal(3, (Plan("16-8", vpf) with { TimeBudgetSeconds = 1e6 }).Run(Train).History.Count);
+        Assert.Throws<InvalidOptionsException>(() => (Plan("16-8", vpf) with { TimeBudgetSeconds = 0 }).Validate());
+    }
+
+    [Fact]
     public void Every_method_has_one_persisted_name_that_parses_back_with_its_options()
     {
         TrainingMethod[] methods =
