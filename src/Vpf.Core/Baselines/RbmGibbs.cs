@@ -10,14 +10,6 @@ namespace Vpf.Core.Baselines;
 /// </summary>
 internal static class RbmGibbs
 {
-    /// <summary>Writes p(h = 1 | v) = σ(c + vW) for <paramref name="rows"/> visible rows into <paramref name="hidden"/> (rows × n_h).</summary>
-    public static void HiddenProbabilities(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, Span<float> hidden, int rows) =>
-        HiddenProbabilities(model, visible, hidden, rows, 1f);
-
-    /// <summary>Writes p(v = 1 | h) = σ(b + hWᵀ) for <paramref name="rows"/> hidden rows into <paramref name="visible"/> (rows × n_v).</summary>
-    public static void VisibleProbabilities(DeepBoltzmannMachine model, ReadOnlySpan<float> hidden, Span<float> visible, int rows) =>
-        VisibleProbabilities(model, hidden, visible, rows, 1f);
-
     /// <summary>
     /// Runs <paramref name="steps"/> full steps h ~ p(h | v), v ~ p(v | h) from the binary rows in
     /// <paramref name="visible"/>, leaves the last visible sample v_k there and writes the hidden probabilities

@@ -42,17 +42,6 @@ public static class AnnealedImportanceSampling
         return Summarise(logWeights, logZ0, options.Schedule.Temperatures);
     }
 
-    /// <summary>
-    /// The log importance weights log w_r + log Z_0 of every run (each an unbiased estimate of Z once exponentiated):
-    /// the raw material of <see cref="EstimateLogPartition"/>, for diagnostics.
-    /// </summary>
-    public static double[] LogImportanceWeights(DeepBoltzmannMachine model, AisOptions? options = null)
-    {
-        var (logWeights, logZ0) = Run(model, options ?? new AisOptions());
-        for (int r = 0; r < logWeights.Length; r++) logWeights[r] += logZ0;
-        return logWeights;
-    }
-
     /// <summary>True when AIS sums the odd layers out analytically (no odd layer has lateral weights).</summary>
     public static bool SumsOutOddLayers(Architecture architecture)
     {
