@@ -11,7 +11,7 @@ namespace Vpf.Bench;
 /// <summary>
 /// Rows per second of VPF feature extraction on 10,000 rows of 784 pixels with a random 784-500-1000 DBM and 10
 /// mean-field sweeps: ML.NET's ONNX transformer as fitted by <c>mlContext.Transforms.VpfFeatures</c> (one ONNX Runtime
-/// call per row), the in-process batched <see cref="VpfFeatures.Transform"/>, and the core's batched
+/// call per row), the in-process batched <see cref="VpfFeatureScoring.Transform"/>, and the core's batched
 /// <see cref="MeanFieldSweep.Infer"/> on the same rows (already binarised). Times are per row
 /// (OperationsPerInvoke = 10,000); rows/s = 1 / time.
 /// </summary>
@@ -59,8 +59,8 @@ public class FeaturizerThroughputBenchmark
     [Benchmark(Description = "ML.NET ONNX transformer (per row)", OperationsPerInvoke = Rows)]
     public float OnnxTransformer() => Consume(_onnx.Transform(_data));
 
-    [Benchmark(Description = "VpfFeatures.Transform (in-process, batched)", OperationsPerInvoke = Rows)]
-    public float InProcess() => Consume(VpfFeatures.Transform(_model, _data, "Features", "Pixels",
+    [Benchmark(Description = "VpfFeatureScoring.Transform (in-process, batched)", OperationsPerInvoke = Rows)]
+    public float InProcess() => Consume(VpfFeatureScoring.Transform(_model, _data, "Features", "Pixels",
         new Vpf.ML.Onnx.OnnxExportOptions { MeanFieldSweeps = Sweeps }));
 
     [Benchmark(Baseline = true, Description = "core MeanFieldSweep.Infer (batched)", OperationsPerInvoke = Rows)]

@@ -28,7 +28,7 @@ namespace Vpf.ML;
 /// <para>
 /// ML.NET's ONNX transformer makes one ONNX Runtime call per row, about 3.5 times slower than the core's batched
 /// inference for a 784-500-1000 machine. For bulk scoring in the process that holds the machine,
-/// <see cref="VpfFeatures.Transform"/> computes the same features in blocks (not persistable).
+/// <see cref="VpfFeatureScoring.Transform"/> computes the same features in blocks (not persistable).
 /// </para>
 /// </remarks>
 public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
@@ -102,7 +102,7 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
 
     /// <summary>
     /// Trains and returns the machine alone, as <see cref="Fit"/> would before compiling it: for saving it as a model
-    /// file, exporting it with <see cref="VpfOnnxExport"/> or scoring in bulk with <see cref="VpfFeatures"/>.
+    /// file, exporting it with <see cref="VpfOnnxExport"/> or scoring in bulk with <see cref="VpfFeatureScoring"/>.
     /// </summary>
     public DeepBoltzmannMachine TrainModel(IDataView input)
     {

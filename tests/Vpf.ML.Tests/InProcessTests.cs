@@ -19,7 +19,7 @@ public sealed class InProcessTests
         var options = new VpfFeaturizerOptions { OutputLayers = [2, 1], MeanFieldSweeps = 4, Damping = 0.25f, GreyLevels = greyLevels };
         var onnx = TestData.Column(mlContext.Transforms.VpfFeaturesFromModel("Features", "Pixels", model, options).Fit(data).Transform(data), "Features");
 
-        var view = VpfFeatures.Transform(model, data, "Features", "Pixels",
+        var view = VpfFeatureScoring.Transform(model, data, "Features", "Pixels",
             new OnnxExportOptions { OutputLayers = [2, 1], MeanFieldSweeps = 4, Damping = 0.25f, GreyLevels = greyLevels }, batchSize);
         TestData.AssertClose(onnx, TestData.Column(view, "Features"), 1e-5);
         Assert.Equal(50, mlContext.Data.CreateEnumerable<ImageRow>(view, reuseRowObject: false).Count());
@@ -30,7 +30,7 @@ public sealed class InProcessTests
     {
         var mlContext = new MLContext(seed: 1);
         var model = TestData.RandomModel(Architecture.Rbm(32, 4), seed: 3);
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => VpfFeatures.Transform(model, TestData.View(mlContext, 3, seed: 1), "F", "Pixels"));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => VpfFeatureScoring.Transform(model, TestData.View(mlContext, 3, seed: 1), "F", "Pixels"));
         Assert.StartsWith("Schema mismatch for input column 'Pixels': expected known-size vector of Single of 32 items, got Vector<Single, 64>.", error.Message);
     }
 }

@@ -83,7 +83,7 @@ internal static class MeanFieldGraphCompiler
         return graph.Node("Cast", "v", [on], [("to", OnnxTensor.FloatType)]);
     }
 
-    /// <summary>Visible rates clip(x / max, 0, 1): Min(Max(x · (1 / max), 0), 1), computed as <see cref="VpfFeatures"/> does.</summary>
+    /// <summary>Visible rates clip(x / max, 0, 1): Min(Max(x · (1 / max), 0), 1), computed as <see cref="VpfFeatureScoring"/> does.</summary>
     private static string GreyLevels(OnnxGraph graph, OnnxExportOptions options)
     {
         string scaled = graph.Mul(options.InputName, graph.Scalar("inverse_max", 1f / options.MaxIntensity), "scaled");

@@ -13,7 +13,7 @@ namespace Vpf.ML;
 /// transformer: it cannot be part of a saved model. Use it for bulk scoring in the process that holds the machine;
 /// use the fitted transformer for anything that must be saved.
 /// </summary>
-public static class VpfFeatures
+public static class VpfFeatureScoring
 {
     /// <summary>Rows scored per call of <see cref="MeanFieldSweep.Infer"/>.</summary>
     public const int DefaultBatchSize = 1024;
