@@ -18,7 +18,7 @@ public static unsafe class GibbsConditional
 {
     /// <summary>
     /// Draws a layer without lateral weights: probabilities = σ(scale·input + bias) and states = 1[U &lt; p], in one pass
-    /// per chunk. Bit for bit the same as <see cref="LocalField.Sigmoid"/> followed by <see cref="Bernoulli.Sample"/>.
+    /// per chunk. Bit for bit the same as <see cref="FieldActivation.Sigmoid"/> followed by <see cref="Bernoulli.Sample"/>.
     /// Any of input, probabilities and states may be the same memory. Element i draws counter
     /// <paramref name="firstCounter"/> + i, so a slice of the chains of a larger batch draws what the whole batch would give it.
     /// </summary>

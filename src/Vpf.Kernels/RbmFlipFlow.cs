@@ -81,8 +81,8 @@ public sealed unsafe class RbmFlipFlow
         var negatedBias = _negatedBias.AsSpan(0, nh);
         for (int j = 0; j < nh; j++) negatedBias[j] = -hiddenBias[j];
         var plus = _plus.AsSpan(0, rows * nh);
-        LocalField.Sigmoid(field, hiddenBias, plus, rows);
-        LocalField.Sigmoid(field, negatedBias, field, rows, -1f);
+        FieldActivation.Sigmoid(field, hiddenBias, plus, rows);
+        FieldActivation.Sigmoid(field, negatedBias, field, rows, -1f);
         for (int r = 0; r < rows; r++)
         {
             plus.Slice(r * nh, nh).CopyTo(_sigmaPlus.AsSpan(r * stride, nh));

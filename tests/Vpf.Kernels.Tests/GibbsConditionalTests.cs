@@ -15,7 +15,7 @@ public sealed class GibbsConditionalTests
                 float[] input = Data.Uniform(rows * n, -6, 6, rows + n), bias = Data.Uniform(n, -1, 1, n);
                 var p = new float[rows * n];
                 var expected = new float[rows * n];
-                LocalField.Sigmoid(input, bias, p, rows, 0.7f);
+                FieldActivation.Sigmoid(input, bias, p, rows, 0.7f);
                 Bernoulli.Sample(p, expected, 99);
                 var probabilities = new float[rows * n];
                 var states = new float[rows * n];

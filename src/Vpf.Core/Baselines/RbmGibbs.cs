@@ -53,7 +53,7 @@ internal static class RbmGibbs
         int nv = model.LayerSize(0), nh = model.LayerSize(1);
         var h = hidden[..(rows * nh)];
         MatrixProduct.Multiply(visible[..(rows * nv)], model.Weights(0), h, rows, nv, nh);
-        LocalField.Sigmoid(h, model.Biases(1), h, rows, scale);
+        FieldActivation.Sigmoid(h, model.Biases(1), h, rows, scale);
     }
 
     internal static void VisibleProbabilities(DeepBoltzmannMachine model, ReadOnlySpan<float> hidden, Span<float> visible, int rows, float scale)
@@ -61,7 +61,7 @@ internal static class RbmGibbs
         int nv = model.LayerSize(0), nh = model.LayerSize(1);
         var v = visible[..(rows * nv)];
         MatrixProduct.MultiplyByTransposed(hidden[..(rows * nh)], model.Weights(0), v, rows, nh, nv);
-        LocalField.Sigmoid(v, model.Biases(0), v, rows, scale);
+        FieldActivation.Sigmoid(v, model.Biases(0), v, rows, scale);
     }
 
     /// <summary>

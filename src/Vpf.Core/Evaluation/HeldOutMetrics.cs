@@ -67,7 +67,7 @@ public static class HeldOutMetrics
         var p = new float[rows * nv];
         if (rows == 0) return p;
         MatrixProduct.MultiplyByTransposed(rates[1], model.Weights(0), p, rows, nh, nv);
-        LocalField.Sigmoid(p, model.Biases(0), p, rows);
+        FieldActivation.Sigmoid(p, model.Biases(0), p, rows);
         return p;
     }
 

@@ -12,7 +12,7 @@ public static class LocalFields
     /// <summary>Writes u_l for the first <paramref name="rows"/> rows of <paramref name="states"/> into <paramref name="field"/>.</summary>
     public static void Compute(DeepBoltzmannMachine model, IReadOnlyList<float[]> states, int layer, Span<float> field, int rows)
     {
-        LocalField.BroadcastBias(model.Biases(layer), field, rows);
+        FieldActivation.BroadcastBias(model.Biases(layer), field, rows);
         AddInputs(model, states, layer, field, rows);
     }
 

@@ -73,7 +73,7 @@ public static class MeanFieldSweep
             int n = model.LayerSize(l), below = model.LayerSize(l - 1);
             var u = (l == 1 && visibleInput is not null ? visibleInput : input).AsSpan(0, rows * n);
             MatrixProduct.Multiply(rates[l - 1].AsSpan(0, rows * below), model.Weights(l - 1), u, rows, below, n);
-            LocalField.Sigmoid(u, model.Biases(l), rates[l], rows, l < top ? 2f : 1f);
+            FieldActivation.Sigmoid(u, model.Biases(l), rates[l], rows, l < top ? 2f : 1f);
         }
     }
 
@@ -90,9 +90,9 @@ public static class MeanFieldSweep
         else inputFromBelow.AsSpan(0, rows * n).CopyTo(u);
         LocalFields.AddInputs(model, rates, layer, u, rows, includeBelow: inputFromBelow is null);
         if (model.Lateral(layer) is null)
-            LocalField.Sigmoid(u, model.Biases(layer), rates[layer], rows);
+            FieldActivation.Sigmoid(u, model.Biases(layer), rates[layer], rows);
         else
-            LocalField.DampedMeanFieldStep(u, model.Biases(layer), rates[layer], rows, damping);
+            FieldActivation.DampedMeanFieldStep(u, model.Biases(layer), rates[layer], rows, damping);
     }
 
     /// <summary>An RBM's bottom-up pass is already its exact posterior; only deeper or laterally connected models iterate.</summary>

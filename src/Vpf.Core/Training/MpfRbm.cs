@@ -34,7 +34,7 @@ public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
         if (_rates.Length < _lastRows * nh) _rates = new float[_lastRows * nh];
         var rates = _rates.AsSpan(0, _lastRows * nh);
         MatrixProduct.Multiply(_lastVisible.AsSpan(0, _lastRows * nv), _lastModel.Weights(0), rates, _lastRows, nv, nh);
-        LocalField.Sigmoid(rates, _lastModel.Biases(1), rates, _lastRows);
+        FieldActivation.Sigmoid(rates, _lastModel.Biases(1), rates, _lastRows);
         MeanRates.ColumnMeans(rates, _lastRows, mean);
         return true;
     }

@@ -25,7 +25,7 @@ internal static class MpfRbmReference
         var w = model.Weights(0);
         var b = model.Biases(0);
         var z = new float[rows * nh].AsSpan();
-        LocalField.BroadcastBias(model.Biases(1), z, rows);
+        FieldActivation.BroadcastBias(model.Biases(1), z, rows);
         MatrixProduct.Multiply(visible[..(rows * nv)], w, z, rows, nv, nh, accumulate: true);
 
         gradient.Clear();

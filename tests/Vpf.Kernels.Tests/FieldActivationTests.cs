@@ -5,7 +5,7 @@ namespace Vpf.Kernels.Tests;
 // so the tests allow 1e-6 relative (about 8–16 ulps) plus 1e-44 absolute for denormal results near z = −88.
 // Scalar versus vector paths agree within 4 ulps; 256-bit versus 128-bit are bit-identical.
 [Collection("KernelSettings")]
-public sealed class LocalFieldTests
+public sealed class FieldActivationTests
 {
     private const double Rel = 1e-6, Abs = 1e-44;
 
@@ -30,7 +30,7 @@ public sealed class LocalFieldTests
             float[] bias = Data.Uniform(n, -1, 1, 1);
             var field = new float[rows * n + 2];
             field[^1] = field[^2] = 42f;
-            LocalField.BroadcastBias(bias, field, rows);
+            FieldActivation.BroadcastBias(bias, field, rows);
             for (int r = 0; r < rows; r++)
                 for (int i = 0; i < n; i++) Assert.Equal(bias[i], field[r * n + i]);
             Assert.Equal(42f, field[^1]);
@@ -41,11 +41,11 @@ public sealed class LocalFieldTests
     [Fact]
     public void BroadcastBias_rejects_a_short_field_and_negative_rows()
     {
-        var e = Assert.Throws<ArgumentException>(() => LocalField.BroadcastBias(new float[5], new float[14], 3));
+        var e = Assert.Throws<ArgumentException>(() => FieldActivation.BroadcastBias(new float[5], new float[14], 3));
         Assert.Equal("field", e.ParamName);
         Assert.Contains("15", e.Message);
         Assert.Contains("14", e.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => LocalField.BroadcastBias(new float[5], new float[14], -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FieldActivation.BroadcastBias(new float[5], new float[14], -1));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class LocalFieldTests
                     float[] bias = Data.Uniform(n, -3, 3, n);
                     var rates = new float[rows * n + 1];
                     rates[^1] = -7f;
-                    LocalField.Sigmoid(input, bias, rates, rows, scale);
+                    FieldActivation.Sigmoid(input, bias, rates, rows, scale);
                     for (int r = 0; r < rows; r++)
                         for (int i = 0; i < n; i++)
                         {
@@ -82,9 +82,9 @@ public sealed class LocalFieldTests
                 float[] input = Data.Uniform(rows * n, -10, 10, 7 + n);
                 float[] bias = Data.Uniform(n, -2, 2, 3);
                 var expected = new float[rows * n];
-                LocalField.Sigmoid(input, bias, expected, rows, 2f);
+                FieldActivation.Sigmoid(input, bias, expected, rows, 2f);
                 float[] inPlace = (float[])input.Clone();
-                LocalField.Sigmoid(inPlace, bias, inPlace, rows, 2f);
+                FieldActivation.Sigmoid(inPlace, bias, inPlace, rows, 2f);
                 Data.BitEqual(expected, inPlace, $"bits {bits} {rows}×{n}");
             }
         });
@@ -102,7 +102,7 @@ public sealed class LocalFieldTests
                     float[] inputArray = Data.Uniform(total + offset, -9, 9, offset * 31 + n);
                     float[] biasArray = Data.Uniform(n + offset, -1, 1, offset);
                     var ratesArray = new float[total + offset];
-                    LocalField.Sigmoid(inputArray.AsSpan(offset), biasArray.AsSpan(offset), ratesArray.AsSpan(offset), rows);
+                    FieldActivation.Sigmoid(inputArray.AsSpan(offset), biasArray.AsSpan(offset), ratesArray.AsSpan(offset), rows);
                     Assert.Equal(0f, ratesArray[0]);
                     for (int k = 0; k < total; k++)
                     {
@@ -124,7 +124,7 @@ public sealed class LocalFieldTests
                 var input = new float[length];
                 for (int i = 0; i < length; i++) input[i] = specials[(i + length) % specials.Length];
                 var rates = new float[length];
-                LocalField.Sigmoid(input, new float[length], rates, 1);
+                FieldActivation.Sigmoid(input, new float[length], rates, 1);
                 for (int i = 0; i < length; i++)
                 {
                     float z = input[i];
@@ -146,7 +146,7 @@ public sealed class LocalFieldTests
         float[] Run(int bits) => VectorWidth.Run(bits, () =>
         {
             var rates = new float[input.Length];
-            LocalField.Sigmoid(input, bias, rates, 1, 1.5f);
+            FieldActivation.Sigmoid(input, bias, rates, 1, 1.5f);
             return rates;
         });
         float[] wide = Run(256), narrow = Run(128), scalar = Run(0);
@@ -168,13 +168,13 @@ public sealed class LocalFieldTests
                 float[] Sig(int threads) => VectorWidth.Threads(threads, () =>
                 {
                     var rates = new float[rows * n];
-                    LocalField.Sigmoid(input, bias, rates, rows, 2f);
+                    FieldActivation.Sigmoid(input, bias, rates, rows, 2f);
                     return rates;
                 });
                 float[] Damped(int threads) => VectorWidth.Threads(threads, () =>
                 {
                     float[] rates = (float[])start.Clone();
-                    LocalField.DampedMeanFieldStep(input, bias, rates, rows, 0.3f);
+                    FieldActivation.DampedMeanFieldStep(input, bias, rates, rows, 0.3f);
                     return rates;
                 });
                 float[] one = Sig(1);
@@ -189,17 +189,17 @@ public sealed class LocalFieldTests
     [Fact]
     public void Sigmoid_rejects_short_spans_negative_rows_and_shifted_aliasing()
     {
-        var e = Assert.Throws<ArgumentException>(() => LocalField.Sigmoid(new float[15], new float[5], new float[14], 3));
+        var e = Assert.Throws<ArgumentException>(() => FieldActivation.Sigmoid(new float[15], new float[5], new float[14], 3));
         Assert.Equal("rates", e.ParamName);
         Assert.Contains("15", e.Message);
         Assert.Contains("14", e.Message);
-        e = Assert.Throws<ArgumentException>(() => LocalField.Sigmoid(new float[10], new float[5], new float[15], 3));
+        e = Assert.Throws<ArgumentException>(() => FieldActivation.Sigmoid(new float[10], new float[5], new float[15], 3));
         Assert.Equal("input", e.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => LocalField.Sigmoid(new float[15], new float[5], new float[15], -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FieldActivation.Sigmoid(new float[15], new float[5], new float[15], -1));
         var shared = new float[20];
-        e = Assert.Throws<ArgumentException>(() => LocalField.Sigmoid(shared.AsSpan(0, 15), new float[5], shared.AsSpan(1, 15), 3));
+        e = Assert.Throws<ArgumentException>(() => FieldActivation.Sigmoid(shared.AsSpan(0, 15), new float[5], shared.AsSpan(1, 15), 3));
         Assert.Equal("rates", e.ParamName);
-        e = Assert.Throws<ArgumentException>(() => LocalField.DampedMeanFieldStep(new float[15], new float[5], new float[14], 3, 0.5f));
+        e = Assert.Throws<ArgumentException>(() => FieldActivation.DampedMeanFieldStep(new float[15], new float[5], new float[14], 3, 0.5f));
         Assert.Equal("rates", e.ParamName);
     }
 
@@ -215,7 +215,7 @@ public sealed class LocalFieldTests
                     float[] bias = Data.Uniform(n, -1, 1, 2);
                     float[] previous = Data.Uniform(rows * n, 0, 1, rows + 3);
                     float[] rates = (float[])previous.Clone();
-                    LocalField.DampedMeanFieldStep(input, bias, rates, rows, damping);
+                    FieldActivation.DampedMeanFieldStep(input, bias, rates, rows, damping);
                     for (int k = 0; k < rows * n; k++)
                     {
                         double expected = damping * (double)previous[k] + (1d - damping) * SigmoidRef(input[k] + bias[k % n]);
@@ -235,9 +235,9 @@ public sealed class LocalFieldTests
                 float[] input = Data.Uniform(rows * n, -15, 15, n);
                 float[] bias = Data.Uniform(n, -1, 1, rows);
                 var expected = new float[rows * n];
-                LocalField.Sigmoid(input, bias, expected, rows);
+                FieldActivation.Sigmoid(input, bias, expected, rows);
                 float[] rates = Data.Uniform(rows * n, 0, 1, 99);
-                LocalField.DampedMeanFieldStep(input, bias, rates, rows, 0f);
+                FieldActivation.DampedMeanFieldStep(input, bias, rates, rows, 0f);
                 Data.BitEqual(expected, rates, $"bits {bits} {rows}×{n}");
             }
         });
@@ -256,7 +256,7 @@ public sealed class LocalFieldTests
                     float[] biasArray = Data.Uniform(n + offset, -1, 1, offset);
                     float[] before = (float[])ratesArray.Clone();
                     // input is the rates themselves: μ ← ½μ + ½σ(μ + b)
-                    LocalField.DampedMeanFieldStep(ratesArray.AsSpan(offset, total), biasArray.AsSpan(offset), ratesArray.AsSpan(offset), rows, 0.5f);
+                    FieldActivation.DampedMeanFieldStep(ratesArray.AsSpan(offset, total), biasArray.AsSpan(offset), ratesArray.AsSpan(offset), rows, 0.5f);
                     Assert.Equal(before[0], ratesArray[0]);
                     for (int k = 0; k < total; k++)
                     {
@@ -272,6 +272,6 @@ public sealed class LocalFieldTests
     public void Damped_step_rejects_damping_outside_zero_to_one()
     {
         foreach (float damping in new[] { -0.1f, 1f, 1.5f, float.NaN })
-            Assert.Throws<ArgumentOutOfRangeException>(() => LocalField.DampedMeanFieldStep(new float[4], new float[2], new float[4], 2, damping));
+            Assert.Throws<ArgumentOutOfRangeException>(() => FieldActivation.DampedMeanFieldStep(new float[4], new float[2], new float[4], 2, damping));
     }
 }

@@ -3,7 +3,7 @@ using Vpf.Kernels.Elementwise;
 namespace Vpf.Kernels;
 
 /// <summary>Operations on local fields u (a neuron's total input) of a batch of one layer, rows × n.</summary>
-public static class LocalField
+public static class FieldActivation
 {
     /// <summary>Writes the bias into every row of <paramref name="field"/> (rows × bias.Length): the start of u = b + Σ products.</summary>
     public static void BroadcastBias(ReadOnlySpan<float> bias, Span<float> field, int rows)
