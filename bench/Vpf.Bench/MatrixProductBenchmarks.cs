@@ -56,7 +56,7 @@ public class MatrixProductBenchmarks
         {
             case ProductKind.Multiply: MatrixProduct.Multiply(_a, _b, _c, Case.M, Case.K, Case.N); break;
             case ProductKind.MultiplyByTransposed: MatrixProduct.MultiplyByTransposed(_a, _b, _c, Case.M, Case.K, Case.N); break;
-            default: MatrixProduct.AccumulateTransposedProduct(_a, _b, _c, Case.K, Case.M, Case.N, 1e-4f); break;
+            default: MatrixProduct.AccumulateTransposedProduct(_a, _b, _c, Case.M, Case.K, Case.N, 1e-4f); break;
         }
     }
 }

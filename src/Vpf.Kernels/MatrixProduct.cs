@@ -24,7 +24,7 @@ public static class MatrixProduct
     }
 
     /// <summary>C += alpha·Aᵀ·B. A is k×m, B is k×n, C is m×n (a weight gradient: k is the batch).</summary>
-    public static void AccumulateTransposedProduct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int k, int m, int n, float alpha = 1f)
+    public static void AccumulateTransposedProduct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, float alpha = 1f)
     {
         Validate(a.Length, b.Length, c.Length, m, k, n);
         GemmDriver.Run(a, b, c, m, k, n, aTransposed: true, bTransposed: false, accumulate: true, alpha);

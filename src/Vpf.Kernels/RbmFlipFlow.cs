@@ -138,7 +138,7 @@ public sealed unsafe class RbmFlipFlow
             visibleBiasGradient[k] = (float)(_visibleBiasTerm[k] / rows);
             _weightTerm.AsSpan(k * stride, nh).CopyTo(weightGradient.Slice(k * nh, nh));
         }
-        MatrixProduct.AccumulateTransposedProduct(visible[..(rows * nv)], g, weightGradient, rows, nv, nh, 0.5f);
+        MatrixProduct.AccumulateTransposedProduct(visible[..(rows * nv)], g, weightGradient, nv, rows, nh, 0.5f);
         var gw = weightGradient[..weightCount];
         for (int i = 0; i < gw.Length; i++) gw[i] *= scale;
         hiddenBiasGradient[..nh].Clear();

@@ -57,7 +57,7 @@ internal static class MatrixProductTestData
         {
             case ProductShape.Multiply: MatrixProduct.Multiply(a, b, c, m, k, n, accumulate); break;
             case ProductShape.MultiplyByTransposed: MatrixProduct.MultiplyByTransposed(a, b, c, m, k, n, accumulate); break;
-            default: MatrixProduct.AccumulateTransposedProduct(a, b, c, k, m, n, alpha); break;
+            default: MatrixProduct.AccumulateTransposedProduct(a, b, c, m, k, n, alpha); break;
         }
     }
 

@@ -102,7 +102,7 @@ public class MatrixProductTests
         // alpha = 0 must leave C exactly as it was.
         float[] a = Random(rng, 30 * 20), b = Random(rng, 30 * 10), c = Random(rng, 20 * 10);
         float[] before = (float[])c.Clone();
-        MatrixProduct.AccumulateTransposedProduct(a, b, c, 30, 20, 10, alpha: 0f);
+        MatrixProduct.AccumulateTransposedProduct(a, b, c, 20, 30, 10, alpha: 0f);
         Assert.Equal(before, c);
     }
 

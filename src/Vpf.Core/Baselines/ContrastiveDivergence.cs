@@ -138,8 +138,8 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
         // g = −(positive − negative): the descent direction of −log-likelihood.
         gradient.Clear();
         float pos = -1f / rows, neg = 1f / chains;
-        MatrixProduct.AccumulateTransposedProduct(data, positive, gradient.Weights[0], rows, nv, nh, pos);
-        MatrixProduct.AccumulateTransposedProduct(negativeVisible, negativeHidden, gradient.Weights[0], chains, nv, nh, neg);
+        MatrixProduct.AccumulateTransposedProduct(data, positive, gradient.Weights[0], nv, rows, nh, pos);
+        MatrixProduct.AccumulateTransposedProduct(negativeVisible, negativeHidden, gradient.Weights[0], nv, chains, nh, neg);
         GradientAccumulation.AccumulateColumnSums(data, gradient.Biases[0], rows, pos);
         GradientAccumulation.AccumulateColumnSums(negativeVisible, gradient.Biases[0], chains, neg);
         GradientAccumulation.AccumulateColumnSums(positive, gradient.Biases[1], rows, pos);

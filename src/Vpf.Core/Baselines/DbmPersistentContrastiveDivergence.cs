@@ -128,14 +128,14 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
             if (l + 1 < layers)
             {
                 int m = model.LayerSize(l + 1);
-                MatrixProduct.AccumulateTransposedProduct(mu, _rates[l + 1].AsSpan(0, rows * m), gradient.Weights[l], rows, n, m, pos);
-                MatrixProduct.AccumulateTransposedProduct(x, _chains[l + 1].AsSpan(0, chains * m), gradient.Weights[l], chains, n, m, neg);
+                MatrixProduct.AccumulateTransposedProduct(mu, _rates[l + 1].AsSpan(0, rows * m), gradient.Weights[l], n, rows, m, pos);
+                MatrixProduct.AccumulateTransposedProduct(x, _chains[l + 1].AsSpan(0, chains * m), gradient.Weights[l], n, chains, m, neg);
             }
             if (_pairs[l] is { } g)
             {
                 Array.Clear(g);
-                MatrixProduct.AccumulateTransposedProduct(mu, mu, g, rows, n, n, pos);
-                MatrixProduct.AccumulateTransposedProduct(x, x, g, chains, n, n, neg);
+                MatrixProduct.AccumulateTransposedProduct(mu, mu, g, n, rows, n, pos);
+                MatrixProduct.AccumulateTransposedProduct(x, x, g, n, chains, n, neg);
                 var target = gradient.Laterals[l]!;
                 for (int k = 0; k < n; k++)
                 {

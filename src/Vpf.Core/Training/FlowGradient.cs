@@ -76,13 +76,13 @@ public sealed class FlowGradient
                 int m = model.LayerSize(l + 1);
                 var xAbove = states[l + 1].AsSpan(0, rows * m);
                 var dAbove = _deltas[l + 1].AsSpan(0, rows * m);
-                MatrixProduct.AccumulateTransposedProduct(x, dAbove, gradient.Weights[l], rows, n, m, scale);
-                MatrixProduct.AccumulateTransposedProduct(d, xAbove, gradient.Weights[l], rows, n, m, scale);
+                MatrixProduct.AccumulateTransposedProduct(x, dAbove, gradient.Weights[l], n, rows, m, scale);
+                MatrixProduct.AccumulateTransposedProduct(d, xAbove, gradient.Weights[l], n, rows, m, scale);
             }
             if (_lateralScratch[l] is { } g)
             {
                 Array.Clear(g);
-                MatrixProduct.AccumulateTransposedProduct(x, d, g, rows, n, n, scale);
+                MatrixProduct.AccumulateTransposedProduct(x, d, g, n, rows, n, scale);
                 GradientAccumulation.SymmetrizeWithZeroDiagonal(g, n);
                 GradientAccumulation.AddScaled(g, gradient.Laterals[l]!, 1f);
             }
