@@ -10,7 +10,7 @@ for project in Vpf.Kernels Vpf.Core Vpf.ML; do
     [ -f "$dir/$f" ] || printf '#nullable enable\n' > "$dir/$f"
   done
   for round in 1 2 3; do
-    log=$(dotnet build "$dir" -c Release --no-dependencies -p:TreatWarningsAsErrors=false 2>&1 || true)
+    log=$(dotnet build "$dir" -c Release --no-dependencies --no-incremental -p:TreatWarningsAsErrors=false 2>&1 || true)
     added=$(grep -E "RS0016|RS0037" <<<"$log" | grep -F "$dir/" | sed -nE "s/.*Symbol '(.*)' is not part of the declared public API.*/\1/p" | sort -u || true)
     removed=$(grep -E "RS0017" <<<"$log" | grep -F "$dir/" | sed -nE "s/.*Symbol '(.*)' is part of the declared API, but is either not public or could not be found.*/\1/p" | sort -u || true)
     [ -z "$added$removed" ] && break

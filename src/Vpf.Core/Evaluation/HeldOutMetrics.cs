@@ -10,7 +10,7 @@ namespace Vpf.Core.Evaluation;
 /// The cheap held-out metrics of a training curve and of <see cref="Report.ModelEvaluator"/>'s held-out section: the
 /// method's own objective at a fixed random key, and the reconstruction cross-entropy after one mean-field up-down pass.
 /// </summary>
-public static class HeldOutMetrics
+internal static class HeldOutMetrics
 {
     /// <summary>Held-out rows a training curve is measured on (the first ones of the held-out set).</summary>
     public const int DefaultRows = 500;

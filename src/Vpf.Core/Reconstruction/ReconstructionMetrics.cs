@@ -28,7 +28,7 @@ public sealed record ReconstructionScores(
 /// training-set majority value already leaves only 0.278 of those pixels wrong; a model's error means something
 /// only next to that.</para>
 /// </remarks>
-public sealed class ReconstructionMetrics
+internal sealed class ReconstructionMetrics
 {
     /// <summary>Probabilities are clipped to [ε, 1 − ε] with this ε before the logarithm.</summary>
     public const double ProbabilityFloor = 1e-6;
