@@ -109,24 +109,24 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         ArgumentNullException.ThrowIfNull(input);
         var column = PixelColumn.Validate(input.Schema, InputColumnName, expectedSize: null, nameof(input));
         int width = ((VectorDataViewType)column.Type).Size;
-        float threshold = _options.BinarisationThreshold * _options.MaxIntensity;
-        var data = PixelColumnReader.Read(input, column, width, threshold, _options.MaxIntensity);
-        if (data.Count == 0) throw new InvalidOperationException($"Empty data in column '{InputColumnName}'.");
-
         // One seed, one generator: it draws the seeds of the initial weights and of training.
         int seed = _options.Seed ?? _host.Rand.Next();
         var rng = new Random(seed);
         int initSeed = rng.Next(), trainSeed = rng.Next();
 
-        var plan = _options.BuildPlan(width, initSeed, trainSeed);
-        // A fresh binarisation per epoch draws from the grey levels (the threshold read above has checked every pixel).
+        // Either the threshold once, or grey levels from which a fresh binarisation is drawn every epoch.
         float[]? grey = null;
         int greyRows = 0;
+        BinaryDataset data;
         if (_options.StochasticBinarisation)
         {
             grey = PixelColumnReader.ReadIntensities(input, column, width, _options.MaxIntensity, out greyRows);
             data = StochasticEpoch(grey, greyRows, width, trainSeed, 1);
         }
+        else data = PixelColumnReader.Read(input, column, width, _options.BinarisationThreshold * _options.MaxIntensity, _options.MaxIntensity);
+        if (data.Count == 0) throw new InvalidOperationException($"Empty data in column '{InputColumnName}'.");
+
+        var plan = _options.BuildPlan(width, initSeed, trainSeed);
 
         using var channel = _host.Start("Training");
         channel.Info(MessageSensitivity.None, $"VPF: {plan.Architecture} on {data.Count} rows, {_options.Epochs} epochs, seed {seed}.");
