@@ -68,7 +68,8 @@ public static class VpfApp
         }
     }
 
-    private static int Report(CliContext context, Exception e)
+    /// <summary>Prints <paramref name="e"/> as the user should see it and returns its exit code.</summary>
+    internal static int Report(CliContext context, Exception e)
     {
         switch (e)
         {

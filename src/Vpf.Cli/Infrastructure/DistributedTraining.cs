@@ -59,7 +59,17 @@ internal static class DistributedTraining
                     $"Exchanges: {calls} calls in {wall:F1} s; seconds per process {string.Join(", ", seconds.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))}; least share {seconds.Min() / wall:P1}."));
                 return ExitCodes.Success;
             }
-            catch (Exception e) when (!ReachedTogether(e))
+            catch (Exception e) when (ReachedTogether(e))
+            {
+                // Every process prints its own line before any of them exits: a launcher such as MPICH's Hydra kills
+                // the rest of the job as soon as one process ends with a non-zero code, and a process still writing
+                // would lose its message. The exchange below is the point everyone has passed after printing.
+                int code = VpfApp.Report(cli, e);
+                cli.Output.Flush();
+                mpi.Sum(new double[1]);
+                return code;
+            }
+            catch (Exception e)
             {
                 VpfApp.Error(cli, $"process {mpi.Rank} of {mpi.Size}: {e.Message} Stopping every process.");
                 mpi.Abort(ExitCodeOf(e));
