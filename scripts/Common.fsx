@@ -112,3 +112,11 @@ let timed f =
     let clock = Stopwatch.StartNew()
     let r = f ()
     r, clock.Elapsed.TotalSeconds
+
+/// Every pixel of every row inverted (x → 1 − x), labels and image shape kept: a stand-in for data of another density.
+let invert (data: BinaryDataset) =
+    let values = Array.zeroCreate<float32> (data.Count * data.Dimension)
+    data.CopyRows(ReadOnlySpan [| 0 .. data.Count - 1 |], Span values)
+    for i in 0 .. values.Length - 1 do values.[i] <- 1f - values.[i]
+    let labels = if data.HasLabels then data.Labels.ToArray() else null
+    BinaryDataset.FromBinaryRows(ReadOnlySpan values, data.Count, data.Dimension, labels, data.ImageRows, data.ImageColumns)

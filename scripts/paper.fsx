@@ -85,14 +85,6 @@ let config =
 
 let fullTrain, fullTest, dataDescription = loadData (args.Value "--data")
 
-/// Every pixel of every row inverted (x → 1 − x), labels and image shape kept.
-let invert (data: BinaryDataset) =
-    let values = Array.zeroCreate<float32> (data.Count * data.Dimension)
-    data.CopyRows(ReadOnlySpan [| 0 .. data.Count - 1 |], Span values)
-    for i in 0 .. values.Length - 1 do values.[i] <- 1f - values.[i]
-    let labels = if data.HasLabels then data.Labels.ToArray() else null
-    BinaryDataset.FromBinaryRows(ReadOnlySpan values, data.Count, data.Dimension, labels, data.ImageRows, data.ImageColumns)
-
 let train = fullTrain.Subset(0, min config.TrainRows fullTrain.Count) |> fun d -> if inverted then invert d else d
 let test = fullTest.Subset(0, min config.TestRows fullTest.Count) |> fun d -> if inverted then invert d else d
 let curveTest = test.Subset(0, min config.CurveTestRows test.Count)
