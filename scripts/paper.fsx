@@ -3,6 +3,7 @@
 //   dotnet build -c Release src/Vpf.Core
 //   dotnet fsi scripts/paper.fsx [--quick] [--data DIR] [--out DIR] [--epochs N] [--train N] [--test N] [--only TEXT]
 //       [--centering off|on|both] [--offset-rate NU] [--inverted] [--expected-train N] [--ais-runs N] [--ais-steps A,B,C]
+//       [--learning-rate ETA] [--weight-decay LAMBDA] [--sweeps S]
 //
 // --only TEXT keeps the runs whose "model / method" label contains TEXT (e.g. --only "784-500-1000 / VPF"); several
 // alternatives are separated by ';', and one ending in '$' must end the label (e.g. --only "784-500 / ;VPF Sampled$").
@@ -11,15 +12,19 @@
 // 1 − x (every pixel inverted after binarisation), a stand-in for data of another density: a centered trainer is
 // invariant to it (vpf-math.md §8), an uncentered one is not.
 // --expected-train N: training images of the VPF Expected run (default: the whole training subset).
+// --learning-rate, --weight-decay, --sweeps: Adam's step, the L2 weight decay and the mean-field sweeps of the VPF
+// runs (default: the library's); the baselines keep their own settings.
 //
 // Models: RBM 784-500 and DBMs 784-500-500 / 784-500-1000, each without and with lateral weights in the hidden
 // layers. Methods: VPF with each flow estimator (Sampled, MeanField, Expected), the DBMs also after greedy CD-1
 // pretraining; baselines CD-1 and PCD-1 (RBM) and DBM-PCD (every model, also pretrained) — all at equal epochs,
 // and compared at equal wall-clock time through the metric-vs-seconds curves and the "at equal time" table.
-// Metrics: reconstruction error on the corrupted pixels (10/20/30 % flips, bottom half hidden, random 12×12 square)
-// beside the two trivial predictors, AIS test log-likelihood (DBM: variational lower bound) and Parzen
-// log-likelihood of samples, linear-probe accuracy, training seconds.
-// Output in out/paper/: results.md, results.json, curves.html, filters.html, samples.html, reconstructions.html.
+// Metrics, all from Vpf.Core's ModelEvaluator (one EvaluationReport per run): reconstruction error on the corrupted
+// pixels (10/20/30 % flips, bottom half hidden, random 12×12 square) beside the two trivial predictors, AIS test
+// log-likelihood (DBM: variational lower bound) and Parzen log-likelihood of samples, linear-probe accuracy; and
+// the training seconds.
+// Output in out/paper/: results.md, results.json (per run: label, plan, seconds, curve and the EvaluationReport),
+// curves.html, filters.html, samples.html, reconstructions.html.
 //
 // --quick: the same grid on small models (hidden layers of 32/32/64 units) and 1,000 training images, to check
 // that everything runs (< 2 minutes on 2 cores). The full run is sized for 60 minutes on 2 cores: the printed
@@ -29,15 +34,19 @@
 open System
 open System.Diagnostics
 open System.IO
+open System.Text.Json.Nodes
 open Plotly.NET
 open Common
 open Vpf.Core.Baselines
 open Vpf.Core.Data
 open Vpf.Core.Evaluation
+open Vpf.Core.Evaluation.Report
 open Vpf.Core.Model
+open Vpf.Core.Persistence
 open Vpf.Core.Reconstruction
 open Vpf.Core.Sampling
 open Vpf.Core.Training
+open Vpf.Core.Training.Optimisers
 
 let quick = args.Flag "--quick"
 let inverted = args.Flag "--inverted"
@@ -48,6 +57,9 @@ let centeringModes =
     | "both" -> [ false; true ]
     | other -> failwithf "--centering must be off, on or both; got '%s'" other
 let offsetRate = args.Value "--offset-rate" |> Option.map float32 |> Option.defaultValue (CenteringOptions().HiddenOffsetRate)
+let learningRate = args.Value "--learning-rate" |> Option.map float32 |> Option.defaultValue OptimiserOptions.DefaultAdamLearningRate
+let weightDecay = args.Value "--weight-decay" |> Option.map float32 |> Option.defaultValue (OptimiserOptions().WeightDecay)
+let sweeps = args.Int("--sweeps", VpfOptions.DefaultMeanFieldSweeps)
 let out = outDir "paper"
 let started = DateTime.UtcNow
 let wallClock = Stopwatch.StartNew()
@@ -57,21 +69,21 @@ let wallClock = Stopwatch.StartNew()
 
 type Config =
     { TrainRows: int; TestRows: int; Epochs: int; PretrainEpochs: int; Hidden: int * int * int
-      ProbeTrainRows: int; CurveTestRows: int; ExpectedTrainRows: int; ExpectedOnlySmall: bool
-      GibbsBurnIn: int; SampleCount: int; ParzenTestRows: int; ProbeIterations: int; CurveProbeIterations: int
-      AisRuns: int; AisSteps: int * int * int; AisTestRows: int }
+      ProbeTrainRows: int; CurveTestRows: int; ExpectedTrainRows: int
+      GibbsBurnIn: int; SampleCount: int; ProbeIterations: int; CurveProbeIterations: int
+      AisRuns: int; AisSteps: int * int * int }
 
 let config =
     if quick then
         { TrainRows = 1000; TestRows = 200; Epochs = 2; PretrainEpochs = 1; Hidden = (32, 32, 64)
-          ProbeTrainRows = 1000; CurveTestRows = 100; ExpectedTrainRows = 100; ExpectedOnlySmall = true
-          GibbsBurnIn = 20; SampleCount = 100; ParzenTestRows = 200; ProbeIterations = 30; CurveProbeIterations = 10
-          AisRuns = 16; AisSteps = (20, 80, 100); AisTestRows = 200 }
+          ProbeTrainRows = 1000; CurveTestRows = 100; ExpectedTrainRows = 100
+          GibbsBurnIn = 20; SampleCount = 100; ProbeIterations = 30; CurveProbeIterations = 10
+          AisRuns = 16; AisSteps = (20, 80, 100) }
     else
         { TrainRows = 6000; TestRows = 500; Epochs = 5; PretrainEpochs = 1; Hidden = (500, 500, 1000)
-          ProbeTrainRows = 3000; CurveTestRows = 300; ExpectedTrainRows = Int32.MaxValue; ExpectedOnlySmall = true
-          GibbsBurnIn = 100; SampleCount = 200; ParzenTestRows = 500; ProbeIterations = 100; CurveProbeIterations = 40
-          AisRuns = 100; AisSteps = (500, 4000, 10000); AisTestRows = 500 }
+          ProbeTrainRows = 3000; CurveTestRows = 300; ExpectedTrainRows = Int32.MaxValue
+          GibbsBurnIn = 100; SampleCount = 200; ProbeIterations = 100; CurveProbeIterations = 40
+          AisRuns = 100; AisSteps = (500, 4000, 10000) }
     |> fun c ->
         let steps =
             match args.Value "--ais-steps" with
@@ -87,7 +99,6 @@ let fullTrain, fullTest, dataDescription = loadData (args.Value "--data")
 
 let train = fullTrain.Subset(0, min config.TrainRows fullTrain.Count) |> fun d -> if inverted then invert d else d
 let test = fullTest.Subset(0, min config.TestRows fullTest.Count) |> fun d -> if inverted then invert d else d
-let curveTest = test.Subset(0, min config.CurveTestRows test.Count)
 let h1, h2, h3 = config.Hidden
 
 /// One run of the grid: a Vpf.Core training plan, its label in the tables, and the training rows it uses.
@@ -104,32 +115,31 @@ let archName (a: Architecture, lateral: bool) =
     String.Join("-", a.LayerSizes) + (if lateral then " lateral" else "")
 
 // ---------------------------------------------------------------------------------------------------------------
-// Training settings. VPF and DBM-PCD: Adam, step 1e-3, batch 100 (the library's flow default). CD-1 / PCD-1: the
-// library's measured CD defaults (plain SGD, step 0.05, batch 10). Greedy pretraining: CD-1 with those defaults.
+// Training settings. VPF: Adam (step --learning-rate, weight decay --weight-decay), batch 100. DBM-PCD: the library's
+// flow default (Adam, step 1e-3), batch 100. CD-1 / PCD-1: the library's measured CD defaults (plain SGD, step 0.05,
+// batch 10). Greedy pretraining: CD-1 with those defaults.
 
 let centeringOf centered = CenteringOptions(Enabled = centered, HiddenOffsetRate = offsetRate)
-let flowTraining epochs seed centered = TrainingOptions(Epochs = epochs, BatchSize = 100, Seed = seed, Centering = centeringOf centered)
-let cdTraining epochs seed centered =
-    let d = ContrastiveDivergenceOptions.DefaultTraining
-    TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Seed = seed, Optimiser = d.Optimiser, Centering = centeringOf centered)
+let cd = ContrastiveDivergenceOptions.DefaultTraining
+let training epochs centered (batch: int) (optimiser: OptimiserOptions) =
+    TrainingOptions(Epochs = epochs, BatchSize = batch, Seed = 1, Optimiser = optimiser, Centering = centeringOf centered)
 
 /// Seed 1 for the initial weights and for training; greedy CD-1 pretraining (the library's measured CD defaults,
 /// PretrainEpochs per RBM) for the "+ pretrain" runs.
 let plan (a: Architecture) (m: TrainingMethod) (pretrained: bool) (centered: bool) =
-    let d = ContrastiveDivergenceOptions.DefaultTraining
     TrainingPlan(
-        Architecture = a,
-        Method = m,
-        TrainingOptions = (match m with :? CdMethod | :? PcdMethod -> cdTraining config.Epochs 1 centered | _ -> flowTraining config.Epochs 1 centered),
-        Pretraining =
-            (if pretrained then
-                PretrainingOptions(Seed = 1, Training = TrainingOptions(Epochs = config.PretrainEpochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1, Centering = centeringOf centered))
-             else null))
+        Architecture = a, Method = m,
+        TrainingOptions =
+            (match m with
+             | :? CdMethod | :? PcdMethod -> training config.Epochs centered cd.BatchSize cd.Optimiser
+             | :? VpfMethod -> training config.Epochs centered 100 (OptimiserOptions(LearningRate = learningRate, WeightDecay = weightDecay))
+             | _ -> training config.Epochs centered 100 (OptimiserOptions())),
+        Pretraining = (if pretrained then PretrainingOptions(Seed = 1, Training = training config.PretrainEpochs centered cd.BatchSize cd.Optimiser) else null))
 
-let vpf (e: FlowEstimator) = VpfMethod(Options = VpfOptions(Estimator = e)) :> TrainingMethod
+let vpf (e: FlowEstimator) = VpfMethod(Options = VpfOptions(Estimator = e, MeanFieldSweeps = sweeps)) :> TrainingMethod
 
-/// The grid. Expected costs a transcendental per (datum, unit, neighbour): in the full run only on the RBM without
-/// laterals and a training subset of ExpectedTrainRows images.
+/// The grid. Expected costs a transcendental per (datum, unit, neighbour): only on the RBM without laterals, and on a
+/// training subset of ExpectedTrainRows images.
 let grid =
     [ for (a, lateral) in architectures do
         let name = archName (a, lateral)
@@ -141,7 +151,7 @@ let grid =
             let pretrain = " + pretrain"
             yield run "VPF Sampled" (vpf FlowEstimator.Sampled) false
             yield run "VPF MeanField" (vpf FlowEstimator.MeanField) false
-            if not config.ExpectedOnlySmall || (isRbm && not lateral) then
+            if isRbm && not lateral then
                 yield { run "VPF Expected" (vpf FlowEstimator.Expected) false with TrainRows = min config.ExpectedTrainRows train.Count }
             if not isRbm && not lateral then
                 yield run ("VPF Sampled" + pretrain) (vpf FlowEstimator.Sampled) true
@@ -160,69 +170,40 @@ let grid =
                              | None -> true)
 
 // ---------------------------------------------------------------------------------------------------------------
-// Likelihoods and samples (Vpf.Core.Evaluation's AIS, variational bound and Parzen window; Vpf.Core.Sampling's Gibbs).
+// Evaluation: Vpf.Core's ModelEvaluator, with the options below. Every number in the tables comes from its reports.
 
-let aisSchedule =
+let evaluationOptions (pixelBaseline: bool) =
     let a, b, c = config.AisSteps
-    AisSchedule.Piecewise([| struct (0.5, a); struct (0.9, b); struct (1.0, c) |])
+    EvaluationOptions(
+        Seed = 1, MaxTestRows = Nullable(),
+        Reconstruction = ReconstructionSectionOptions(FlipFraction = Nullable 0.1, AdditionalFlipFractions = [| 0.2; 0.3 |], RandomSquareSize = Nullable 12),
+        LogLikelihood = LogLikelihoodSectionOptions(AisRuns = config.AisRuns, Exact = false,
+                                                    AisSchedule = AisSchedule.Piecewise(struct (0.5, a), struct (0.9, b), struct (1.0, c))),
+        Parzen = ParzenSectionOptions(Chains = config.SampleCount, SamplesPerChain = 1, BurnIn = config.GibbsBurnIn, ValidationRows = 200),
+        LinearProbe = LinearProbeSectionOptions(
+            Probe = LinearProbeOptions(MaxTrainRows = Nullable config.ProbeTrainRows, IncludePixelBaseline = pixelBaseline,
+                                       Regression = SoftmaxRegressionOptions(MaxIterations = config.ProbeIterations))))
 
-let rowsOf (data: BinaryDataset) (start: int) (count: int) =
-    let a = Array.zeroCreate<float32> (count * data.Dimension)
-    data.CopyRows(ReadOnlySpan [| start .. start + count - 1 |], Span a)
-    a
+/// The curve's cheap evaluation after every epoch: the probe on ≤ 1,000 training images and the 20 % flip error.
+let curveOptions =
+    EvaluationOptions(
+        Seed = 7, MaxTestRows = Nullable config.CurveTestRows, HeldOut = null, LogLikelihood = null, Parzen = null,
+        Reconstruction = ReconstructionSectionOptions(FlipFraction = Nullable 0.2, HideBottomHalf = false),
+        LinearProbe = LinearProbeSectionOptions(
+            Probe = LinearProbeOptions(IncludePixelBaseline = false, MaxTrainRows = Nullable 1000,
+                                       Regression = SoftmaxRegressionOptions(MaxIterations = config.CurveProbeIterations))))
 
-/// AIS test log-likelihood in nats — RBM: mean log p(v); otherwise the mean-field variational lower bound — with
-/// the range that the ±3σ bounds of the log Z estimate give.
-let aisTestLogLikelihood (model: DeepBoltzmannMachine) (data: BinaryDataset) (test: BinaryDataset) =
-    let options = AisOptions(Runs = config.AisRuns, Schedule = aisSchedule, Seed = 1UL, DataMarginals = data.ColumnMeans())
-    let z = AnnealedImportanceSampling.EstimateLogPartition(model, options)
-    let rows = min config.AisTestRows test.Count
-    let visible = rowsOf test 0 rows
-    let atLogZ logZ =
-        if model.Architecture.IsRbm then AnnealedImportanceSampling.RbmMeanLogLikelihood(model, ReadOnlySpan visible, rows, logZ)
-        else VariationalBound.MeanLowerBound(model, ReadOnlySpan visible, rows, logZ)
-    let ll = atLogZ z.LogZ
-    // log p = c − log Z: the upper end of log Z gives the lower end of the log-likelihood.
-    Some(ll, ll - (z.LogZUpper - z.LogZ), ll - (z.LogZLower - z.LogZ))
-
-/// `count` model samples: p(v = 1 | h) of `count` Gibbs chains started at random, after GibbsBurnIn sweeps.
-let drawSamples (model: DeepBoltzmannMachine) (count: int) (seed: int) : float32[] =
-    let sampler = GibbsSampler(model, count, uint64 seed)
-    sampler.InitialiseRandom()
-    let samples = sampler.Sample(1, config.GibbsBurnIn, 1, GibbsRecord.VisibleProbabilities)
-    samples.VisibleProbabilities
-
-/// Parzen-window mean log-likelihood of `test` under `samples`, σ chosen on `validation` (the Breuleux et al. /
-/// Goodfellow et al. protocol). Returns (log-likelihood in nats, σ).
-let parzen (samples: float32[]) (validation: float32[]) (test: float32[]) =
-    let d = 784
-    let e = ParzenWindow.Estimate(ReadOnlySpan samples, samples.Length / d, ReadOnlySpan validation, validation.Length / d,
-                                  ReadOnlySpan test, test.Length / d, d)
-    e.MeanLogLikelihood, e.Sigma
+let probeOf (r: EvaluationReport) = if isNull r.LinearProbe then nan else r.LinearProbe.Result.HiddenAccuracy
+let errorOf (r: EvaluationReport) (i: int) = r.Reconstruction.Corruptions.[i].Model.ErrorOnCorrupted
 
 // ---------------------------------------------------------------------------------------------------------------
-// One run: (pretrain), train epoch by epoch with cheap curve metrics at every epoch end, then the full metrics.
+// One run: (pretrain), train epoch by epoch with the curve's evaluation at every epoch end, then the full one.
 
 type CurvePoint = { Epoch: int; Seconds: float; MeanK: float; Probe: float; Flip20: float }
 
 type Result =
     { Run: Run; Model: DeepBoltzmannMachine; Curve: CurvePoint list; TrainSeconds: float; PretrainSeconds: float
-      Recon: ReconstructionReport list; Probe: LinearProbeResult; Ais: (float * float * float) option
-      Parzen: float * float; Samples: float32[]; Error: string option }
-
-let corruptions =
-    [ Corruption.FlipPixels 0.1; Corruption.FlipPixels 0.2; Corruption.FlipPixels 0.3
-      Corruption.HideBottomHalf(train); Corruption.HideRandomSquare(train, 12) ]
-
-let probeTrain = train.Subset(0, min config.ProbeTrainRows train.Count)
-let curveProbeOptions =
-    LinearProbeOptions(IncludePixelBaseline = false, MaxTrainRows = Nullable(min 1000 train.Count),
-                       Regression = SoftmaxRegressionOptions(MaxIterations = config.CurveProbeIterations))
-
-let curveMetrics (model: DeepBoltzmannMachine) (data: BinaryDataset) =
-    let probe = LinearProbe.Evaluate(model, data, curveTest, null, curveProbeOptions)
-    let flip = ReconstructionEvaluation.Evaluate(model, data, curveTest, [ Corruption.FlipPixels 0.2 ], seed = 7)
-    probe.HiddenAccuracy, flip.[0].Model.ErrorOnCorrupted
+      Report: EvaluationReport; Samples: float32[]; Error: string option }
 
 let execute (index: int) (run: Run) : Result =
     let data = train.Subset(0, run.TrainRows)
@@ -230,27 +211,25 @@ let execute (index: int) (run: Run) : Result =
     let model, created = timed (fun () -> plan.CreateModel data)
     let pretrainSeconds = if isNull plan.Pretraining then 0.0 else created
     let curve = ResizeArray<CurvePoint>()
-    let p0, f0 = curveMetrics model data
-    curve.Add { Epoch = 0; Seconds = pretrainSeconds; MeanK = nan; Probe = p0; Flip20 = f0 }
-    // The plan's seconds already exclude the time spent in this callback (the curve metrics).
-    let progress (p: TrainingProgress) =
-        if p.Batch = p.BatchesPerEpoch then
-            let probe, flip = curveMetrics model data
-            curve.Add { Epoch = p.Epoch; Seconds = pretrainSeconds + p.Seconds; MeanK = p.EpochMeanK; Probe = probe; Flip20 = flip }
+    let point epoch seconds meanK =
+        let r = ModelEvaluator.Evaluate(model, train, test, curveOptions)
+        curve.Add { Epoch = epoch; Seconds = pretrainSeconds + seconds; MeanK = meanK; Probe = probeOf r; Flip20 = errorOf r 0 }
+    point 0 0.0 nan
+    // The plan's seconds already exclude the time spent in this callback (the curve's evaluation).
+    let progress (p: TrainingProgress) = if p.Batch = p.BatchesPerEpoch then point p.Epoch p.Seconds p.EpochMeanK
     let error =
         try
             plan.Run(data, progress = Action<_> progress, resumeFrom = TrainingRunState.Start model) |> ignore
             None
         with :? TrainingDivergedException as e -> Some e.Message
-    let trainSeconds = (Seq.last curve).Seconds
-    let recon = ReconstructionEvaluation.Evaluate(model, data, test, corruptions, seed = 1) |> List.ofSeq
-    let probe = LinearProbe.Evaluate(model, probeTrain, test, null, LinearProbeOptions(IncludePixelBaseline = (index = 0), Regression = SoftmaxRegressionOptions(MaxIterations = config.ProbeIterations)))
-    let ais = aisTestLogLikelihood model data test
-    let samples = drawSamples model config.SampleCount 11
-    let validationRows = min 200 (train.Count - probeTrain.Count |> max 50)
-    let parzenLL = parzen samples (rowsOf train (train.Count - validationRows) validationRows) (rowsOf test 0 (min config.ParzenTestRows test.Count))
-    { Run = run; Model = model; Curve = List.ofSeq curve; TrainSeconds = trainSeconds; PretrainSeconds = pretrainSeconds
-      Recon = recon; Probe = probe; Ais = ais; Parzen = parzenLL; Samples = samples; Error = error }
+    let last = Seq.last curve
+    let provenance = ModelFileInfo.ForTraining(plan.Method, plan.TrainingOptions, last.Epoch)
+    let report = ModelEvaluator.Evaluate(model, train, test, evaluationOptions (index = 0), provenance = provenance, dataSource = dataDescription)
+    // The page's 16 samples: p(v = 1 | h) at the end of Gibbs chains started at random (the evaluator keeps its own).
+    let sampler = GibbsSampler(model, 16, 11UL)
+    sampler.InitialiseRandom()
+    { Run = run; Model = model; Curve = List.ofSeq curve; TrainSeconds = last.Seconds; PretrainSeconds = pretrainSeconds; Report = report
+      Samples = sampler.Sample(1, config.GibbsBurnIn, 1, GibbsRecord.VisibleProbabilities).VisibleProbabilities; Error = error }
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -262,16 +241,14 @@ let header =
           (match centeringModes with [ false ] -> "off" | [ true ] -> "on" | _ -> "each run without and with") offsetRate
       sprintf "models: RBM 784-%d, DBM 784-%d-%d, DBM 784-%d-%d, each without and with lateral hidden weights" h1 h1 h2 h1 h3
       sprintf "epochs: %d for every method (greedy pretraining: +%d CD-1 epochs per RBM, its seconds counted)" config.Epochs config.PretrainEpochs
-      "VPF and DBM-PCD: Adam 1e-3, batch 100, 10 mean-field sweeps (DBM-PCD: 5 Gibbs steps, 100 chains); CD-1/PCD-1: SGD 0.05, batch 10"
-      (if config.ExpectedOnlySmall then
-           sprintf "VPF Expected (a transcendental per datum, unit and neighbour) only on the RBM without laterals, trained on the first %d images" (min config.ExpectedTrainRows train.Count)
-       else sprintf "VPF Expected on every model, trained on the first %d images" (min config.ExpectedTrainRows train.Count))
-      sprintf "linear probe: softmax regression, L-BFGS, %d iterations (curves: %d)" config.ProbeIterations config.CurveProbeIterations
-      sprintf "curves: linear probe (≤ 1,000 training images) and 20%% flip error on %d test images after every epoch; their time is not counted" curveTest.Count
-      sprintf "reconstruction: mean-field, error on the corrupted pixels, %d test images; linear probe on %d training images" test.Count probeTrain.Count
-      sprintf "samples: %d Gibbs chains from random states, %d sweeps, p(v | h) recorded; Parzen σ chosen on 200 held-out training images, scored on %d test images" config.SampleCount config.GibbsBurnIn (min config.ParzenTestRows test.Count)
+      sprintf "VPF: Adam %g, weight decay %g, batch 100, %d mean-field sweeps; DBM-PCD: Adam 1e-3, batch 100, 10 mean-field sweeps, 5 Gibbs steps, 100 chains; CD-1/PCD-1: SGD 0.05, batch 10" learningRate weightDecay sweeps
+      sprintf "VPF Expected (a transcendental per datum, unit and neighbour) only on the RBM without laterals, trained on the first %d images" (min config.ExpectedTrainRows train.Count)
+      sprintf "evaluation: Vpf.Core's ModelEvaluator, seed 1, on the %d test images, training statistics (marginals, probe) from the training subset; reconstruction: mean-field, error on the corrupted pixels" test.Count
+      sprintf "linear probe: softmax regression, L-BFGS, %d iterations, on the first %d training images (curves: %d iterations)" config.ProbeIterations (min config.ProbeTrainRows train.Count) config.CurveProbeIterations
+      sprintf "curves: linear probe (≤ 1,000 training images) and 20%% flip error on %d test images after every epoch; their time is not counted" (min config.CurveTestRows test.Count)
+      sprintf "Parzen: %d Gibbs chains from random states, %d sweeps, p(v | h) recorded; σ chosen on the first 200 test images (the first half when there are fewer than 400), the rest scored" config.SampleCount config.GibbsBurnIn
       (let a, b, c = config.AisSteps
-       sprintf "AIS: %d runs, %d temperatures (%d to β = 0.5, %d to 0.9, %d to 1; the paper used 14,500 and 100 runs — a short schedule tends to underestimate log Z, i.e. to flatter the log-likelihood), base rates from the training marginals; log-likelihood on %d test images (RBM: exact given log Z; DBM and laterals: mean-field lower bound)" config.AisRuns (a + b + c) a b c (min config.AisTestRows test.Count))
+       sprintf "AIS: %d runs, %d temperatures (%d to β = 0.5, %d to 0.9, %d to 1; the paper used 14,500 and 100 runs — a short schedule tends to underestimate log Z, i.e. to flatter the log-likelihood), base rates from the training marginals (RBM: exact given log Z; DBM and laterals: mean-field lower bound)" config.AisRuns (a + b + c) a b c)
       sprintf "grid: %d runs" grid.Length ]
 header |> List.iter (printfn "%s")
 
@@ -279,16 +256,17 @@ let results =
     grid |> List.mapi (fun i run ->
         printf "[%2d/%d] %-24s %-22s " (i + 1) grid.Length run.ArchName (run.Label)
         let r, s = timed (fun () -> execute i run)
+        let ais = r.Report.LogLikelihood.Ais
         printfn "train %6.1f s  probe %.3f  flip20 %.3f  AIS %s  parzen %.0f  (%.0f s with evaluation)%s"
-            r.TrainSeconds r.Probe.HiddenAccuracy r.Recon.[1].Model.ErrorOnCorrupted
-            (match r.Ais with Some (ll, _, _) -> sprintf "%.1f" ll | None -> "n/a") (fst r.Parzen) s
-            (match r.Error with Some e -> " DIVERGED: " + e | None -> "")
+            r.TrainSeconds (probeOf r.Report) (errorOf r.Report 1) (if isNull ais then "n/a" else sprintf "%.1f" ais.MeanLogLikelihood)
+            r.Report.Parzen.Model.MeanLogLikelihood s (match r.Error with Some e -> " DIVERGED: " + e | None -> "")
         r)
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tables
 
-let pixelProbe = results.[0].Probe.PixelAccuracy
+let first = results.[0].Report
+let pixelProbe = if isNull first.LinearProbe then nan else first.LinearProbe.Result.PixelAccuracy
 let label (r: Result) = sprintf "%s / %s" r.Run.ArchName (r.Run.Label)
 
 /// Curve value at the latest epoch end within `seconds` (equal wall-clock comparison).
@@ -305,18 +283,18 @@ let budgets =
 
 let mainTable =
     let head = [ "model"; "method"; "train imgs"; "epochs"; "train s"; "flip 10%"; "flip 20%"; "flip 30%"; "bottom half"; "12×12 square"; "AIS LL (±3σ)"; "Parzen LL"; "probe acc" ]
+    let bound (x: float) = if Double.IsPositiveInfinity x then "+∞" elif Double.IsNegativeInfinity x then "−∞" else sprintf "%.1f" x
     let rows =
         [ for r in results ->
-            let e i = fmt 4 r.Recon.[i].Model.ErrorOnCorrupted
+            let ais = r.Report.LogLikelihood.Ais
             [ r.Run.ArchName; r.Run.Label + (if r.Error.IsSome then " (diverged)" else ""); string r.Run.TrainRows; string config.Epochs
-              fmt 1 r.TrainSeconds; e 0; e 1; e 2; e 3; e 4
-              (let bound (x: float) = if Double.IsPositiveInfinity x then "+∞" elif Double.IsNegativeInfinity x then "−∞" else sprintf "%.1f" x
-               match r.Ais with Some (ll, lo, hi) -> sprintf "%.1f (%s, %s)" ll (bound lo) (bound hi) | None -> "n/a")
-              fmt 1 (fst r.Parzen); fmt 4 r.Probe.HiddenAccuracy ] ]
-    let trivial name (pick: ReconstructionReport -> ReconstructionScores) =
-        [ "—"; name; "—"; "—"; "—" ] @ [ for i in 0 .. 4 -> fmt 4 (pick results.[0].Recon.[i]).ErrorOnCorrupted ] @ [ "—"; "—"; (if name = "raw pixels" then fmt 4 pixelProbe else "—") ]
-    markdownTable head (rows @ [ trivial "corrupted input as is" (fun x -> x.CorruptedInput); trivial "majority fill" (fun x -> x.MajorityFill) ]
-                             @ [ [ "—"; "raw pixels"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; fmt 4 pixelProbe ] ])
+              fmt 1 r.TrainSeconds ] @ [ for i in 0 .. 4 -> fmt 4 (errorOf r.Report i) ]
+            @ [ (if isNull ais then "n/a" else sprintf "%.1f (%s, %s)" ais.MeanLogLikelihood (bound ais.Lower) (bound ais.Upper))
+                fmt 1 r.Report.Parzen.Model.MeanLogLikelihood; fmt 4 (probeOf r.Report) ] ]
+    let trivial name (pick: CorruptionResult -> ReconstructionScores) =
+        [ "—"; name; "—"; "—"; "—" ] @ [ for c in first.Reconstruction.Corruptions -> fmt 4 (pick c).ErrorOnCorrupted ] @ [ "—"; "—"; "—" ]
+    markdownTable head (rows @ [ trivial "corrupted input as is" (fun c -> c.CorruptedInput); trivial "majority fill" (fun c -> c.MajorityFill)
+                                 [ "—"; "raw pixels"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; "—"; fmt 4 pixelProbe ] ])
 
 let equalTimeTable =
     let head = [ "model"; "method"; "shortest budget s"; "epochs done"; "probe acc"; "flip 20% error"; "median budget s"; "epochs done"; "probe acc"; "flip 20% error" ]
@@ -344,34 +322,24 @@ let markdown =
 File.WriteAllText(Path.Combine(out, "results.md"), markdown)
 
 // ---------------------------------------------------------------------------------------------------------------
-// JSON
+// JSON: per run its label, plan, seconds, curve and the evaluator's report (as EvaluationReport.ToJson writes it).
 
-let scoresJson (s: ReconstructionScores) =
-    obj [ "errorOnCorrupted", num s.ErrorOnCorrupted; "crossEntropyOnCorrupted", num s.CrossEntropyOnCorrupted
-          "errorOnAll", num s.ErrorOnAll; "crossEntropyOnAll", num s.CrossEntropyOnAll ]
-
+let parsed (json: string) = if isNull json then null else JsonNode.Parse json
 let json =
     obj [ "script", str "paper.fsx"; "quick", boolean quick; "date", str (started.ToString "o"); "machine", str (machine ())
-          "data", str dataDescription; "inverted", boolean inverted; "trainRows", num (float train.Count); "testRows", num (float test.Count)
-          "epochs", num (float config.Epochs); "pretrainEpochs", num (float config.PretrainEpochs)
           "settings", arr (header |> List.map str); "totalSeconds", num wallClock.Elapsed.TotalSeconds
-          "pixelProbeAccuracy", num pixelProbe
           "runs", arr [ for r in results ->
-                        obj [ "model", str r.Run.ArchName; "layers", arr (r.Run.Plan.Architecture.LayerSizes |> Seq.map (float >> num))
-                              "lateral", boolean (r.Run.Plan.Architecture.HasLateral |> Seq.exists id)
-                              "method", str r.Run.Label; "trainingMethod", str r.Run.Plan.Method.Name
-                              "pretrained", boolean (not (isNull r.Run.Plan.Pretraining)); "centered", boolean r.Run.Centered; "trainRows", num (float r.Run.TrainRows)
+                        let plan = r.Run.Plan
+                        obj [ "model", str r.Run.ArchName; "method", str r.Run.Label; "centered", boolean r.Run.Centered; "trainRows", num (float r.Run.TrainRows)
+                              "plan", obj [ "architecture", str (string plan.Architecture); "method", str plan.Method.Name; "options", parsed (plan.Method.OptionsJson())
+                                            "training", parsed r.Report.Model.Training.TrainingOptionsJson
+                                            "pretrainEpochs", (if isNull plan.Pretraining then null else num (float config.PretrainEpochs)) ]
                               "diverged", (match r.Error with Some e -> str e | None -> null)
                               "trainSeconds", num r.TrainSeconds; "pretrainSeconds", num r.PretrainSeconds
-                              "reconstruction", arr [ for x in r.Recon ->
-                                                        obj [ "corruption", str x.Corruption; "model", scoresJson x.Model
-                                                              "corruptedInput", scoresJson x.CorruptedInput; "majorityFill", scoresJson x.MajorityFill ] ]
-                              "probeAccuracy", num r.Probe.HiddenAccuracy
-                              "aisLogLikelihood", (match r.Ais with Some (ll, lo, hi) -> obj [ "estimate", num ll; "low", num lo; "high", num hi ] | None -> null)
-                              "parzenLogLikelihood", num (fst r.Parzen); "parzenSigma", num (snd r.Parzen)
                               "curve", arr [ for p in r.Curve ->
                                                obj [ "epoch", num (float p.Epoch); "seconds", num p.Seconds; "meanK", num p.MeanK
-                                                     "probeAccuracy", num p.Probe; "flip20Error", num p.Flip20 ] ] ] ] ]
+                                                     "probeAccuracy", num p.Probe; "flip20Error", num p.Flip20 ] ]
+                              "evaluation", JsonNode.Parse(r.Report.ToJson()) ] ] ]
 saveJson (Path.Combine(out, "results.json")) json
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ using Vpf.Core.Evaluation;
 using Vpf.Core.Evaluation.Report;
 using Vpf.Core.Model;
 using Vpf.Core.Persistence;
+using Vpf.Core.Reconstruction;
 using Vpf.Core.Tests.Support;
 
 namespace Vpf.Core.Tests.Evaluation;
@@ -146,6 +147,44 @@ public class EvaluationReportTests
             new EvaluationOptions { Reconstruction = null, Parzen = null, LogLikelihood = new() { AisRuns = 0 } });
         Assert.Null(report.LogLikelihood!.Exact);
         Assert.Null(report.LinearProbe);
+    }
+
+    [Fact]
+    public void Additional_flip_fractions_and_an_explicit_ais_schedule_are_used()
+    {
+        var model = TinyModels.Random(Architecture.Rbm(12, 6), seed: 2, scale: 0.8);
+        var options = Small(3) with
+        {
+            Reconstruction = new ReconstructionSectionOptions { FlipFraction = 0.1, AdditionalFlipFractions = [0.2, 0.3], RandomSquareSize = 2 },
+            LogLikelihood = new LogLikelihoodSectionOptions
+            {
+                AisRuns = 20, AisTemperatures = 3000, Exact = false,
+                AisSchedule = AisSchedule.Piecewise((0.5, 10), (0.9, 20), (1.0, 30)),
+            },
+            Parzen = null, LinearProbe = null,
+        };
+        var report = ModelEvaluator.Evaluate(model, Train, Test, options);
+
+        // One corruption per fraction, in the order given, then the occlusions.
+        var corruptions = report.Reconstruction!.Corruptions;
+        Assert.Equal(5, corruptions.Count);
+        Assert.Equal([CorruptionKind.PixelFlips, CorruptionKind.PixelFlips, CorruptionKind.PixelFlips, CorruptionKind.Occlusion, CorruptionKind.Occlusion],
+            corruptions.Select(c => c.Kind));
+        // Each image's corruption depends on the seed and its row only: 20 % flips alone score the same.
+        var alone = ModelEvaluator.Evaluate(model, Train, Test, options with
+        {
+            Reconstruction = new ReconstructionSectionOptions { FlipFraction = 0.2, HideBottomHalf = false },
+            LogLikelihood = null,
+        });
+        Assert.Equal(alone.Reconstruction!.Corruptions[0].Corruption, corruptions[1].Corruption);
+        Assert.Equal(alone.Reconstruction.Corruptions[0].Model, corruptions[1].Model);
+        Assert.NotEqual(corruptions[0].Corruption, corruptions[2].Corruption);
+
+        // The explicit schedule replaces AisTemperatures.
+        Assert.Equal(60, report.LogLikelihood!.Ais!.LogPartition.Temperatures);
+
+        var bad = options with { Reconstruction = new ReconstructionSectionOptions { AdditionalFlipFractions = [0.2, 1.5] } };
+        Assert.Equal("AdditionalFlipFractions", Assert.Throws<InvalidOptionsException>(() => ModelEvaluator.Evaluate(model, Train, Test, bad)).Option);
     }
 
     [Fact]

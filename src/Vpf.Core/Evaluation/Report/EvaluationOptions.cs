@@ -75,6 +75,12 @@ public sealed record ReconstructionSectionOptions
     /// <summary>Fraction of pixels flipped by the denoising corruption (null: no flips). Default 0.1.</summary>
     public double? FlipFraction { get; init; } = 0.1;
 
+    /// <summary>
+    /// Further fractions of flipped pixels, each a corruption of its own, reported after <see cref="FlipFraction"/>'s in
+    /// this order (e.g. [0.2, 0.3] beside the default 0.1). Default none.
+    /// </summary>
+    public IReadOnlyList<double> AdditionalFlipFractions { get; init; } = [];
+
     /// <summary>Hide the bottom half of every image (needs an image shape; skipped without one). Default true.</summary>
     public bool HideBottomHalf { get; init; } = true;
 
@@ -88,6 +94,9 @@ public sealed record ReconstructionSectionOptions
     public void Validate()
     {
         if (FlipFraction is { } f && !(f >= 0 && f <= 1)) throw new InvalidOptionsException(nameof(FlipFraction), $"must be in [0, 1]; got {f}.");
+        if (AdditionalFlipFractions is null) throw new InvalidOptionsException(nameof(AdditionalFlipFractions), "must not be null; use an empty list for none.");
+        foreach (double g in AdditionalFlipFractions)
+            if (!(g >= 0 && g <= 1)) throw new InvalidOptionsException(nameof(AdditionalFlipFractions), $"every fraction must be in [0, 1]; got {g}.");
         if (RandomSquareSize is < 1) throw new InvalidOptionsException(nameof(RandomSquareSize), $"must be ≥ 1; got {RandomSquareSize}.");
         Inference.Validate();
     }
@@ -102,8 +111,14 @@ public sealed record LogLikelihoodSectionOptions
     /// <summary>AIS runs (0 skips AIS). Default 100.</summary>
     public int AisRuns { get; init; } = 100;
 
-    /// <summary>AIS temperatures K, laid out by <see cref="Schedule"/>. Default 14,500.</summary>
+    /// <summary>AIS temperatures K, laid out by <see cref="Schedule"/> (unless <see cref="AisSchedule"/> is set). Default 14,500.</summary>
     public int AisTemperatures { get; init; } = PaperTemperatures;
+
+    /// <summary>
+    /// An explicit AIS schedule, e.g. <see cref="Evaluation.AisSchedule.Piecewise"/> with stage lengths of one's own;
+    /// when set it is used instead of <see cref="AisTemperatures"/>, which is then ignored. Default null.
+    /// </summary>
+    public AisSchedule? AisSchedule { get; init; }
 
     /// <summary>Compute the exact value by enumeration when at most <see cref="MaxExactUnits"/> units must be enumerated. Default true.</summary>
     public bool Exact { get; init; } = true;

@@ -177,6 +177,7 @@ public static class ModelEvaluator
         var clock = Stopwatch.StartNew();
         var corruptions = new List<Corruption>();
         if (options.FlipFraction is { } f) corruptions.Add(Corruption.FlipPixels(f));
+        foreach (double g in options.AdditionalFlipFractions) corruptions.Add(Corruption.FlipPixels(g));
         bool shaped = test.ImageRows > 1 && test.ImageColumns > 0;
         if (options.HideBottomHalf && shaped) corruptions.Add(Corruption.HideBottomHalf(test));
         if (options.RandomSquareSize is { } size && shaped && size <= Math.Min(test.ImageRows, test.ImageColumns))
@@ -215,7 +216,7 @@ public static class ModelEvaluator
             var estimate = AnnealedImportanceSampling.EstimateLogPartition(model, new AisOptions
             {
                 Runs = options.AisRuns,
-                Schedule = LogLikelihoodSectionOptions.Schedule(options.AisTemperatures),
+                Schedule = options.AisSchedule ?? LogLikelihoodSectionOptions.Schedule(options.AisTemperatures),
                 Seed = (ulong)(uint)seed,
                 DataMarginals = marginals,
             });
