@@ -244,7 +244,7 @@ let execute (index: int) (run: Run) : Result =
     let progress (p: TrainingProgress) =
         if p.Batch = p.BatchesPerEpoch then
             let probe, flip = curveMetrics model data
-            curve.Add { Epoch = p.Epoch; Seconds = pretrainSeconds + p.Seconds; MeanK = p.EpochMeanK; Probe = probe; Flip20 = flip }
+            curve.Add { Epoch = p.Epoch; Seconds = pretrainSeconds + p.Seconds; MeanK = p.EpochMeanObjective; Probe = probe; Flip20 = flip }
     let error =
         try
             plan.Run(data, progress = Action<_> progress, resumeFrom = TrainingRunState.Start model) |> ignore

@@ -27,7 +27,7 @@ namespace Vpf.Core.Baselines;
 /// the pair's one free parameter, in both mirror entries, the same convention as the flow gradient.
 /// </para>
 /// <para>
-/// <see cref="FlowEvaluation.K"/> is the monitored value: the mean over the batch of the reconstruction
+/// <see cref="ObjectiveValue.Value"/> is the monitored value: the mean over the batch of the reconstruction
 /// cross-entropy of the visible layer from the positive phase, p = σ(b_0 + μ_1W_0ᵀ + vL_0), in nats per row. Every
 /// architecture with at least one hidden layer is accepted (for an RBM without laterals this is PCD with exact
 /// posterior probabilities).
@@ -82,7 +82,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
     }
 
     /// <inheritdoc />
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
+    public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
         Evaluate(model, visible, rows, gradient, randomKey, BatchShard.Whole(rows));
 
     /// <inheritdoc />
@@ -91,7 +91,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
     /// set, when every process runs that same set), numbered from that batch's first row, so that over all processes
     /// they are the chains one process would run; the negative phase of a process is weighted by its rows.
     /// </remarks>
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard)
+    public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard)
     {
         Validate(model.Architecture);
         int n0 = model.LayerSize(0), layers = model.LayerCount;
@@ -151,7 +151,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
                 }
             }
         }
-        return new FlowEvaluation(crossEntropy, 0);
+        return new ObjectiveValue(crossEntropy, 0);
     }
 
     /// <summary>Samples layer <paramref name="layer"/> of every chain from its conditional given all other layers.</summary>

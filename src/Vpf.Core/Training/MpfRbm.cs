@@ -47,7 +47,7 @@ public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
     }
 
     /// <inheritdoc />
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey)
+    public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey)
     {
         Validate(model.Architecture);
         int nv = model.LayerSize(0);
@@ -59,6 +59,6 @@ public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
         (_lastRows, _lastModel) = (rows, model);
         var result = _flow.Evaluate(visible[..(rows * nv)], rows, model.Weights(0), model.Biases(0), model.Biases(1),
             gradient.Weights[0], gradient.Biases[0], gradient.Biases[1], ExponentLimit);
-        return new FlowEvaluation(result.MeanFlow, result.ClampCount);
+        return new ObjectiveValue(result.MeanFlow, result.ClampCount);
     }
 }
