@@ -55,13 +55,13 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
     /// PCD: the visible states of the persistent chains after the last evaluated batch (chains × n_v), which are where
     /// the next batch's negative phase starts; empty before the first batch and for CD.
     /// </summary>
-    public ReadOnlySpan<float> FantasyVisible => _chains is null ? default : _chains.AsSpan(0, _chainCount * (_chainModel?.LayerSize(0) ?? 0));
+    internal ReadOnlySpan<float> FantasyVisible => _chains is null ? default : _chains.AsSpan(0, _chainCount * (_chainModel?.LayerSize(0) ?? 0));
 
     /// <summary>Number of persistent chains (0 before the first batch and for CD).</summary>
-    public int ChainCount => _chains is null ? 0 : _chainCount;
+    internal int ChainCount => _chains is null ? 0 : _chainCount;
 
     /// <summary>Forgets the persistent chains; the next batch starts new ones as <see cref="ContrastiveDivergenceOptions.ChainStart"/> says.</summary>
-    public void ResetChains()
+    internal void ResetChains()
     {
         _chains = null;
         _chainModel = null;
@@ -70,7 +70,7 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
 
     /// <inheritdoc />
     /// <remarks>The positive-phase hidden probabilities of the last batch.</remarks>
-    public bool TryGetMeanRates(int layer, Span<float> mean)
+    bool IMeanRateSource.TryGetMeanRates(int layer, Span<float> mean)
     {
         if (_lastRows == 0 || layer != 1) return false;
         MeanRates.ColumnMeans(_positive, _lastRows, mean);

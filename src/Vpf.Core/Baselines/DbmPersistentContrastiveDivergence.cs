@@ -57,17 +57,17 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
     public DbmPcdOptions Options { get; }
 
     /// <summary>The persistent chains after the last evaluated batch, per layer (chains × n_l); empty before the first batch.</summary>
-    public IReadOnlyList<float[]> Chains => _chainsReady ? _chains : [];
+    internal IReadOnlyList<float[]> Chains => _chainsReady ? _chains : [];
 
     /// <summary>Number of persistent chains (0 before the first batch).</summary>
-    public int ChainCount => _chainsReady ? _chainCount : 0;
+    internal int ChainCount => _chainsReady ? _chainCount : 0;
 
     /// <summary>Forgets the chains; the next batch starts new ones.</summary>
-    public void ResetChains() => _chainsReady = false;
+    internal void ResetChains() => _chainsReady = false;
 
     /// <inheritdoc />
     /// <remarks>The positive phase's mean-field rates of the last batch.</remarks>
-    public bool TryGetMeanRates(int layer, Span<float> mean)
+    bool IMeanRateSource.TryGetMeanRates(int layer, Span<float> mean)
     {
         if (_lastRows == 0 || layer < 1 || layer >= _rates.Length) return false;
         MeanRates.ColumnMeans(_rates[layer], _lastRows, mean);

@@ -35,7 +35,7 @@ public sealed record PretrainingResult(IReadOnlyList<DeepBoltzmannMachine> Rbms,
 /// above; the visible and top biases are copied. With one hidden layer the DBM is the RBM.
 /// </para>
 /// </remarks>
-public static class GreedyPretraining
+internal static class GreedyPretraining
 {
     private const int SampleChunkRows = 256;
 

@@ -21,23 +21,23 @@ public static class CheckpointFile
     public const string Extension = ".vpfckpt";
 
     /// <summary>The version written in <c>checkpoint.json</c>; files with another version are refused.</summary>
-    public const int FormatVersion = 2;
+    internal const int FormatVersion = 2;
 
     /// <summary>Largest <c>checkpoint.json</c> read (the epoch history grows by about 100 bytes an epoch).</summary>
-    public const long MaxStateBytes = 64L << 20;
+    internal const long MaxStateBytes = 64L << 20;
 
     /// <summary>
     /// Without an expected architecture, the largest model entry read is this many bytes or
     /// <see cref="MaxInflationRatio"/> times its compressed size, whichever is larger: trained float parameters barely
     /// compress, so an entry that inflates further is corrupt or hostile.
     /// </summary>
-    public const long UncheckedModelBytes = 64L << 20;
+    internal const long UncheckedModelBytes = 64L << 20;
 
     /// <summary>See <see cref="UncheckedModelBytes"/>.</summary>
-    public const int MaxInflationRatio = 64;
+    internal const int MaxInflationRatio = 64;
 
     /// <summary>Room for a model entry's info block (provenance JSON with the held-out curve) beyond its tensors.</summary>
-    public const long MaxInfoBytes = 16L << 20;
+    internal const long MaxInfoBytes = 16L << 20;
 
     private const string ModelEntry = "model.vpf";
     private const string StateEntry = "checkpoint.json";

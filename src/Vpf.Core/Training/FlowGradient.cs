@@ -10,7 +10,7 @@ namespace Vpf.Core.Training;
 /// ∂K/∂b_l = mean δ_l, ∂K/∂W_l = (x_lᵀδ_{l+1} + δ_lᵀx_{l+1}) / B, ∂K/∂L_l = (x_lᵀδ_l + δ_lᵀx_l) / B with zero diagonal.
 /// Every edge's update is δ_k x_j + δ_j x_k: it sees only the two units it joins.
 /// </summary>
-public sealed class FlowGradient
+internal sealed class FlowGradient
 {
     private readonly DeepBoltzmannMachine _model;
     private readonly float[][] _fields;

@@ -18,7 +18,7 @@ namespace Vpf.Core.Training;
 public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
 {
     /// <summary>Bound on each flip's exponent ½ (F(v) − F(v′)).</summary>
-    public const double ExponentLimit = 30;
+    internal const double ExponentLimit = 30;
 
     private readonly RbmFlipFlow _flow = new();
     private int _lastRows;
@@ -27,7 +27,7 @@ public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
 
     /// <inheritdoc />
     /// <remarks>The hidden probabilities σ(c + vW) of the last batch.</remarks>
-    public bool TryGetMeanRates(int layer, Span<float> mean)
+    bool IMeanRateSource.TryGetMeanRates(int layer, Span<float> mean)
     {
         if (_lastRows == 0 || layer != 1 || _lastModel is null) return false;
         int nv = _lastModel.LayerSize(0), nh = _lastModel.LayerSize(1);
