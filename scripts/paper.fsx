@@ -216,7 +216,7 @@ let execute (index: int) (run: Run) : Result =
         curve.Add { Epoch = epoch; Seconds = pretrainSeconds + seconds; MeanK = meanK; Probe = probeOf r; Flip20 = errorOf r 0 }
     point 0 0.0 nan
     // The plan's seconds already exclude the time spent in this callback (the curve's evaluation).
-    let progress (p: TrainingProgress) = if p.Batch = p.BatchesPerEpoch then point p.Epoch p.Seconds p.EpochMeanK
+    let progress (p: TrainingProgress) = if p.Batch = p.BatchesPerEpoch then point p.Epoch p.Seconds p.EpochMeanObjective
     let error =
         try
             plan.Run(data, progress = Action<_> progress, resumeFrom = TrainingRunState.Start model) |> ignore

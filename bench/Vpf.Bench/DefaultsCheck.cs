@@ -25,17 +25,17 @@ internal static class DefaultsCheck
     {
         var model = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(784, 500), seed: 1);
         model.SetVisibleBiasesFromMarginals(data.ColumnMeans());
-        var trainer = new FlowTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1, Optimiser = optimiser });
+        var trainer = new MiniBatchTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1, Optimiser = optimiser });
         TrainingProgress last = default;
         try
         {
             var history = trainer.Train(model, data, p => last = p);
             string outcome = history[0].ClampCount > 0 ? $"finite, {history[0].ClampCount} field clamps" : "finite";
-            Console.WriteLine($"| {name} | {outcome} | {history[0].MeanK:F2} | {last.K:F2} | {last.Seconds:F1} |");
+            Console.WriteLine($"| {name} | {outcome} | {history[0].MeanObjective:F2} | {last.Objective:F2} | {last.Seconds:F1} |");
         }
         catch (TrainingDivergedException e)
         {
-            Console.WriteLine($"| {name} | diverged at epoch {e.Epoch}, batch {e.Batch} | – | {last.K:G3} | {last.Seconds:F1} |");
+            Console.WriteLine($"| {name} | diverged at epoch {e.Epoch}, batch {e.Batch} | – | {last.Objective:G3} | {last.Seconds:F1} |");
         }
     }
 }

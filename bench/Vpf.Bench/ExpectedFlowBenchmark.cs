@@ -31,5 +31,5 @@ public class ExpectedFlowBenchmark
     }
 
     [Benchmark(Description = "ExpectedFlow.Compute, DBM 784-500-1000, batch 100")]
-    public double Compute() => _flow.Compute(_rates, Rows, _gradient).K;
+    public double Compute() => _flow.Compute(_rates, Rows, _gradient).Value;
 }

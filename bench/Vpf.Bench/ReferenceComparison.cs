@@ -41,7 +41,7 @@ internal static class ReferenceComparison
             var (architecture, objective) = Create(method);
             var model = DeepBoltzmannMachine.CreateRandom(architecture, seed: 1);
             model.SetVisibleBiasesFromMarginals(data.ColumnMeans());
-            var trainer = new FlowTrainer(objective, new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1 });
+            var trainer = new MiniBatchTrainer(objective, new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1 });
             trainer.Train(model, warmUp);
             var clock = Stopwatch.StartNew();
             trainer.Train(model, data);

@@ -17,7 +17,7 @@ public class VpfEpochBenchmark
 {
     private BinaryDataset _data = null!;
     private DeepBoltzmannMachine _model = null!;
-    private FlowTrainer _trainer = null!;
+    private MiniBatchTrainer _trainer = null!;
 
     /// <summary>Where the data came from, printed with the results.</summary>
     public static string DataSource { get; private set; } = "";
@@ -29,12 +29,12 @@ public class VpfEpochBenchmark
         _model = DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(784, 500, 1000), seed: 1);
         _model.SetVisibleBiasesFromMarginals(_data.ColumnMeans());
         var vpf = new VariationalProbabilityFlow(new VpfOptions { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = 10 });
-        _trainer = new FlowTrainer(vpf, new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1 });
+        _trainer = new MiniBatchTrainer(vpf, new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1 });
         Console.WriteLine($"// VPF epoch data: {DataSource}");
     }
 
     [Benchmark(Description = "VPF epoch 60000x784, DBM 784-500-1000, batch 100, 10 sweeps, Sampled")]
-    public double OneEpoch() => _trainer.Train(_model, _data)[0].MeanK;
+    public double OneEpoch() => _trainer.Train(_model, _data)[0].MeanObjective;
 
     internal static BinaryDataset LoadTrainingImages()
     {

@@ -20,7 +20,7 @@ var plan = new TrainingPlan
 };
 var result = plan.Run(train, heldOut: test);
 foreach (var point in result.Curve)
-    Console.WriteLine($"epoch {point.Epoch}: mean K = {point.MeanK:F3}, held-out K = {point.HeldOutK:F3} after {point.Seconds:F1} s");
+    Console.WriteLine($"epoch {point.Epoch}: mean K = {point.MeanObjective:F3}, held-out K = {point.HeldOutObjective:F3} after {point.Seconds:F1} s");
 var model = result.Model;
 
 // Features: mean-field firing rates of the hidden layers for held-out images.

@@ -29,6 +29,6 @@ public sealed class InvalidOptionsException : VpfException
     /// The same problem with the option named from an enclosing object: <c>Within("Method")</c> turns option "Steps"
     /// into "Method.Steps", so that a front end can map the whole path to its own flag or parameter name.
     /// </summary>
-    public InvalidOptionsException Within(string path) =>
+    internal InvalidOptionsException Within(string path) =>
         new(string.IsNullOrEmpty(path) ? Option : $"{path}.{Option}", Detail, this);
 }

@@ -17,7 +17,7 @@ namespace Vpf.ML;
 /// <para>
 /// <see cref="Fit"/> reads the pixel column (a known-size vector of Single with intensities in [0, max]) into a
 /// bit-packed data set, binarising each pixel (on when intensity ≥ threshold × max), trains the machine with the core
-/// <see cref="TrainingPlan"/> (VPF through <see cref="FlowTrainer"/>), then compiles the trained machine's
+/// <see cref="TrainingPlan"/> (VPF through <see cref="MiniBatchTrainer"/>), then compiles the trained machine's
 /// binarisation and unrolled mean-field inference into an ONNX graph (see <see cref="VpfOnnxExport"/>) and returns
 /// ML.NET's own ONNX transformer for it. The result is therefore an ordinary ML.NET transformer: it saves and loads
 /// with <c>mlContext.Model.Save</c> and <c>Load</c> (the graph, with the weights, is stored inside the model zip) and
@@ -133,7 +133,7 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         void Report(TrainingProgress progress)
         {
             if (progress.Batch == progress.BatchesPerEpoch)
-                channel.Info(MessageSensitivity.None, $"Epoch {progress.Epoch}: mean K {progress.EpochMeanK:G6} ({progress.Seconds:F1} s).");
+                channel.Info(MessageSensitivity.None, $"Epoch {progress.Epoch}: mean K {progress.EpochMeanObjective:G6} ({progress.Seconds:F1} s).");
         }
         if (grey is null) return plan.Run(data, progress: Report).Model;
 

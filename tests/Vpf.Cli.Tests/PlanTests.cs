@@ -60,6 +60,9 @@ public class PlanTests
         (code, output) = CliRunner.Run("train", "--data", data.Folder, "--method", "cd", "--cd-steps", "2", "--layers", "8", "--epochs", "1", "--out", model);
         Assert.True(code == 0, output);
         Assert.Equal(new CdMethod { Steps = 2 }, ModelFile.LoadWithInfo(model).Info.ReadTrainingMethod());
+        // CD's number is a reconstruction cross-entropy: the epoch line names it so rather than K.
+        Assert.Contains("epoch 1/1: reconstruction CE ", output);
+        Assert.DoesNotContain(" K ", output);
     }
 
     [Fact]

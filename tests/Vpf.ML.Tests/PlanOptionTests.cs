@@ -54,7 +54,7 @@ public sealed class PlanOptionTests
         options.StochasticBinarisation = false;
         var model = mlContext.Transforms.VpfFeatures("F", "Pixels", options).TrainModel(data);
 
-        // The path the estimator took before it built a plan: two seeds from one generator, FlowTrainer with VPF.
+        // The path the estimator took before it built a plan: two seeds from one generator, MiniBatchTrainer with VPF.
         var pixels = TestData.Column(data, "Pixels");
         var bits = new bool[pixels.Count, pixels[0].Length];
         for (int r = 0; r < pixels.Count; r++)
@@ -64,7 +64,7 @@ public sealed class PlanOptionTests
         int initSeed = rng.Next(), trainSeed = rng.Next();
         var reference = DeepBoltzmannMachine.CreateRandom(new Architecture([set.Dimension, .. options.HiddenLayers]), initSeed, options.InitialWeightScale);
         reference.SetVisibleBiasesFromMarginals(set.ColumnMeans());
-        new FlowTrainer(new VariationalProbabilityFlow(new VpfOptions { MeanFieldSweeps = options.MeanFieldSweeps }),
+        new MiniBatchTrainer(new VariationalProbabilityFlow(new VpfOptions { MeanFieldSweeps = options.MeanFieldSweeps }),
             new TrainingOptions
             {
                 Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = trainSeed,

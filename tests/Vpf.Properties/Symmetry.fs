@@ -164,7 +164,7 @@ module ``when the units of a layer are relabelled`` =
         let piText = String.Join(" ", pi)
         (allOf "every edge's update is relabelled" edgeFailures
          .&. allOf "every bias update is relabelled" biasFailures
-         .&. (close reorderTolerance 0.0 k0.K k1.K |> Prop.label $"K unchanged ({k0.K:g10} before, {k1.K:g10} after)"))
+         .&. (close reorderTolerance 0.0 k0.Value k1.Value |> Prop.label $"K unchanged ({k0.Value:g10} before, {k1.Value:g10} after)"))
         |> Prop.label $"layer {l} relabelled by π = [{piText}]"
         |> Prop.classify (c.Sizes[l] > 1) "non-trivial permutation possible"
 

@@ -54,6 +54,8 @@ internal static class TrainingRun
             },
         };
 
+        // CD, PCD and DBM-PCD report a reconstruction cross-entropy, not K: label the numbers with the method's own name.
+        string objective = plan.Method.ObjectiveName;
         TrainingResult result;
         try
         {
@@ -62,10 +64,10 @@ internal static class TrainingRun
                 if (start?.Checkpoint is { } c) handle.Report(c.EpochsCompleted * batches + c.BatchesCompleted);
                 return plan.Run(data.Train, writes ? data.Test : null, p =>
                 {
-                    handle.Report((p.Epoch - 1) * batches + p.Batch, $"epoch {p.Epoch}/{training.Epochs} K {p.EpochMeanK:G4}");
+                    handle.Report((p.Epoch - 1) * batches + p.Batch, $"epoch {p.Epoch}/{training.Epochs} {objective} {p.EpochMeanObjective:G4}");
                     context.Hooks.AfterBatch?.Invoke(p);
                 }, context.Cancellation, start, point => context.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name} epoch {point.Epoch}/{training.Epochs}: K {point.MeanK:G5}, held-out K {point.HeldOutK:G5}, held-out reconstruction {point.HeldOutCrossEntropy:F2} nats/image, {ProgressDisplay.Seconds(point.Seconds)}")),
+                    $"  {name} epoch {point.Epoch}/{training.Epochs}: {objective} {point.MeanObjective:G5}, held-out {objective} {point.HeldOutObjective:G5}, held-out reconstruction {point.HeldOutCrossEntropy:F2} nats/image, {ProgressDisplay.Seconds(point.Seconds)}")),
                     group);
             });
         }

@@ -62,11 +62,12 @@ internal static class HtmlReport
         {
             var data = new JsonArray
             {
-                Line(m.Curve.Select(p => (double)p.Epoch), m.Curve.Select(p => p.MeanK), "training (mean over the epoch)"),
-                Line(m.Curve.Select(p => (double)p.Epoch), m.Curve.Select(p => p.HeldOutK), "held-out"),
+                Line(m.Curve.Select(p => (double)p.Epoch), m.Curve.Select(p => p.MeanObjective), "training (mean over the epoch)"),
+                Line(m.Curve.Select(p => (double)p.Epoch), m.Curve.Select(p => p.HeldOutObjective), "held-out"),
             };
-            string what = TrainingMethod.TryParse(m.Method, null)?.ObjectiveDescription ?? "objective K";
-            charts.Add(Div(html, $"curve-k-{i}", "chart", data, Layout($"{m.Name}: {what} by epoch", "epoch", "K")));
+            var method = TrainingMethod.TryParse(m.Method, null);
+            string what = method?.ObjectiveDescription ?? "objective";
+            charts.Add(Div(html, $"curve-k-{i}", "chart", data, Layout($"{m.Name}: {what} by epoch", "epoch", method?.ObjectiveName ?? "objective")));
         }
 
         html.Append("<h2>First-layer filters</h2>\n<p>Weights from each visible pixel to one hidden unit (the first 64 units), each scaled to its largest magnitude; red positive, blue negative.</p>\n");

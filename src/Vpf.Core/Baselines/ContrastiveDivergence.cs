@@ -6,7 +6,7 @@ namespace Vpf.Core.Baselines;
 
 /// <summary>
 /// Contrastive divergence (CD-k, Hinton 2002) and persistent contrastive divergence (PCD-k, Tieleman 2008) for an RBM,
-/// as an <see cref="ITrainingObjective"/> for <see cref="FlowTrainer"/>. Cost per batch: O(k · B · n_v · n_h).
+/// as an <see cref="ITrainingObjective"/> for <see cref="MiniBatchTrainer"/>. Cost per batch: O(k · B · n_v · n_h).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -21,10 +21,10 @@ namespace Vpf.Core.Baselines;
 /// batch size and C the number of chains (C = B for CD).
 /// </para>
 /// <para>
-/// <see cref="FlowEvaluation.K"/> is not a flow here: it is the monitored value, the mean over the batch of the
+/// <see cref="ObjectiveValue.Value"/> is not a flow here: it is the monitored value, the mean over the batch of the
 /// reconstruction cross-entropy −Σ_i [v_i log p_i + (1 − v_i) log(1 − p_i)] with p = σ(b + μWᵀ) the deterministic
 /// one-step mean-field reconstruction of the data (in nats per row, before this batch's step). It goes down as the
-/// model learns, but it is not the likelihood; <see cref="FlowEvaluation.ClampCount"/> is 0.
+/// model learns, but it is not the likelihood; <see cref="ObjectiveValue.ClampCount"/> is 0.
 /// </para>
 /// <para>
 /// Randomness: batch key κ (from the trainer) drives the chains through <see cref="RbmGibbs.Run(DeepBoltzmannMachine, Span{float}, Span{float}, int, int, ulong)"/>
@@ -55,13 +55,13 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
     /// PCD: the visible states of the persistent chains after the last evaluated batch (chains × n_v), which are where
     /// the next batch's negative phase starts; empty before the first batch and for CD.
     /// </summary>
-    public ReadOnlySpan<float> FantasyVisible => _chains is null ? default : _chains.AsSpan(0, _chainCount * (_chainModel?.LayerSize(0) ?? 0));
+    internal ReadOnlySpan<float> FantasyVisible => _chains is null ? default : _chains.AsSpan(0, _chainCount * (_chainModel?.LayerSize(0) ?? 0));
 
     /// <summary>Number of persistent chains (0 before the first batch and for CD).</summary>
-    public int ChainCount => _chains is null ? 0 : _chainCount;
+    internal int ChainCount => _chains is null ? 0 : _chainCount;
 
     /// <summary>Forgets the persistent chains; the next batch starts new ones as <see cref="ContrastiveDivergenceOptions.ChainStart"/> says.</summary>
-    public void ResetChains()
+    internal void ResetChains()
     {
         _chains = null;
         _chainModel = null;
@@ -70,7 +70,7 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
 
     /// <inheritdoc />
     /// <remarks>The positive-phase hidden probabilities of the last batch.</remarks>
-    public bool TryGetMeanRates(int layer, Span<float> mean)
+    bool IMeanRateSource.TryGetMeanRates(int layer, Span<float> mean)
     {
         if (_lastRows == 0 || layer != 1) return false;
         MeanRates.ColumnMeans(_positive, _lastRows, mean);
@@ -86,7 +86,7 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
     }
 
     /// <inheritdoc />
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
+    public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
         Evaluate(model, visible, rows, gradient, randomKey, BatchShard.Whole(rows));
 
     /// <inheritdoc />
@@ -96,7 +96,7 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
     /// is set, when every process runs that same set), numbered from that batch's first row, so that over all processes
     /// they are the chains one process would run; the negative phase of a process is weighted by its rows.
     /// </remarks>
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard)
+    public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard)
     {
         Validate(model.Architecture);
         int nv = model.LayerSize(0), nh = model.LayerSize(1);
@@ -144,7 +144,7 @@ public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjecti
         GradientAccumulation.AccumulateColumnSums(negativeVisible, gradient.Biases[0], chains, neg);
         GradientAccumulation.AccumulateColumnSums(positive, gradient.Biases[1], rows, pos);
         GradientAccumulation.AccumulateColumnSums(negativeHidden, gradient.Biases[1], chains, neg);
-        return new FlowEvaluation(crossEntropy, 0);
+        return new ObjectiveValue(crossEntropy, 0);
     }
 
     private void EnsureChains(DeepBoltzmannMachine model, ReadOnlySpan<float> data, int rows, int firstRow)

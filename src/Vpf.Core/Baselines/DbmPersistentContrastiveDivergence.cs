@@ -27,7 +27,7 @@ namespace Vpf.Core.Baselines;
 /// the pair's one free parameter, in both mirror entries, the same convention as the flow gradient.
 /// </para>
 /// <para>
-/// <see cref="FlowEvaluation.K"/> is the monitored value: the mean over the batch of the reconstruction
+/// <see cref="ObjectiveValue.Value"/> is the monitored value: the mean over the batch of the reconstruction
 /// cross-entropy of the visible layer from the positive phase, p = σ(b_0 + μ_1W_0ᵀ + vL_0), in nats per row. Every
 /// architecture with at least one hidden layer is accepted (for an RBM without laterals this is PCD with exact
 /// posterior probabilities).
@@ -57,17 +57,17 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
     public DbmPcdOptions Options { get; }
 
     /// <summary>The persistent chains after the last evaluated batch, per layer (chains × n_l); empty before the first batch.</summary>
-    public IReadOnlyList<float[]> Chains => _chainsReady ? _chains : [];
+    internal IReadOnlyList<float[]> Chains => _chainsReady ? _chains : [];
 
     /// <summary>Number of persistent chains (0 before the first batch).</summary>
-    public int ChainCount => _chainsReady ? _chainCount : 0;
+    internal int ChainCount => _chainsReady ? _chainCount : 0;
 
     /// <summary>Forgets the chains; the next batch starts new ones.</summary>
-    public void ResetChains() => _chainsReady = false;
+    internal void ResetChains() => _chainsReady = false;
 
     /// <inheritdoc />
     /// <remarks>The positive phase's mean-field rates of the last batch.</remarks>
-    public bool TryGetMeanRates(int layer, Span<float> mean)
+    bool IMeanRateSource.TryGetMeanRates(int layer, Span<float> mean)
     {
         if (_lastRows == 0 || layer < 1 || layer >= _rates.Length) return false;
         MeanRates.ColumnMeans(_rates[layer], _lastRows, mean);
@@ -82,7 +82,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
     }
 
     /// <inheritdoc />
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
+    public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
         Evaluate(model, visible, rows, gradient, randomKey, BatchShard.Whole(rows));
 
     /// <inheritdoc />
@@ -91,7 +91,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
     /// set, when every process runs that same set), numbered from that batch's first row, so that over all processes
     /// they are the chains one process would run; the negative phase of a process is weighted by its rows.
     /// </remarks>
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard)
+    public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard)
     {
         Validate(model.Architecture);
         int n0 = model.LayerSize(0), layers = model.LayerCount;
@@ -151,7 +151,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
                 }
             }
         }
-        return new FlowEvaluation(crossEntropy, 0);
+        return new ObjectiveValue(crossEntropy, 0);
     }
 
     /// <summary>Samples layer <paramref name="layer"/> of every chain from its conditional given all other layers.</summary>

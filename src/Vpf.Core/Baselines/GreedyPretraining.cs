@@ -11,7 +11,7 @@ namespace Vpf.Core.Baselines;
 public sealed record PretrainingResult(IReadOnlyList<DeepBoltzmannMachine> Rbms, IReadOnlyList<IReadOnlyList<EpochSummary>> History);
 
 /// <summary>
-/// Greedy layer-wise pretraining of a DBM by a stack of RBMs, each trained through <see cref="FlowTrainer"/> on the
+/// Greedy layer-wise pretraining of a DBM by a stack of RBMs, each trained through <see cref="MiniBatchTrainer"/> on the
 /// layer below's hidden activity, the weights then copied into the DBM — so that VPF (or DBM-PCD) can start from it
 /// and be compared with a random start.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed record PretrainingResult(IReadOnlyList<DeepBoltzmannMachine> Rbms,
 /// above; the visible and top biases are copied. With one hidden layer the DBM is the RBM.
 /// </para>
 /// </remarks>
-public static class GreedyPretraining
+internal static class GreedyPretraining
 {
     private const int SampleChunkRows = 256;
 
@@ -76,7 +76,7 @@ public static class GreedyPretraining
             ITrainingObjective objective = cd
                 ? new ContrastiveDivergence(options.ContrastiveDivergence with { HiddenInputScale = up, VisibleInputScale = down })
                 : new MpfRbm();
-            var trainer = new FlowTrainer(objective, options.Training with { Seed = unchecked(options.Training.Seed + l) });
+            var trainer = new MiniBatchTrainer(objective, options.Training with { Seed = unchecked(options.Training.Seed + l) });
             history.Add(trainer.Train(rbm, input, progress));
             rbms.Add(rbm);
             if (l + 1 < hiddenLayers) input = HiddenSamples(rbm, input, up, CounterRandom.StreamKey((ulong)(uint)options.Seed, 0x4752_4545ul, (ulong)l));

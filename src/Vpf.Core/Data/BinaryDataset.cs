@@ -48,7 +48,7 @@ public sealed partial class BinaryDataset
     public ReadOnlyMemory<byte> Labels => _labels;
 
     /// <summary>Memory taken by one row: 8 bytes per started group of 64 values.</summary>
-    public int BytesPerRow => _wordsPerRow * sizeof(ulong);
+    internal int BytesPerRow => _wordsPerRow * sizeof(ulong);
 
     /// <summary>The value at (<paramref name="row"/>, <paramref name="column"/>): true for 1.</summary>
     public bool this[int row, int column]

@@ -43,7 +43,7 @@ public static class AnnealedImportanceSampling
     }
 
     /// <summary>True when AIS sums the odd layers out analytically (no odd layer has lateral weights).</summary>
-    public static bool SumsOutOddLayers(Architecture architecture)
+    internal static bool SumsOutOddLayers(Architecture architecture)
     {
         if (architecture.LayerCount < 2) return false;
         for (int l = 1; l < architecture.LayerCount; l += 2)

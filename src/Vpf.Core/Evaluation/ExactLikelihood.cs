@@ -14,7 +14,7 @@ namespace Vpf.Core.Evaluation;
 /// log Z = log Σ_h exp(cᵀh + Σ_k softplus(b_k + (W h)_k))). Machines with lateral weights in both parities are enumerated
 /// over every unit.
 /// </remarks>
-public static class ExactLikelihood
+internal static class ExactLikelihood
 {
     /// <summary>Largest number of enumerated units: 2^24 states is already tens of millions of energies.</summary>
     public const int MaxEnumeratedUnits = 24;

@@ -35,17 +35,17 @@ internal static class HeldOutMetrics
     /// The objective of <paramref name="objective"/> on <paramref name="rows"/> held-out rows at <see cref="RandomKey"/>.
     /// State that later training batches depend on (persistent chains) is left as it was.
     /// </summary>
-    public static double K(ITrainingObjective objective, DeepBoltzmannMachine model, ReadOnlySpan<float> batch, int rows)
+    public static double Objective(ITrainingObjective objective, DeepBoltzmannMachine model, ReadOnlySpan<float> batch, int rows)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(model);
         var gradient = new ParameterSet(model.Architecture);
         if (objective is not IStatefulObjective stateful)
-            return objective.Evaluate(model, batch, rows, gradient, RandomKey).K;
+            return objective.Evaluate(model, batch, rows, gradient, RandomKey).Value;
         var saved = stateful.SaveState();
         try
         {
-            return objective.Evaluate(model, batch, rows, gradient, RandomKey).K;
+            return objective.Evaluate(model, batch, rows, gradient, RandomKey).Value;
         }
         finally
         {

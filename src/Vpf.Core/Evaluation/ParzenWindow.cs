@@ -48,13 +48,13 @@ public static class ParzenWindow
     }
 
     /// <summary>Mean log p(x) over <paramref name="points"/> for every σ of <paramref name="sigmas"/>.</summary>
-    public static double[] MeanLogLikelihoods(ReadOnlySpan<float> samples, int sampleCount, ReadOnlySpan<float> points, int pointCount,
+    internal static double[] MeanLogLikelihoods(ReadOnlySpan<float> samples, int sampleCount, ReadOnlySpan<float> points, int pointCount,
         int dimension, IReadOnlyList<double> sigmas) =>
         LogDensities(samples, sampleCount, points, pointCount, dimension, sigmas).Select(d => d.Average()).ToArray();
 
     /// <summary>log p(x) of every point (element [σ index][point]) for every σ of <paramref name="sigmas"/>.</summary>
     /// <exception cref="ArgumentException">Shapes that do not match, no samples, or a σ that is not positive and finite.</exception>
-    public static double[][] LogDensities(ReadOnlySpan<float> samples, int sampleCount, ReadOnlySpan<float> points, int pointCount,
+    internal static double[][] LogDensities(ReadOnlySpan<float> samples, int sampleCount, ReadOnlySpan<float> points, int pointCount,
         int dimension, IReadOnlyList<double> sigmas)
     {
         if (dimension < 1) throw new ArgumentException($"The dimension must be ≥ 1; got {dimension}.", nameof(dimension));

@@ -7,7 +7,7 @@ namespace Vpf.Core.Inference;
 /// Local fields u_l = b_l + x_{l−1} W_{l−1} + x_{l+1} W_lᵀ + x_l L_l (vpf-math.md §1), for a batch of joint states
 /// stored layer by layer as rows × n_l row-major arrays.
 /// </summary>
-public static class LocalFields
+internal static class LocalFields
 {
     /// <summary>Writes u_l for the first <paramref name="rows"/> rows of <paramref name="states"/> into <paramref name="field"/>.</summary>
     public static void Compute(DeepBoltzmannMachine model, IReadOnlyList<float[]> states, int layer, Span<float> field, int rows)

@@ -48,7 +48,7 @@ public static class MeanFieldSweep
     /// <param name="input">Scratch buffer.</param>
     /// <param name="visibleInput">Optional rows × n_1 buffer that keeps v·W_0 for the whole E-step: v is clamped, so the
     /// first hidden layer's input from below is the same in every sweep (a fifth of a 784-500-1000 sweep's work).</param>
-    public static void Run(DeepBoltzmannMachine model, float[][] rates, int rows, int sweeps, float damping, float[] input, float[]? visibleInput = null)
+    internal static void Run(DeepBoltzmannMachine model, float[][] rates, int rows, int sweeps, float damping, float[] input, float[]? visibleInput = null)
     {
         if (sweeps < 0) throw new InvalidOptionsException(nameof(sweeps), $"must be ≥ 0; got {sweeps}.");
         if (!(damping >= 0f && damping < 1f)) throw new InvalidOptionsException(nameof(damping), $"must be in [0, 1); got {damping}.");
@@ -65,7 +65,7 @@ public static class MeanFieldSweep
     /// for the missing top-down half) and σ(μ_{l−1} W_{l−1} + b_l) for the top layer.
     /// </summary>
     /// <remarks>When <paramref name="visibleInput"/> is given, v·W_0 is left in it for <see cref="UpdateLayer"/>.</remarks>
-    public static void Initialise(DeepBoltzmannMachine model, float[][] rates, int rows, float[] input, float[]? visibleInput = null)
+    internal static void Initialise(DeepBoltzmannMachine model, float[][] rates, int rows, float[] input, float[]? visibleInput = null)
     {
         int top = model.LayerCount - 1;
         for (int l = 1; l <= top; l++)
@@ -81,7 +81,7 @@ public static class MeanFieldSweep
     /// One mean-field update of hidden layer <paramref name="layer"/> given the current rates of all others;
     /// <paramref name="inputFromBelow"/>, when given, already holds μ_{l−1}·W_{l−1} (the clamped v·W_0 for layer 1).
     /// </summary>
-    public static void UpdateLayer(DeepBoltzmannMachine model, float[][] rates, int layer, int rows, float damping, float[] input,
+    internal static void UpdateLayer(DeepBoltzmannMachine model, float[][] rates, int layer, int rows, float damping, float[] input,
         float[]? inputFromBelow = null)
     {
         int n = model.LayerSize(layer);

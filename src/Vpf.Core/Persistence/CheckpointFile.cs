@@ -7,7 +7,7 @@ using Vpf.Core.Training;
 namespace Vpf.Core.Persistence;
 
 /// <summary>
-/// A training checkpoint on disk: everything <see cref="FlowTrainer.Train"/> needs to go on from where a cancelled run
+/// A training checkpoint on disk: everything <see cref="MiniBatchTrainer.Train"/> needs to go on from where a cancelled run
 /// stopped and finish bit for bit as an uninterrupted run would. The file is a zip archive holding the model as a
 /// model file (<c>model.vpf</c>, with its <see cref="ModelFileInfo"/>), each optimiser moment tensor set as a model
 /// file of its own (<c>moment-0.vpf</c>, …), and the scalar fields of the <see cref="TrainingCheckpoint"/> as JSON
@@ -21,23 +21,23 @@ public static class CheckpointFile
     public const string Extension = ".vpfckpt";
 
     /// <summary>The version written in <c>checkpoint.json</c>; files with another version are refused.</summary>
-    public const int FormatVersion = 2;
+    internal const int FormatVersion = 2;
 
     /// <summary>Largest <c>checkpoint.json</c> read (the epoch history grows by about 100 bytes an epoch).</summary>
-    public const long MaxStateBytes = 64L << 20;
+    internal const long MaxStateBytes = 64L << 20;
 
     /// <summary>
     /// Without an expected architecture, the largest model entry read is this many bytes or
     /// <see cref="MaxInflationRatio"/> times its compressed size, whichever is larger: trained float parameters barely
     /// compress, so an entry that inflates further is corrupt or hostile.
     /// </summary>
-    public const long UncheckedModelBytes = 64L << 20;
+    internal const long UncheckedModelBytes = 64L << 20;
 
     /// <summary>See <see cref="UncheckedModelBytes"/>.</summary>
-    public const int MaxInflationRatio = 64;
+    internal const int MaxInflationRatio = 64;
 
     /// <summary>Room for a model entry's info block (provenance JSON with the held-out curve) beyond its tensors.</summary>
-    public const long MaxInfoBytes = 16L << 20;
+    internal const long MaxInfoBytes = 16L << 20;
 
     private const string ModelEntry = "model.vpf";
     private const string StateEntry = "checkpoint.json";

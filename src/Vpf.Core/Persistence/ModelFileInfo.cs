@@ -46,7 +46,8 @@ public sealed record ModelFileInfo
     /// Provenance of a finished (or interrupted) training run: the method name, the options as JSON, the seed from
     /// <paramref name="training"/> and the epochs completed (default: all of <see cref="TrainingOptions.Epochs"/>).
     /// </summary>
-    public static ModelFileInfo ForTraining(string method, TrainingOptions training, VpfOptions? vpf = null, int? epochsCompleted = null)
+    /// <remarks>Internal: any name and VPF options together, as files of other tools hold; users pass a <see cref="Training.TrainingMethod"/>.</remarks>
+    internal static ModelFileInfo ForTraining(string method, TrainingOptions training, VpfOptions? vpf = null, int? epochsCompleted = null)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(training);
@@ -80,8 +81,9 @@ public sealed record ModelFileInfo
         TrainingOptionsJson is null ? null : OptionsJson.DeserializeTrainingOptions(TrainingOptionsJson);
 
     /// <summary>The VPF options read back from <see cref="ObjectiveOptionsJson"/>, or null when none were stored.</summary>
+    /// <remarks>Internal: it reads the JSON as VPF's whatever the method; users call <see cref="ReadTrainingMethod"/>.</remarks>
     /// <exception cref="InvalidOptionsException">The stored JSON cannot be read as VPF options.</exception>
-    public VpfOptions? ReadVpfOptions() =>
+    internal VpfOptions? ReadVpfOptions() =>
         ObjectiveOptionsJson is null ? null : OptionsJson.DeserializeVpfOptions(ObjectiveOptionsJson);
 
     /// <inheritdoc />

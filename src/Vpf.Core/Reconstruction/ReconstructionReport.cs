@@ -30,7 +30,7 @@ public sealed record ReconstructionReport(
         [("model", Model), ("corrupted input", CorruptedInput), ("majority fill", MajorityFill)];
 
     /// <summary>A small fixed-width table: one line per predictor with both errors and both cross-entropies.</summary>
-    public string ToTable()
+    internal string ToTable()
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{Corruption} ({Images} images, {Model.CorruptedPixels} corrupted pixels; model by {Method}, {Seconds:0.0} s)");

@@ -85,14 +85,14 @@ public sealed class Reconstructor
     /// <param name="known">rows × d flags.</param>
     /// <param name="rows">Number of images.</param>
     /// <returns>rows × d probabilities; known pixels are their value.</returns>
-    public float[] InferMissing(ReadOnlySpan<float> values, ReadOnlySpan<bool> known, int rows) =>
+    internal float[] InferMissing(ReadOnlySpan<float> values, ReadOnlySpan<bool> known, int rows) =>
         InferMissingStates(values, known, rows, _options.Sweeps)[0];
 
     /// <summary>Mean-field denoising: every visible unit free, starting from the noisy image (see the class remarks).</summary>
     /// <param name="noisy">rows × d noisy 0/1 images.</param>
     /// <param name="rows">Number of images.</param>
     /// <returns>rows × d probabilities.</returns>
-    public float[] Denoise(ReadOnlySpan<float> noisy, int rows)
+    internal float[] Denoise(ReadOnlySpan<float> noisy, int rows)
     {
         int n0 = _model.LayerSize(0);
         CheckSizes(noisy.Length, noisy.Length, rows);
@@ -115,7 +115,7 @@ public sealed class Reconstructor
     /// <param name="rows">Number of images.</param>
     /// <param name="firstRow">Global index of the first row (keys its random stream).</param>
     /// <returns>rows × d probabilities; known pixels are their value.</returns>
-    public float[] GibbsAverage(ReadOnlySpan<float> values, ReadOnlySpan<bool> known, int rows, long firstRow = 0) =>
+    internal float[] GibbsAverage(ReadOnlySpan<float> values, ReadOnlySpan<bool> known, int rows, long firstRow = 0) =>
         GibbsAverage(values, known, rows, firstRow, noisyStart: false);
 
     /// <summary>

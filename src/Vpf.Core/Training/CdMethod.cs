@@ -15,6 +15,9 @@ public sealed record CdMethod : TrainingMethod
     public override bool IsFlow => false;
 
     /// <inheritdoc />
+    public override string ObjectiveName => "reconstruction CE";
+
+    /// <inheritdoc />
     public override string ObjectiveDescription => "one-step reconstruction cross-entropy (CD's monitor)";
 
     /// <inheritdoc />

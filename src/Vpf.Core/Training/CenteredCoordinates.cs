@@ -12,7 +12,7 @@ namespace Vpf.Core.Training;
 /// the ordinary machine with the same W, L and biases b̃_l = b_l − a_{l−1}W_{l−1} − a_{l+1}W_lᵀ − a_l L_l (the constant
 /// drops out of p). Sums are accumulated in double and rounded once.
 /// </remarks>
-public static class CenteredCoordinates
+internal static class CenteredCoordinates
 {
     /// <summary>b̃ from centered biases: overwrites <paramref name="parameters"/>' biases b_l with b̃_l (W and L are shared).</summary>
     public static void ToUncentered(ParameterSet parameters, IReadOnlyList<float[]> offsets) => ShiftBiases(parameters, parameters, offsets, -1);

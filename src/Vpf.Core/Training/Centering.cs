@@ -8,7 +8,7 @@ namespace Vpf.Core.Training;
 /// (vpf-math.md §8): the objective's gradient is turned into the gradient in centered coordinates before the step, and
 /// the stored biases are compensated after it, so that the model always holds the uncentered equivalent b̃.
 /// </summary>
-public sealed class Centering
+internal sealed class Centering
 {
     private readonly float[][] _offsets;
     private readonly float[] _scratch;

@@ -18,12 +18,12 @@ internal sealed class DataParallelReduction(IDataParallelGroup group, Architectu
 
     /// <summary>
     /// Replaces <paramref name="gradient"/> (a mean over <paramref name="localRows"/> rows) by the mean over all
-    /// <paramref name="globalRows"/> rows of the batch, and returns the batch's K (mean), total clamps and whether any
+    /// <paramref name="globalRows"/> rows of the batch, and returns the batch's objective (mean), total clamps and whether any
     /// process asked to stop.
     /// </summary>
-    public (FlowEvaluation Evaluation, bool Stop) Sum(FlowEvaluation local, ParameterSet gradient, int localRows, int globalRows, bool stopRequested)
+    public (ObjectiveValue Evaluation, bool Stop) Sum(ObjectiveValue local, ParameterSet gradient, int localRows, int globalRows, bool stopRequested)
     {
-        _scalars[0] = local.K * localRows;
+        _scalars[0] = local.Value * localRows;
         _scalars[1] = local.ClampCount;
         _scalars[2] = stopRequested ? 1 : 0;
         if (Group.Size == 1)
@@ -46,7 +46,7 @@ internal sealed class DataParallelReduction(IDataParallelGroup group, Architectu
             for (int i = 0; i < t.Length; i++) t[i] = source[i] / rows;
             offset += t.Length;
         }
-        return (new FlowEvaluation(_scalars[0] / globalRows, (long)_scalars[1]), _scalars[2] > 0);
+        return (new ObjectiveValue(_scalars[0] / globalRows, (long)_scalars[1]), _scalars[2] > 0);
     }
 
     private static int CountOf(Architecture architecture) => new ParameterSet(architecture).Tensors.Sum(t => t.Length);

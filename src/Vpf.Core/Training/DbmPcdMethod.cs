@@ -18,6 +18,9 @@ public sealed record DbmPcdMethod : TrainingMethod
     public override bool IsFlow => false;
 
     /// <inheritdoc />
+    public override string ObjectiveName => "reconstruction CE";
+
+    /// <inheritdoc />
     public override string ObjectiveDescription => "reconstruction cross-entropy of the mean-field positive phase (DBM-PCD's monitor)";
 
     /// <inheritdoc />

@@ -138,7 +138,7 @@ internal sealed class ExpectedFlow
     /// (rows × n_l per layer; binary entries are clamped units) and overwrites <paramref name="gradient"/> with its
     /// gradient, rates held fixed.
     /// </summary>
-    public FlowEvaluation Compute(IReadOnlyList<float[]> rates, int rows, ParameterSet gradient)
+    public ObjectiveValue Compute(IReadOnlyList<float[]> rates, int rows, ParameterSet gradient)
     {
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, "Batch must have at least one row.");
         double maxHalf = MaxAbsWeight() * 0.5;
@@ -187,7 +187,7 @@ internal sealed class ExpectedFlow
         // Pass 2: every gradient row owned by one work item.
         EnsureAccumulators(parallel ? Math.Min(KernelSettings.MaxThreads, _rowItems.Length) : 1);
         Run(_rowItems.Length, parallel, (item, slot) => GradientRows(_rowItems[item], rows, gradient, _accumulators[slot]));
-        return new FlowEvaluation(total / rows, 0);
+        return new ObjectiveValue(total / rows, 0);
     }
 
     private double MaxAbsWeight()

@@ -10,7 +10,7 @@ namespace Vpf.Core.Training;
 internal static class ExpectedFlowScalar
 {
     /// <summary>Batch mean of Σ_k E_q[φ_k]; <paramref name="gradient"/> is overwritten with its gradient.</summary>
-    public static FlowEvaluation Compute(DeepBoltzmannMachine model, IReadOnlyList<float[]> rates, int rows, ParameterSet gradient)
+    public static ObjectiveValue Compute(DeepBoltzmannMachine model, IReadOnlyList<float[]> rates, int rows, ParameterSet gradient)
     {
         gradient.Clear();
         int layers = model.LayerCount;
@@ -26,7 +26,7 @@ internal static class ExpectedFlowScalar
         float scale = 1f / rows;
         foreach (var t in gradient.Tensors)
             for (int i = 0; i < t.Length; i++) t[i] *= scale;
-        return new FlowEvaluation(total / rows, 0);
+        return new ObjectiveValue(total / rows, 0);
     }
 
     private static double AccumulateRow(DeepBoltzmannMachine model, IReadOnlyList<float[]> rates, int r, ParameterSet gradient,

@@ -10,7 +10,7 @@ namespace Vpf.Core.Training;
 /// ∂K/∂b_l = mean δ_l, ∂K/∂W_l = (x_lᵀδ_{l+1} + δ_lᵀx_{l+1}) / B, ∂K/∂L_l = (x_lᵀδ_l + δ_lᵀx_l) / B with zero diagonal.
 /// Every edge's update is δ_k x_j + δ_j x_k: it sees only the two units it joins.
 /// </summary>
-public sealed class FlowGradient
+internal sealed class FlowGradient
 {
     private readonly DeepBoltzmannMachine _model;
     private readonly float[][] _fields;
@@ -48,7 +48,7 @@ public sealed class FlowGradient
     /// Computes K at <paramref name="states"/> (binary spikes, or rates in [0, 1]) and overwrites
     /// <paramref name="gradient"/> with ∂K/∂θ, states held fixed.
     /// </summary>
-    public FlowEvaluation Compute(IReadOnlyList<float[]> states, int rows, ParameterSet gradient)
+    public ObjectiveValue Compute(IReadOnlyList<float[]> states, int rows, ParameterSet gradient)
     {
         if (rows < 1 || rows > MaxRows)
             throw new ArgumentOutOfRangeException(nameof(rows), rows, $"Batch must have 1…{MaxRows} rows.");
@@ -87,6 +87,6 @@ public sealed class FlowGradient
                 GradientAccumulation.AddScaled(g, gradient.Laterals[l]!, 1f);
             }
         }
-        return new FlowEvaluation(sums.Phi / rows, sums.Clamped);
+        return new ObjectiveValue(sums.Phi / rows, sums.Clamped);
     }
 }

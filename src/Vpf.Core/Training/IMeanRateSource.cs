@@ -5,7 +5,7 @@ namespace Vpf.Core.Training;
 /// positive-phase rates (VPF's E-step μ, MPF-RBM's and CD's σ(c + vW), DBM-PCD's data-dependent mean field). The
 /// hidden offsets of centering follow these means; an objective without this interface leaves them where they start.
 /// </summary>
-public interface IMeanRateSource
+internal interface IMeanRateSource
 {
     /// <summary>
     /// Writes the mean over the rows of the last evaluated batch of the rates of hidden layer <paramref name="layer"/>

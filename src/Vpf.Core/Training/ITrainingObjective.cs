@@ -5,16 +5,16 @@ namespace Vpf.Core.Training;
 /// <summary>
 /// A training objective evaluated on one mini-batch of visible vectors: its value and the direction of descent for
 /// every parameter. VPF, MPF and MPF-RBM implement it with the flow objective K and its exact gradient; baselines
-/// such as contrastive divergence put their own monitored value in <see cref="FlowEvaluation.K"/> and their
+/// such as contrastive divergence put their own monitored value in <see cref="ObjectiveValue.Value"/> and their
 /// (approximate) negative log-likelihood gradient in the gradient. The trainer and the optimisers only see this.
 /// </summary>
 public interface ITrainingObjective
 {
     /// <summary>
     /// Evaluates the objective on the first <paramref name="rows"/> rows of <paramref name="visible"/> (rows × n_0 of 0/1)
-    /// and overwrites <paramref name="gradient"/> with ∂K/∂θ. Random choices use only <paramref name="randomKey"/>.
+    /// and overwrites <paramref name="gradient"/> with the objective's descent direction (∂K/∂θ for a flow). Random choices use only <paramref name="randomKey"/>.
     /// </summary>
-    FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey);
+    ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey);
 
     /// <summary>
     /// As <see cref="Evaluate(DeepBoltzmannMachine, ReadOnlySpan{float}, int, ParameterSet, ulong)"/> for rows that are
@@ -23,7 +23,7 @@ public interface ITrainingObjective
     /// what one process would draw for the whole batch; the value and gradient are still means over the given rows.
     /// The default ignores <paramref name="shard"/>, which is exact for objectives that draw nothing per row.
     /// </summary>
-    FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard) =>
+    ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard) =>
         Evaluate(model, visible, rows, gradient, randomKey);
 
     /// <summary>Throws <see cref="InvalidOptionsException"/> if the objective cannot train this architecture.</summary>

@@ -20,7 +20,7 @@ public sealed class MinimumProbabilityFlow : ITrainingObjective
     }
 
     /// <inheritdoc />
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey)
+    public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey)
     {
         Validate(model.Architecture);
         int n = model.LayerSize(0);

@@ -18,7 +18,7 @@ namespace Vpf.Core.Training;
 public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
 {
     /// <summary>Bound on each flip's exponent ½ (F(v) − F(v′)).</summary>
-    public const double ExponentLimit = 30;
+    internal const double ExponentLimit = 30;
 
     private readonly RbmFlipFlow _flow = new();
     private int _lastRows;
@@ -27,7 +27,7 @@ public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
 
     /// <inheritdoc />
     /// <remarks>The hidden probabilities σ(c + vW) of the last batch.</remarks>
-    public bool TryGetMeanRates(int layer, Span<float> mean)
+    bool IMeanRateSource.TryGetMeanRates(int layer, Span<float> mean)
     {
         if (_lastRows == 0 || layer != 1 || _lastModel is null) return false;
         int nv = _lastModel.LayerSize(0), nh = _lastModel.LayerSize(1);
@@ -47,7 +47,7 @@ public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
     }
 
     /// <inheritdoc />
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey)
+    public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey)
     {
         Validate(model.Architecture);
         int nv = model.LayerSize(0);
@@ -59,6 +59,6 @@ public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
         (_lastRows, _lastModel) = (rows, model);
         var result = _flow.Evaluate(visible[..(rows * nv)], rows, model.Weights(0), model.Biases(0), model.Biases(1),
             gradient.Weights[0], gradient.Biases[0], gradient.Biases[1], ExponentLimit);
-        return new FlowEvaluation(result.MeanFlow, result.ClampCount);
+        return new ObjectiveValue(result.MeanFlow, result.ClampCount);
     }
 }

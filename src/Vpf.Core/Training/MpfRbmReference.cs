@@ -16,7 +16,7 @@ namespace Vpf.Core.Training;
 internal static class MpfRbmReference
 {
     /// <summary>K (mean over rows) and its gradient, written into <paramref name="gradient"/>.</summary>
-    public static FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient)
+    public static ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient)
     {
         int nv = model.LayerSize(0), nh = model.LayerSize(1);
         var flows = new double[nv];
@@ -67,7 +67,7 @@ internal static class MpfRbmReference
         float scale = 1f / rows;
         foreach (var t in gradient.Tensors)
             for (int i = 0; i < t.Length; i++) t[i] *= scale;
-        return new FlowEvaluation(total / rows, clamped);
+        return new ObjectiveValue(total / rows, clamped);
     }
 
     private static double Softplus(double x) => Evaluation.ExactLikelihood.Softplus(x);

@@ -18,6 +18,9 @@ public sealed record PcdMethod : TrainingMethod
     public override bool IsFlow => false;
 
     /// <inheritdoc />
+    public override string ObjectiveName => "reconstruction CE";
+
+    /// <inheritdoc />
     public override string ObjectiveDescription => "one-step reconstruction cross-entropy (CD's monitor)";
 
     /// <inheritdoc />

@@ -10,14 +10,14 @@ namespace Vpf.Core.Training;
 /// </summary>
 /// <param name="EpochsCompleted">Whole epochs finished.</param>
 /// <param name="BatchesCompleted">Batches finished in the epoch after those.</param>
-/// <param name="EpochSumK">Σ K·rows over the finished batches of the unfinished epoch.</param>
+/// <param name="EpochObjectiveSum">Σ objective·rows over the finished batches of the unfinished epoch.</param>
 /// <param name="EpochRows">Rows seen in the unfinished epoch.</param>
 /// <param name="EpochClamps">Field clamps in the unfinished epoch.</param>
 /// <param name="Seconds">Training seconds spent so far.</param>
 /// <param name="History">Summaries of the finished epochs.</param>
 /// <param name="Optimiser">The optimiser's state.</param>
 public sealed record TrainingCheckpoint(
-    int EpochsCompleted, int BatchesCompleted, double EpochSumK, long EpochRows, long EpochClamps, double Seconds,
+    int EpochsCompleted, int BatchesCompleted, double EpochObjectiveSum, long EpochRows, long EpochClamps, double Seconds,
     IReadOnlyList<EpochSummary> History, OptimiserState Optimiser)
 {
     /// <summary>The training data the run saw, when the caller recorded it; a resume with other data is refused.</summary>

@@ -21,12 +21,19 @@ public abstract record TrainingMethod
     public abstract string Name { get; }
 
     /// <summary>
-    /// True when the objective K is a probability flow (VPF, MPF, MPF-RBM); false when it is the monitor of a
+    /// True when the objective value is the probability flow K (VPF, MPF, MPF-RBM); false when it is the monitor of a
     /// contrastive-divergence baseline (a reconstruction cross-entropy, see <see cref="ObjectiveDescription"/>).
     /// </summary>
     public virtual bool IsFlow => true;
 
-    /// <summary>What the objective value K means for this method, in words.</summary>
+    /// <summary>
+    /// A short label for the objective value this method reports (<see cref="TrainingProgress.Objective"/>,
+    /// <see cref="CurvePoint.MeanObjective"/>), for progress lines and tables: "K" for a flow, "reconstruction CE" for
+    /// the contrastive-divergence baselines.
+    /// </summary>
+    public virtual string ObjectiveName => "K";
+
+    /// <summary>What the objective value means for this method, in words.</summary>
     public virtual string ObjectiveDescription => "probability flow K";
 
     /// <summary>The name and the options that matter, e.g. "vpf (Sampled, 10 sweeps)".</summary>

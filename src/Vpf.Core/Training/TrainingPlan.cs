@@ -10,7 +10,7 @@ namespace Vpf.Core.Training;
 /// One training run as a value: the machine's <see cref="Architecture"/>, the <see cref="Method"/>, the loop's
 /// <see cref="TrainingOptions"/>, the <see cref="Initialisation"/> and optional greedy <see cref="Pretraining"/>.
 /// <see cref="Validate"/> checks all of it in one place; <see cref="Run"/> builds the machine, trains it through
-/// <see cref="FlowTrainer"/> and records the held-out curve. Front ends (command line, ML.NET, scripts) build a plan
+/// <see cref="MiniBatchTrainer"/> and records the held-out curve. Front ends (command line, ML.NET, scripts) build a plan
 /// and map the option names of <see cref="InvalidOptionsException"/> to their own.
 /// </summary>
 /// <remarks>
@@ -86,7 +86,7 @@ public sealed record TrainingPlan
 
     /// <summary>
     /// Trains: builds the machine (<see cref="CreateModel"/>) or goes on from <paramref name="resumeFrom"/>, runs
-    /// <see cref="FlowTrainer"/> with one objective from <see cref="Method"/>, and after every epoch records a
+    /// <see cref="MiniBatchTrainer"/> with one objective from <see cref="Method"/>, and after every epoch records a
     /// <see cref="CurvePoint"/> on the first <see cref="HeldOutRows"/> rows of <paramref name="heldOut"/>.
     /// </summary>
     /// <param name="train">Training rows; their width must be the visible layer's size.</param>
@@ -129,7 +129,7 @@ public sealed record TrainingPlan
             (model, pretrained, pretrainingSeconds) = Initialise(train);
         }
 
-        // One objective per run: the held-out K is measured with it too (state it keeps for later batches is restored).
+        // One objective per run: the held-out objective is measured with it too (state it keeps for later batches is restored).
         var objective = Method.CreateObjective();
         int heldRows = heldOut is null ? 0 : Math.Min(HeldOutRows, heldOut.Count);
         var heldBatch = heldRows > 0 ? HeldOutMetrics.Batch(heldOut!, heldRows) : null;
@@ -149,9 +149,9 @@ public sealed record TrainingPlan
             CurvePoint? point = null;
             if (heldBatch is not null && p.Batch == p.BatchesPerEpoch)
             {
-                double k = HeldOutMetrics.K(objective, model, heldBatch, heldRows);
+                double k = HeldOutMetrics.Objective(objective, model, heldBatch, heldRows);
                 double ce = reconstructs ? HeldOutMetrics.ReconstructionCrossEntropy(model, heldBatch, heldRows, Method.InferenceSweeps) : double.NaN;
-                point = new CurvePoint(p.Epoch, seconds, p.EpochMeanK, k, ce);
+                point = new CurvePoint(p.Epoch, seconds, p.EpochMeanObjective, k, ce);
                 curve.Add(point);
             }
             progress?.Invoke(p with { Seconds = seconds });
@@ -160,7 +160,7 @@ public sealed record TrainingPlan
         }
 
         TrainingRunState StateNow(TrainingCheckpoint? checkpoint) => new(model, checkpoint, curve.ToArray(), excluded);
-        var trainer = new FlowTrainer(objective, TrainingOptions) { Group = group };
+        var trainer = new MiniBatchTrainer(objective, TrainingOptions) { Group = group };
         IReadOnlyList<EpochSummary> history;
         try
         {

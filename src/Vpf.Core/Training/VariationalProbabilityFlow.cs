@@ -24,11 +24,11 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSo
     public VpfOptions Options { get; }
 
     /// <summary>Mean-field rates of the last evaluated batch, per layer (rows × n_l; layer 0 is the visible batch).</summary>
-    public IReadOnlyList<float[]> Rates => _work?.Rates ?? [];
+    internal IReadOnlyList<float[]> Rates => _work?.Rates ?? [];
 
     /// <inheritdoc />
     /// <remarks>The E-step rates μ_l of the last batch.</remarks>
-    public bool TryGetMeanRates(int layer, Span<float> mean)
+    bool IMeanRateSource.TryGetMeanRates(int layer, Span<float> mean)
     {
         if (_work is null || _lastRows == 0 || layer < 1 || layer >= _work.Rates.Length) return false;
         MeanRates.ColumnMeans(_work.Rates[layer], _lastRows, mean);
@@ -43,11 +43,11 @@ public sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSo
     }
 
     /// <inheritdoc />
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
+    public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
         Evaluate(model, visible, rows, gradient, randomKey, BatchShard.Whole(rows));
 
     /// <inheritdoc />
-    public FlowEvaluation Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard)
+    public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey, BatchShard shard)
     {
         Validate(model.Architecture);
         int n0 = model.LayerSize(0);

@@ -65,7 +65,7 @@ public class BaselineTests
         double initial = LogLikelihood();
         double teacherLl = task.LogLikelihood(task.Teacher);
 
-        new FlowTrainer(new ContrastiveDivergence(new() { Persistent = persistent }), Small).Train(student, train);
+        new MiniBatchTrainer(new ContrastiveDivergence(new() { Persistent = persistent }), Small).Train(student, train);
         double trained = LogLikelihood();
 
         // Initial ≈ −10 ln 2 ≈ −6.93, teacher ≈ −4.58; measured after training ≈ −4.60.
@@ -78,11 +78,11 @@ public class BaselineTests
     {
         var data = SyntheticData.Prototypes(200, 16, prototypes: 4, noise: 0.05, seed: 1);
         var model = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(16, 8), seed: 2);
-        var history = new FlowTrainer(new ContrastiveDivergence(), Small with { Epochs = 30 }).Train(model, data);
+        var history = new MiniBatchTrainer(new ContrastiveDivergence(), Small with { Epochs = 30 }).Train(model, data);
         // Untrained: every pixel ≈ Bernoulli(½), 16 ln 2 ≈ 11.1 nats per row.
-        Assert.InRange(history[0].MeanK, 1.0, 16 * Math.Log(2) + 0.1);
+        Assert.InRange(history[0].MeanObjective, 1.0, 16 * Math.Log(2) + 0.1);
         // Measured: 10.4 → 5.3 nats over 30 epochs (slow for the first ten while the tiny initial weights break symmetry).
-        Assert.True(history[^1].MeanK < 0.65 * history[0].MeanK, $"cross-entropy {history[0].MeanK:F3} → {history[^1].MeanK:F3}");
+        Assert.True(history[^1].MeanObjective < 0.65 * history[0].MeanObjective, $"cross-entropy {history[0].MeanObjective:F3} → {history[^1].MeanObjective:F3}");
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public class BaselineTests
         double initial = LogLikelihood();
 
         var options = new TrainingOptions { Epochs = 15, BatchSize = 20, Seed = 33, Optimiser = new OptimiserOptions { LearningRate = 0.02f } };
-        new FlowTrainer(new DbmPersistentContrastiveDivergence(), options).Train(model, data);
+        new MiniBatchTrainer(new DbmPersistentContrastiveDivergence(), options).Train(model, data);
         double trained = LogLikelihood();
 
         // Initial ≈ −8 ln 2 ≈ −5.5; the data's entropy is about ln 3 + 8·H(0.05) ≈ 2.7; measured −5.54 → −4.30. The margin
@@ -238,7 +238,7 @@ public class BaselineTests
         float[] Train(Func<ITrainingObjective> objective, Architecture architecture, int seed)
         {
             var model = DeepBoltzmannMachine.CreateRandom(architecture, seed: 82, weightScale: 0.1f);
-            new FlowTrainer(objective(), Small with { Epochs = 2, Seed = seed }).Train(model, data);
+            new MiniBatchTrainer(objective(), Small with { Epochs = 2, Seed = seed }).Train(model, data);
             return model.Parameters.Tensors.SelectMany(t => t).ToArray();
         }
         var cases = new (Func<ITrainingObjective>, Architecture)[]
@@ -273,7 +273,7 @@ public class BaselineTests
         Assert.Contains("6-4L", Assert.Throws<InvalidOptionsException>(() => cd.Validate(Architecture.Rbm(6, 4).WithLateral(1))).Message);
         Assert.Contains("6L-4", Assert.Throws<InvalidOptionsException>(() => cd.Validate(Architecture.Rbm(6, 4).WithLateral(0))).Message);
         var data = SyntheticData.Prototypes(10, 6, prototypes: 1, noise: 0, seed: 1);
-        Assert.Throws<InvalidOptionsException>(() => new FlowTrainer(cd).Train(DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(6, 4, 3), 1), data));
+        Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(cd).Train(DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(6, 4, 3), 1), data));
 
         Assert.Contains("4L", Assert.Throws<InvalidOptionsException>(() => new DbmPersistentContrastiveDivergence().Validate(Architecture.FullyVisible(4))).Message);
         Assert.Contains("6-4L-3", Assert.Throws<InvalidOptionsException>(() =>

@@ -27,7 +27,7 @@ public class HeldOutSectionTests
         var section = ModelEvaluator.Evaluate(model, Train, Test, HeldOutOnly, provenance: info).HeldOut!;
 
         var batch = HeldOutMetrics.Batch(Test, 30);
-        var k = new VariationalProbabilityFlow(method.Options).Evaluate(model, batch, 30, new ParameterSet(model.Architecture), HeldOutMetrics.RandomKey).K;
+        var k = new VariationalProbabilityFlow(method.Options).Evaluate(model, batch, 30, new ParameterSet(model.Architecture), HeldOutMetrics.RandomKey).Value;
         Assert.Equal(30, section.Rows);
         Assert.Equal("vpf", section.Method);
         Assert.Equal(k, section.K!.Value, 12);

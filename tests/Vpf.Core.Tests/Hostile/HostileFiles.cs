@@ -22,7 +22,7 @@ internal static class HostileFiles
         var model = DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(10, 6, 4).WithLateral(1), seed: 2);
         using var cts = new CancellationTokenSource();
         int seen = 0;
-        var e = Assert.Throws<TrainingCanceledException>(() => new FlowTrainer(new VariationalProbabilityFlow(), options)
+        var e = Assert.Throws<TrainingCanceledException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), options)
             .Train(model, data, _ => { if (++seen == 4) cts.Cancel(); }, cts.Token));
         var checkpoint = e.Checkpoint with { Data = DataFingerprint.Of(data) };
         string path = Path.Combine(folder, "seed.vpfckpt");

@@ -109,8 +109,8 @@ public class MutationFuzzTests
                     var (m, c, _) = CheckpointFile.Load(path);
                     // Zip fields that the reader ignores (times, local-header copies) may change harmlessly; content may not.
                     Assert.Equal(model.Parameters.Tensors.SelectMany(t => t), m.Parameters.Tensors.SelectMany(t => t));
-                    Assert.Equal((checkpoint.EpochsCompleted, checkpoint.BatchesCompleted, checkpoint.EpochSumK, checkpoint.Optimiser.Step, checkpoint.Data),
-                        (c.EpochsCompleted, c.BatchesCompleted, c.EpochSumK, c.Optimiser.Step, c.Data));
+                    Assert.Equal((checkpoint.EpochsCompleted, checkpoint.BatchesCompleted, checkpoint.EpochObjectiveSum, checkpoint.Optimiser.Step, checkpoint.Data),
+                        (c.EpochsCompleted, c.BatchesCompleted, c.EpochObjectiveSum, c.Optimiser.Step, c.Data));
                 }
                 catch (ModelFileException e)
                 {

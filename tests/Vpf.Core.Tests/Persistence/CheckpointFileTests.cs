@@ -23,12 +23,12 @@ public class CheckpointFileTests
         DeepBoltzmannMachine NewModel() => DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(10, 6, 4).WithLateral(1), seed: 2);
 
         var reference = NewModel();
-        var referenceHistory = new FlowTrainer(new VariationalProbabilityFlow(), options).Train(reference, data);
+        var referenceHistory = new MiniBatchTrainer(new VariationalProbabilityFlow(), options).Train(reference, data);
 
         var interrupted = NewModel();
         using var cts = new CancellationTokenSource();
         int seen = 0;
-        var ex = Assert.Throws<TrainingCanceledException>(() => new FlowTrainer(new VariationalProbabilityFlow(), options)
+        var ex = Assert.Throws<TrainingCanceledException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), options)
             .Train(interrupted, data, _ => { if (++seen == 7) cts.Cancel(); }, cts.Token));
         string path = folder.File("run" + CheckpointFile.Extension);
         var info = ModelFileInfo.ForTraining("vpf", options, new VpfOptions());
@@ -38,14 +38,14 @@ public class CheckpointFileTests
         var (model, checkpoint, readInfo) = CheckpointFile.Load(path);
         Assert.Equal(ex.Checkpoint.EpochsCompleted, checkpoint.EpochsCompleted);
         Assert.Equal(ex.Checkpoint.BatchesCompleted, checkpoint.BatchesCompleted);
-        Assert.Equal(ex.Checkpoint.EpochSumK, checkpoint.EpochSumK);
+        Assert.Equal(ex.Checkpoint.EpochObjectiveSum, checkpoint.EpochObjectiveSum);
         Assert.Equal(ex.Checkpoint.Optimiser.Step, checkpoint.Optimiser.Step);
         Assert.Equal(ex.Checkpoint.Optimiser.Moments.Count, checkpoint.Optimiser.Moments.Count);
         Assert.Equal(info.TrainingOptionsJson, readInfo.TrainingOptionsJson);
 
-        var resumedHistory = new FlowTrainer(new VariationalProbabilityFlow(), options).Train(model, data, resumeFrom: checkpoint);
+        var resumedHistory = new MiniBatchTrainer(new VariationalProbabilityFlow(), options).Train(model, data, resumeFrom: checkpoint);
         Assert.Equal(reference.Parameters.Tensors.SelectMany(t => t), model.Parameters.Tensors.SelectMany(t => t));
-        Assert.Equal(referenceHistory.Select(h => h.MeanK), resumedHistory.Select(h => h.MeanK));
+        Assert.Equal(referenceHistory.Select(h => h.MeanObjective), resumedHistory.Select(h => h.MeanObjective));
     }
 
     [Fact]

@@ -111,6 +111,22 @@ public class GibbsSamplerTests
     }
 
     [Fact]
+    public void Released_units_are_sampled_again()
+    {
+        var model = TinyModels.Random(TinyModels.Parse("4-3"), seed: 2);
+        var sampler = new GibbsSampler(model, chains: 3, seed: 1);
+        var mask = new bool[4];
+        mask[0] = true;                          // unit 0 held at 0 in every chain
+        sampler.InitialiseRandom();
+        sampler.Clamp(mask, new float[4]);
+        var held = sampler.Sample(50);
+        Assert.All(Enumerable.Range(0, held.Rows), r => Assert.Equal(0f, held.Visible[r * 4]));
+        sampler.ReleaseClamp();
+        var free = sampler.Sample(200);
+        Assert.Contains(Enumerable.Range(0, free.Rows), r => free.Visible[r * 4] == 1f);
+    }
+
+    [Fact]
     public void Same_seed_gives_the_same_samples_whatever_the_thread_count()
     {
         // 60 chains of a 64-unit lateral layer: enough work per call to run the chains on several threads.

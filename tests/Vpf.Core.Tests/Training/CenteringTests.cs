@@ -89,7 +89,7 @@ public class CenteringTests
                 {
                     stored.Parameters.CopyFrom(centered.Parameters);
                     CenteredCoordinates.ToUncentered(stored.Parameters, offsets);
-                    return flow.Compute(states, rows, scratch).K;
+                    return flow.Compute(states, rows, scratch).Value;
                 }
                 foreach (var (tensor, g, index, mirror, name) in TinyModels.FreeParameters(centered, gradient))
                 {
@@ -139,7 +139,7 @@ public class CenteringTests
         DeepBoltzmannMachine NewModel() => DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(10, 6, 4).WithLateral(1), seed: 2);
 
         var reference = NewModel();
-        new FlowTrainer(new VariationalProbabilityFlow(), plain).Train(reference, data);
+        new MiniBatchTrainer(new VariationalProbabilityFlow(), plain).Train(reference, data);
 
         // Zero offsets enter through a checkpoint at the very start of the run.
         var zero = NewModel();
@@ -147,12 +147,12 @@ public class CenteringTests
         {
             Offsets = zero.Architecture.LayerSizes.Select(n => new float[n]).ToArray(),
         };
-        new FlowTrainer(new VariationalProbabilityFlow(), centered).Train(zero, data, resumeFrom: start);
+        new MiniBatchTrainer(new VariationalProbabilityFlow(), centered).Train(zero, data, resumeFrom: start);
 
         Assert.Equal(reference.Parameters.Tensors.SelectMany(t => t), zero.Parameters.Tensors.SelectMany(t => t));
         // And data-mean offsets do take another path (the test above could not pass by ignoring offsets).
         var moving = NewModel();
-        new FlowTrainer(new VariationalProbabilityFlow(), centered).Train(moving, data);
+        new MiniBatchTrainer(new VariationalProbabilityFlow(), centered).Train(moving, data);
         Assert.NotEqual(reference.Parameters.Tensors.SelectMany(t => t), moving.Parameters.Tensors.SelectMany(t => t));
     }
 
@@ -199,12 +199,12 @@ public class CenteringTests
         };
         DeepBoltzmannMachine NewModel() => DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(10, 6, 4), seed: 2);
         var reference = NewModel();
-        new FlowTrainer(new VariationalProbabilityFlow(), options).Train(reference, data);
+        new MiniBatchTrainer(new VariationalProbabilityFlow(), options).Train(reference, data);
 
         var interrupted = NewModel();
         using var cts = new CancellationTokenSource();
         int seen = 0;
-        var ex = Assert.Throws<TrainingCanceledException>(() => new FlowTrainer(new VariationalProbabilityFlow(), options)
+        var ex = Assert.Throws<TrainingCanceledException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), options)
             .Train(interrupted, data, _ => { if (++seen == 6) cts.Cancel(); }, cts.Token));
         Assert.NotNull(ex.Checkpoint.Offsets);
         Assert.NotEqual(0.5f, ex.Checkpoint.Offsets![1][0]);
@@ -214,7 +214,7 @@ public class CenteringTests
             Vpf.Core.Persistence.CheckpointFile.Save(path, interrupted, ex.Checkpoint);
             var (model, checkpoint, _) = Vpf.Core.Persistence.CheckpointFile.Load(path);
             for (int l = 0; l < checkpoint.Offsets!.Count; l++) Assert.Equal(ex.Checkpoint.Offsets[l], checkpoint.Offsets[l]);
-            new FlowTrainer(new VariationalProbabilityFlow(), options).Train(model, data, resumeFrom: checkpoint);
+            new MiniBatchTrainer(new VariationalProbabilityFlow(), options).Train(model, data, resumeFrom: checkpoint);
             Assert.Equal(reference.Parameters.Tensors.SelectMany(t => t), model.Parameters.Tensors.SelectMany(t => t));
         }
         finally
@@ -224,9 +224,9 @@ public class CenteringTests
 
         // Offsets and options must agree.
         var plainOptions = options with { Centering = new CenteringOptions() };
-        Assert.Throws<InvalidOptionsException>(() => new FlowTrainer(new VariationalProbabilityFlow(), plainOptions)
+        Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), plainOptions)
             .Train(NewModel(), data, resumeFrom: ex.Checkpoint));
-        Assert.Throws<InvalidOptionsException>(() => new FlowTrainer(new VariationalProbabilityFlow(), options)
+        Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), options)
             .Train(NewModel(), data, resumeFrom: ex.Checkpoint with { Offsets = null }));
     }
 
@@ -326,8 +326,8 @@ public class CenteringTests
         var mirror = Mirror(initial);
         var originalSnapshots = new List<double[]>();
         var mirrorSnapshots = new List<double[]>();
-        new FlowTrainer(Objective(objective), options).Train(original, data, _ => originalSnapshots.Add(VisibleLogProbabilities(original, invert: false)));
-        new FlowTrainer(Objective(objective), options).Train(mirror, inverted, _ => mirrorSnapshots.Add(VisibleLogProbabilities(mirror, invert: true)));
+        new MiniBatchTrainer(Objective(objective), options).Train(original, data, _ => originalSnapshots.Add(VisibleLogProbabilities(original, invert: false)));
+        new MiniBatchTrainer(Objective(objective), options).Train(mirror, inverted, _ => mirrorSnapshots.Add(VisibleLogProbabilities(mirror, invert: true)));
         Assert.Equal(originalSnapshots.Count, mirrorSnapshots.Count);
         Assert.True(VisibleLogProbabilities(original, false).Zip(VisibleLogProbabilities(initial, false)).Max(p => Math.Abs(p.First - p.Second)) > 0.1,
             "training moved the model too little for the comparison to mean anything");

@@ -45,7 +45,7 @@ public class DataParallelTests
     {
         var (objective, architecture) = Create(method);
         var model = DeepBoltzmannMachine.CreateRandom(architecture, seed: 3);
-        new FlowTrainer(objective, options ?? Options()) { Group = group }.Train(model, Data);
+        new MiniBatchTrainer(objective, options ?? Options()) { Group = group }.Train(model, Data);
         return model.Parameters.Tensors.SelectMany(t => t).ToArray();
     }
 
@@ -98,9 +98,9 @@ public class DataParallelTests
         var whole = new ParameterSet(model.Architecture);
         var first = new ParameterSet(model.Architecture);
         var second = new ParameterSet(model.Architecture);
-        double k = vpf.Evaluate(model, rows, 30, whole, 99).K;
-        double k1 = vpf.Evaluate(model, rows.AsSpan(0, 12 * 12), 12, first, 99, new BatchShard(0, 30)).K;
-        double k2 = vpf.Evaluate(model, rows.AsSpan(12 * 12), 18, second, 99, new BatchShard(12, 30)).K;
+        double k = vpf.Evaluate(model, rows, 30, whole, 99).Value;
+        double k1 = vpf.Evaluate(model, rows.AsSpan(0, 12 * 12), 12, first, 99, new BatchShard(0, 30)).Value;
+        double k2 = vpf.Evaluate(model, rows.AsSpan(12 * 12), 18, second, 99, new BatchShard(12, 30)).Value;
         Assert.Equal(k, (12 * k1 + 18 * k2) / 30, 1e-9 * k);
         var a = whole.Tensors.SelectMany(t => t).ToArray();
         var b = first.Tensors.SelectMany(t => t).Zip(second.Tensors.SelectMany(t => t), (x, y) => (12 * x + 18 * y) / 30).ToArray();
@@ -118,7 +118,7 @@ public class DataParallelTests
         {
             var model = DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(12, 8), seed: 3);
             int batches = 0;
-            var ex = Assert.Throws<InvalidOptionsException>(() => new FlowTrainer(new VariationalProbabilityFlow(), Options()) { Group = g }
+            var ex = Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), Options()) { Group = g }
                 .Train(model, g.Rank == 0 ? Data : other, _ => batches++));
             Assert.Equal(0, batches);
             return ex;
@@ -141,7 +141,7 @@ public class DataParallelTests
             var model = DeepBoltzmannMachine.CreateRandom(architecture, seed: 3);
             using var cts = new CancellationTokenSource();
             int seen = 0;
-            var ex = Assert.Throws<TrainingCanceledException>(() => new FlowTrainer(objective, Options()) { Group = g }
+            var ex = Assert.Throws<TrainingCanceledException>(() => new MiniBatchTrainer(objective, Options()) { Group = g }
                 .Train(model, Data, _ => { if (++seen == 3 && g.Rank == 1) cts.Cancel(); }, cts.Token));
             return (model, ex.Checkpoint);
         });
@@ -154,7 +154,7 @@ public class DataParallelTests
             var (objective, _) = Create("vpf-sampled");
             var model = DeepBoltzmannMachine.CreateRandom(stopped[0].model.Architecture, seed: 3);
             model.Parameters.CopyFrom(stopped[0].model.Parameters);
-            new FlowTrainer(objective, Options()) { Group = g }.Train(model, Data, resumeFrom: stopped[0].Checkpoint);
+            new MiniBatchTrainer(objective, Options()) { Group = g }.Train(model, Data, resumeFrom: stopped[0].Checkpoint);
             return model.Parameters.Tensors.SelectMany(t => t).ToArray();
         })[0];
         Assert.Equal(reference, resumed);

@@ -19,7 +19,7 @@ public class EstimatorTests
         var gradient = new ParameterSet(model.Architecture);
         expected.Compute(rates, rows, gradient);
         var scratch = new ParameterSet(model.Architecture);
-        double K() => expected.Compute(rates, rows, scratch).K;
+        double K() => expected.Compute(rates, rows, scratch).Value;
 
         foreach (var (tensor, g, index, mirror, name) in TinyModels.FreeParameters(model, gradient))
         {
@@ -41,7 +41,7 @@ public class EstimatorTests
 
         // Σ over every binary joint state of the hidden layers (visible clamped) of q(h) × binary flow and gradient.
         var enumerated = Enumerate(model, rates, rows);
-        Assert.Equal(enumerated.K, eval.K, 1e-6 * enumerated.K);
+        Assert.Equal(enumerated.K, eval.Value, 1e-6 * enumerated.K);
         var expectedEntries = enumerated.Gradient.Tensors.SelectMany(t => t).ToArray();
         var closedEntries = closedForm.Tensors.SelectMany(t => t).ToArray();
         for (int i = 0; i < expectedEntries.Length; i++)
@@ -58,8 +58,8 @@ public class EstimatorTests
         var gradient = new ParameterSet(model.Architecture);
         var eval = new ExpectedFlow(model).Compute(rates, 2, gradient);
         var enumerated = Enumerate(model, rates, 2);
-        Assert.True(double.IsFinite(eval.K) && eval.K > 1e3, $"K = {eval.K}");
-        Assert.Equal(enumerated.K, eval.K, 1e-5 * enumerated.K);
+        Assert.True(double.IsFinite(eval.Value) && eval.Value > 1e3, $"K = {eval.Value}");
+        Assert.Equal(enumerated.K, eval.Value, 1e-5 * enumerated.K);
         Assert.True(gradient.IsFinite());
     }
 
@@ -72,7 +72,7 @@ public class EstimatorTests
 
         var expectedObjective = new VariationalProbabilityFlow(new VpfOptions { Estimator = FlowEstimator.Expected });
         var exactGradient = new ParameterSet(model.Architecture);
-        double exactK = expectedObjective.Evaluate(model, visible, rows, exactGradient, 0).K;
+        double exactK = expectedObjective.Evaluate(model, visible, rows, exactGradient, 0).Value;
 
         var sampled = new VariationalProbabilityFlow(new VpfOptions { Estimator = FlowEstimator.Sampled });
         const int draws = 4000;
@@ -83,7 +83,7 @@ public class EstimatorTests
         double kSum = 0, kSumSq = 0;
         for (int d = 0; d < draws; d++)
         {
-            double k = sampled.Evaluate(model, visible, rows, g, (ulong)d).K;
+            double k = sampled.Evaluate(model, visible, rows, g, (ulong)d).Value;
             kSum += k;
             kSumSq += k * k;
             int i = 0;
@@ -159,7 +159,7 @@ public class EstimatorTests
                         q *= bit == 1 ? mu : 1 - mu;
                     }
                 }
-                k += q * flow.Compute(state, 1, g).K;
+                k += q * flow.Compute(state, 1, g).Value;
                 using var acc = total.Tensors.GetEnumerator();
                 foreach (var t in g.Tensors)
                 {

@@ -56,8 +56,8 @@ public class ExpectedFlowTests
         var gradient = new ParameterSet(model.Architecture);
         var eval = new ExpectedFlow(model).Compute(rates, 3, gradient);
         var reference = ExpectedFlowReference.Compute(model, rates, 3);
-        Assert.True(double.IsFinite(eval.K));
-        Assert.Equal(reference.K, eval.K, 1e-9 * reference.K);
+        Assert.True(double.IsFinite(eval.Value));
+        Assert.Equal(reference.K, eval.Value, 1e-9 * reference.K);
         AssertGradient(reference, gradient, 1e-6, "fallback");
     }
 
@@ -77,9 +77,9 @@ public class ExpectedFlowTests
                 KernelSettings.MaxThreads = threads;
                 var gradient = new ParameterSet(model.Architecture);
                 var flow = new ExpectedFlow(model);
-                double k = flow.Compute(rates, rows, gradient).K;
+                double k = flow.Compute(rates, rows, gradient).Value;
                 // A second call on the same instance reuses its buffers and must not change anything either.
-                Assert.Equal(k, flow.Compute(rates, rows, gradient).K);
+                Assert.Equal(k, flow.Compute(rates, rows, gradient).Value);
                 results.Add((k, gradient.Tensors.SelectMany(t => t).ToArray()));
             }
         }
@@ -102,7 +102,7 @@ public class ExpectedFlowTests
             var rates = States(model, rows, seed: rows, "mixed");
             var reused = new ParameterSet(model.Architecture);
             var fresh = new ParameterSet(model.Architecture);
-            Assert.Equal(new ExpectedFlow(model).Compute(rates, rows, fresh).K, flow.Compute(rates, rows, reused).K);
+            Assert.Equal(new ExpectedFlow(model).Compute(rates, rows, fresh).Value, flow.Compute(rates, rows, reused).Value);
             Assert.Equal(fresh.Tensors.SelectMany(t => t), reused.Tensors.SelectMany(t => t));
         }
     }
@@ -114,7 +114,7 @@ public class ExpectedFlowTests
         foreach (var t in gradient.Tensors) Array.Fill(t, 123f);
         var eval = new ExpectedFlow(model).Compute(rates, rows, gradient);
         var reference = ExpectedFlowReference.Compute(model, rates, rows);
-        Assert.True(Math.Abs(eval.K - reference.K) <= 1e-9 * Math.Abs(reference.K), $"{what}: K = {eval.K}, reference {reference.K}");
+        Assert.True(Math.Abs(eval.Value - reference.K) <= 1e-9 * Math.Abs(reference.K), $"{what}: K = {eval.Value}, reference {reference.K}");
         AssertGradient(reference, gradient, 1e-9, what);
     }
 

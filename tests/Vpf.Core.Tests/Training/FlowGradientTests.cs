@@ -40,8 +40,8 @@ public class FlowGradientTests
                 }
         }
         expected /= rows;
-        Assert.True(eval.K > 0);
-        Assert.Equal(expected, eval.K, 1e-5 * expected);
+        Assert.True(eval.Value > 0);
+        Assert.Equal(expected, eval.Value, 1e-5 * expected);
         Assert.Equal(0, eval.ClampCount);
     }
 
@@ -64,7 +64,7 @@ public class FlowGradientTests
         var uv = flow.Fields[0];
         for (int i = 0; i < uv.Length; i++)
             visible += Math.Exp(0.5 * (1 - 2 * states[0][i]) * uv[i]);
-        Assert.Equal((hidden + visible) / rows, eval.K, 1e-5);
+        Assert.Equal((hidden + visible) / rows, eval.Value, 1e-5);
         foreach (float d in flow.Deltas[1]) Assert.True(Math.Abs(d) < 1e-6, $"hidden δ = {d}, expected 0 at μ = σ(u)");
     }
 
@@ -93,7 +93,7 @@ public class FlowGradientTests
             var gradient = new ParameterSet(model.Architecture);
             flow.Compute(states, rows, gradient);
             var scratch = new ParameterSet(model.Architecture);
-            double K() => flow.Compute(states, rows, scratch).K;
+            double K() => flow.Compute(states, rows, scratch).Value;
 
             foreach (var (tensor, g, index, mirror, name) in TinyModels.FreeParameters(model, gradient))
             {

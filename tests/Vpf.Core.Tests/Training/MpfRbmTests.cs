@@ -28,9 +28,9 @@ public class MpfRbmTests
                 row[k] = 1 - row[k];
             }
         }
-        Assert.Equal(expected / rows, reference.K, 1e-9 * expected);
+        Assert.Equal(expected / rows, reference.Value, 1e-9 * expected);
         // Single precision: a product of 1 + O(ε) factors per flip.
-        Assert.Equal(expected / rows, eval.K, 1e-5 * expected);
+        Assert.Equal(expected / rows, eval.Value, 1e-5 * expected);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public class MpfRbmTests
         var gradient = new ParameterSet(model.Architecture);
         objective.Evaluate(model, v, rows, gradient, 0);
         var scratch = new ParameterSet(model.Architecture);
-        double K() => objective.Evaluate(model, v, rows, scratch, 0).K;
+        double K() => objective.Evaluate(model, v, rows, scratch, 0).Value;
         foreach (var (tensor, g, index, mirror, name) in TinyModels.FreeParameters(model, gradient))
         {
             double numeric = TinyModels.CentralDifference(K, tensor, index, mirror, 1f / 256);
@@ -70,8 +70,8 @@ public class MpfRbmTests
         var v = TinyModels.RandomStates(model, 3, seed: 76, binary: true);
         var viaMpf = new ParameterSet(model.Architecture);
         var viaFlow = new ParameterSet(model.Architecture);
-        double kMpf = new MinimumProbabilityFlow().Evaluate(model, v[0], 3, viaMpf, 0).K;
-        double kFlow = new FlowGradient(model, 3).Compute(v, 3, viaFlow).K;
+        double kMpf = new MinimumProbabilityFlow().Evaluate(model, v[0], 3, viaMpf, 0).Value;
+        double kFlow = new FlowGradient(model, 3).Compute(v, 3, viaFlow).Value;
         Assert.Equal(kFlow, kMpf);
         Assert.Equal(viaFlow.Tensors.SelectMany(t => t), viaMpf.Tensors.SelectMany(t => t));
         Assert.Throws<InvalidOptionsException>(() => new MinimumProbabilityFlow().Validate(Architecture.Rbm(3, 2)));
@@ -94,7 +94,7 @@ public class MpfRbmPrecisionTests
         var reference = new ParameterSet(model.Architecture);
         var kFast = new MpfRbm().Evaluate(model, v, rows, fast, 0);
         var kReference = MpfRbmReference.Evaluate(model, v, rows, reference);
-        Assert.True(Math.Abs(kFast.K - kReference.K) <= 1e-5 * kReference.K, $"K {kFast.K:R} vs {kReference.K:R}");
+        Assert.True(Math.Abs(kFast.Value - kReference.Value) <= 1e-5 * kReference.Value, $"K {kFast.Value:R} vs {kReference.Value:R}");
         Assert.Equal(kReference.ClampCount, kFast.ClampCount);
         foreach (var (f, r) in fast.Tensors.Zip(reference.Tensors))
         {

@@ -23,21 +23,21 @@ public class ResumeTests
         DeepBoltzmannMachine NewModel() => DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(10, 6, 4).WithLateral(1), seed: 2);
 
         var reference = NewModel();
-        var referenceHistory = new FlowTrainer(new VariationalProbabilityFlow(), options).Train(reference, data);
+        var referenceHistory = new MiniBatchTrainer(new VariationalProbabilityFlow(), options).Train(reference, data);
 
         var interrupted = NewModel();
         using var cts = new CancellationTokenSource();
         int seen = 0;
-        var ex = Assert.Throws<TrainingCanceledException>(() => new FlowTrainer(new VariationalProbabilityFlow(), options)
+        var ex = Assert.Throws<TrainingCanceledException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), options)
             .Train(interrupted, data, _ => { if (++seen == cancelAfterBatches) cts.Cancel(); }, cts.Token));
         Assert.Equal(cancelAfterBatches, ex.Checkpoint.EpochsCompleted * 5 + ex.Checkpoint.BatchesCompleted);
 
         // A fresh trainer and objective, as in a new process.
-        var resumedHistory = new FlowTrainer(new VariationalProbabilityFlow(), options)
+        var resumedHistory = new MiniBatchTrainer(new VariationalProbabilityFlow(), options)
             .Train(interrupted, data, resumeFrom: ex.Checkpoint);
 
         Assert.Equal(reference.Parameters.Tensors.SelectMany(t => t), interrupted.Parameters.Tensors.SelectMany(t => t));
-        Assert.Equal(referenceHistory.Select(h => h.MeanK), resumedHistory.Select(h => h.MeanK));
+        Assert.Equal(referenceHistory.Select(h => h.MeanObjective), resumedHistory.Select(h => h.MeanObjective));
     }
 
     [Fact]
@@ -45,11 +45,11 @@ public class ResumeTests
     {
         var data = SyntheticData.Prototypes(50, 6, prototypes: 2, noise: 0.1, seed: 1);
         var checkpoint = new TrainingCheckpoint(5, 0, 0, 0, 0, 0, [], new OptimiserState(OptimiserKind.Adam, 0, []));
-        var ex = Assert.Throws<InvalidOptionsException>(() => new FlowTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 2 })
+        var ex = Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 2 })
             .Train(DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(6, 3), 1), data, resumeFrom: checkpoint));
         Assert.Equal("resume", ex.Option);
         var sgdState = new TrainingCheckpoint(0, 1, 0, 0, 0, 0, [], new OptimiserState(OptimiserKind.SgdMomentum, 1, []));
-        Assert.Equal("optimiser", Assert.Throws<InvalidOptionsException>(() => new FlowTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 2, BatchSize = 10 })
+        Assert.Equal("optimiser", Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 2, BatchSize = 10 })
             .Train(DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(6, 3), 1), data, resumeFrom: sgdState)).Option);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Vpf.Core.Baselines;
 using Vpf.Core.Data;
 using Vpf.Core.Evaluation;
@@ -100,21 +101,33 @@ public class TrainingPlanTests
         Assert.Null(TrainingMethod.TryParse("VPF/MeanField", null));
         Assert.Equal("Method", Assert.Throws<InvalidOptionsException>(() => TrainingMethod.Parse("magic")).Option);
         Assert.Equal([true, true, true, false, false, false], methods.Select(m => m.IsFlow));
+        Assert.Equal(["K", "K", "K", "reconstruction CE", "reconstruction CE", "reconstruction CE"], methods.Select(m => m.ObjectiveName));
+    }
+
+    [Fact]
+    public void A_curve_point_keeps_the_json_names_model_files_already_hold()
+    {
+        // The "curve" note of a model file is this record as JSON; files written while its members were named after K must still read.
+        var point = new CurvePoint(3, 1.5, 80.25, 81.5, 90);
+        string json = JsonSerializer.Serialize(point);
+        Assert.Contains("\"MeanK\":80.25", json);
+        Assert.Contains("\"HeldOutK\":81.5", json);
+        Assert.Equal(point, JsonSerializer.Deserialize<CurvePoint>("""{"Epoch":3,"Seconds":1.5,"MeanK":80.25,"HeldOutK":81.5,"HeldOutCrossEntropy":90}"""));
     }
 
     [Fact]
     public void A_vpf_model_trained_through_the_plan_is_bit_identical_to_the_trainer_on_its_own()
     {
         var vpf = new VpfOptions { MeanFieldSweeps = 3 };
-        // The path the front ends took before: initialise, biases from the marginals, FlowTrainer with its own objective.
+        // The path the front ends took before: initialise, biases from the marginals, MiniBatchTrainer with its own objective.
         var reference = DeepBoltzmannMachine.CreateRandom(TinyModels.Parse("16-8L-4"), Options.Seed);
         reference.SetVisibleBiasesFromMarginals(Train.ColumnMeans());
-        var history = new FlowTrainer(new VariationalProbabilityFlow(vpf), Options).Train(reference, Train);
+        var history = new MiniBatchTrainer(new VariationalProbabilityFlow(vpf), Options).Train(reference, Train);
 
         var result = Plan("16-8L-4", new VpfMethod { Options = vpf }).Run(Train, HeldOut);
 
         Assert.Equal(Flat(reference), Flat(result.Model));
-        Assert.Equal(history.Select(h => h.MeanK), result.History.Select(h => h.MeanK));
+        Assert.Equal(history.Select(h => h.MeanObjective), result.History.Select(h => h.MeanObjective));
         Assert.Equal(Options.Epochs, result.Curve.Count);
     }
 
@@ -131,7 +144,7 @@ public class TrainingPlanTests
     {
         var reference = DeepBoltzmannMachine.CreateRandom(TinyModels.Parse(architecture), Options.Seed);
         reference.SetVisibleBiasesFromMarginals(Train.ColumnMeans());
-        new FlowTrainer(method.CreateObjective(), Options).Train(reference, Train);
+        new MiniBatchTrainer(method.CreateObjective(), Options).Train(reference, Train);
 
         var result = Plan(architecture, method).Run(Train, HeldOut);
 
@@ -146,15 +159,15 @@ public class TrainingPlanTests
         var points = new List<CurvePoint>();
         var result = Plan("16-8-4", method).Run(Train, HeldOut, epochCompleted: points.Add);
         Assert.Equal(result.Curve, points);
-        Assert.Equal(result.History.Select(h => h.MeanK), result.Curve.Select(p => p.MeanK));
+        Assert.Equal(result.History.Select(h => h.MeanObjective), result.Curve.Select(p => p.MeanObjective));
         Assert.Equal([1, 2, 3], result.Curve.Select(p => p.Epoch));
         Assert.True(result.Curve.Zip(result.Curve.Skip(1)).All(x => x.First.Seconds <= x.Second.Seconds));
         Assert.True(result.Seconds >= result.Curve[^1].Seconds && result.Seconds <= result.History[^1].Seconds);
 
         // The last point was measured on the trained model: recompute with a fresh objective and the scalar reference.
         var batch = HeldOutMetrics.Batch(HeldOut, 50);
-        double k = new VariationalProbabilityFlow(method.Options).Evaluate(result.Model, batch, 50, new ParameterSet(result.Model.Architecture), HeldOutMetrics.RandomKey).K;
-        Assert.Equal(k, result.Curve[^1].HeldOutK, 12);
+        double k = new VariationalProbabilityFlow(method.Options).Evaluate(result.Model, batch, 50, new ParameterSet(result.Model.Architecture), HeldOutMetrics.RandomKey).Value;
+        Assert.Equal(k, result.Curve[^1].HeldOutObjective, 12);
         double crossEntropy = ScalarReconstructionCrossEntropy(result.Model, batch, 50, sweeps: 2);
         Assert.Equal(crossEntropy, result.Curve[^1].HeldOutCrossEntropy, crossEntropy * 1e-5);
     }
@@ -187,8 +200,8 @@ public class TrainingPlanTests
 
         var resumed = plan.Run(Train, HeldOut, resumeFrom: state);
         Assert.Equal(Flat(whole.Model), Flat(resumed.Model));
-        Assert.Equal(whole.Curve.Select(p => (p.Epoch, p.MeanK, p.HeldOutK, p.HeldOutCrossEntropy)),
-            resumed.Curve.Select(p => (p.Epoch, p.MeanK, p.HeldOutK, p.HeldOutCrossEntropy)));
+        Assert.Equal(whole.Curve.Select(p => (p.Epoch, p.MeanObjective, p.HeldOutObjective, p.HeldOutCrossEntropy)),
+            resumed.Curve.Select(p => (p.Epoch, p.MeanObjective, p.HeldOutObjective, p.HeldOutCrossEntropy)));
     }
 
     [Fact]
@@ -215,7 +228,7 @@ public class TrainingPlanTests
         reference.SetVisibleBiasesFromMarginals(Train.ColumnMeans());
         GreedyPretraining.Pretrain(reference, Train, pretraining);
         var pretrained = Flat(reference);
-        new FlowTrainer(new VariationalProbabilityFlow(), Options).Train(reference, Train);
+        new MiniBatchTrainer(new VariationalProbabilityFlow(), Options).Train(reference, Train);
 
         var plan = Plan("16-8-4", new VpfMethod()) with { Pretraining = pretraining };
         Assert.Equal(pretrained, Flat(plan.CreateModel(Train)));

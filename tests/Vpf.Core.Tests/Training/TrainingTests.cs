@@ -27,15 +27,15 @@ public class TrainingTests
         // Sampled is judged by the quantity it estimates without bias: the Expected objective.
         var judge = new VariationalProbabilityFlow(options with { Estimator = estimator == FlowEstimator.MeanField ? FlowEstimator.MeanField : FlowEstimator.Expected });
         var block = SyntheticData.Block(data);
-        double Objective() => judge.Evaluate(model, block, data.Count, new ParameterSet(model.Architecture), 0).K;
+        double Objective() => judge.Evaluate(model, block, data.Count, new ParameterSet(model.Architecture), 0).Value;
 
         double before = Objective();
-        var history = new FlowTrainer(new VariationalProbabilityFlow(options), Fast).Train(model, data);
+        var history = new MiniBatchTrainer(new VariationalProbabilityFlow(options), Fast).Train(model, data);
         double after = Objective();
 
         Assert.Equal(Fast.Epochs, history.Count);
         Assert.True(after < 0.85 * before, $"{estimator} {architecture}: K {before} → {after}");
-        Assert.True(history[^1].MeanK < history[0].MeanK, $"epoch means {history[0].MeanK} → {history[^1].MeanK}");
+        Assert.True(history[^1].MeanObjective < history[0].MeanObjective, $"epoch means {history[0].MeanObjective} → {history[^1].MeanObjective}");
     }
 
     [Theory]
@@ -51,7 +51,7 @@ public class TrainingTests
 
         ITrainingObjective objective = method == "vpf" ? new VariationalProbabilityFlow() : new MpfRbm();
         var options = new TrainingOptions { Epochs = 40, BatchSize = 50, Seed = 85, Optimiser = new OptimiserOptions { LearningRate = 0.02f } };
-        new FlowTrainer(objective, options).Train(student, train);
+        new MiniBatchTrainer(objective, options).Train(student, train);
         double trained = LogLikelihood();
 
         // Initial ≈ −10 ln 2 ≈ −6.93; the teacher's own entropy bounds what is reachable.
@@ -66,7 +66,7 @@ public class TrainingTests
         float[] Train(int seed)
         {
             var model = DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(12, 6, 3).WithLateral(1), seed: 5);
-            new FlowTrainer(new VariationalProbabilityFlow(), Fast with { Epochs = 2, Seed = seed }).Train(model, data);
+            new MiniBatchTrainer(new VariationalProbabilityFlow(), Fast with { Epochs = 2, Seed = seed }).Train(model, data);
             return model.Parameters.Tensors.SelectMany(t => t).ToArray();
         }
         Assert.Equal(Train(7), Train(7));
@@ -79,13 +79,13 @@ public class TrainingTests
         var data = SyntheticData.Prototypes(110, 8, prototypes: 2, noise: 0.1, seed: 6);
         var model = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(8, 4), seed: 7);
         var seen = new List<TrainingProgress>();
-        new FlowTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 2, BatchSize = 25 }).Train(model, data, seen.Add);
+        new MiniBatchTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 2, BatchSize = 25 }).Train(model, data, seen.Add);
 
         Assert.Equal(10, seen.Count); // 5 batches (4 × 25 + 10) per epoch
         Assert.All(seen, p => Assert.Equal(5, p.BatchesPerEpoch));
         Assert.Equal([1, 2, 3, 4, 5, 1, 2, 3, 4, 5], seen.Select(p => p.Batch));
         Assert.Equal([1, 1, 1, 1, 1, 2, 2, 2, 2, 2], seen.Select(p => p.Epoch));
-        Assert.All(seen, p => Assert.True(p.K > 0 && p.EpochMeanK > 0 && p.Seconds >= 0));
+        Assert.All(seen, p => Assert.True(p.Objective > 0 && p.EpochMeanObjective > 0 && p.Seconds >= 0));
         Assert.True(seen.Zip(seen.Skip(1)).All(pair => pair.Second.Seconds >= pair.First.Seconds));
     }
 
@@ -96,7 +96,7 @@ public class TrainingTests
         var model = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(6, 3), seed: 9);
         model.Biases(1)[2] = float.NaN;
         var before = model.Parameters.Clone();
-        var ex = Assert.Throws<TrainingDivergedException>(() => new FlowTrainer(new VariationalProbabilityFlow(), Fast).Train(model, data));
+        var ex = Assert.Throws<TrainingDivergedException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), Fast).Train(model, data));
         Assert.Equal((1, 1), (ex.Epoch, ex.Batch));
         Assert.Contains("epoch 1, batch 1", ex.Message);
         Assert.Equal(before.Tensors.SelectMany(t => t), model.Parameters.Tensors.SelectMany(t => t));
@@ -110,7 +110,7 @@ public class TrainingTests
         var sgd = new OptimiserOptions { Kind = OptimiserKind.SgdMomentum, LearningRate = 1e36f };
         ParameterSet? lastReported = null;
         var ex = Assert.Throws<TrainingDivergedException>(() =>
-            new FlowTrainer(new VariationalProbabilityFlow(), new TrainingOptions { BatchSize = 10, Optimiser = sgd })
+            new MiniBatchTrainer(new VariationalProbabilityFlow(), new TrainingOptions { BatchSize = 10, Optimiser = sgd })
                 .Train(model, data, _ => lastReported = model.Parameters.Clone()));
         Assert.True(model.Parameters.IsFinite(), "the model must keep its last good parameters");
         var expected = lastReported ?? DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(6, 3), seed: 11).Parameters;
@@ -125,24 +125,24 @@ public class TrainingTests
         var data = SyntheticData.Prototypes(40, 8, prototypes: 2, noise: 0.1, seed: 12);
         var model = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(8, 4), seed: 13, weightScale: 1000f);
         var before = model.Parameters.Clone();
-        var ex = Assert.Throws<TrainingDivergedException>(() => new FlowTrainer(new VariationalProbabilityFlow(), Fast).Train(model, data));
+        var ex = Assert.Throws<TrainingDivergedException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), Fast).Train(model, data));
         Assert.Equal((1, 1), (ex.Epoch, ex.Batch));
         Assert.Contains("divergence threshold", ex.Message);
         Assert.Equal(before.Tensors.SelectMany(t => t), model.Parameters.Tensors.SelectMany(t => t));
         // The same model trains when the threshold is lifted, which shows it was the threshold that fired.
-        new FlowTrainer(new VariationalProbabilityFlow(), Fast with { Epochs = 1, DivergenceThreshold = double.MaxValue }).Train(model, data);
+        new MiniBatchTrainer(new VariationalProbabilityFlow(), Fast with { Epochs = 1, DivergenceThreshold = double.MaxValue }).Train(model, data);
     }
 
     [Fact]
     public void Bad_options_and_mismatched_data_are_rejected_by_name()
     {
-        Assert.Equal("BatchSize", Assert.Throws<InvalidOptionsException>(() => new FlowTrainer(new MpfRbm(), new TrainingOptions { BatchSize = 0 })).Option);
+        Assert.Equal("BatchSize", Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new MpfRbm(), new TrainingOptions { BatchSize = 0 })).Option);
         Assert.Equal("Optimiser.LearningRate", Assert.Throws<InvalidOptionsException>(() =>
-            new FlowTrainer(new MpfRbm(), new TrainingOptions { Optimiser = new OptimiserOptions { LearningRate = float.NaN } })).Option);
+            new MiniBatchTrainer(new MpfRbm(), new TrainingOptions { Optimiser = new OptimiserOptions { LearningRate = float.NaN } })).Option);
         Assert.Equal("SamplesPerDatum", Assert.Throws<InvalidOptionsException>(() => new VariationalProbabilityFlow(new VpfOptions { SamplesPerDatum = 0 })).Option);
         var data = SyntheticData.Prototypes(10, 5, prototypes: 1, noise: 0, seed: 1);
         var ex = Assert.Throws<InvalidOptionsException>(() =>
-            new FlowTrainer(new VariationalProbabilityFlow()).Train(DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(6, 2), 1), data));
+            new MiniBatchTrainer(new VariationalProbabilityFlow()).Train(DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(6, 2), 1), data));
         Assert.Contains("5 values", ex.Message);
         Assert.Contains("6 visible", ex.Message);
     }

@@ -59,7 +59,7 @@ public class ExpectedFlowAllocationTests
         var model = TinyModels.Random(TinyModels.Parse("6-4-3"), seed: 31);
         var vpf = new VariationalProbabilityFlow(new VpfOptions { Estimator = estimator });
         var v = TinyModels.RandomStates(model, 4, seed: 32, binary: true)[0];
-        double k = vpf.Evaluate(model, v, 4, new ParameterSet(model.Architecture), 1).K;
+        double k = vpf.Evaluate(model, v, 4, new ParameterSet(model.Architecture), 1).Value;
         Assert.True(k > 0);
         Assert.Equal(built, vpf.HasExpectedFlowTables);
     }

@@ -147,7 +147,7 @@ public sealed record LogLikelihoodSectionOptions
     /// to β = 0.5, 4,000/14,500 up to 0.9 and the rest up to 1 (exactly <see cref="AisSchedule.Default"/> for 14,500);
     /// below 3 temperatures, equal steps.
     /// </summary>
-    public static AisSchedule Schedule(int temperatures)
+    internal static AisSchedule Schedule(int temperatures)
     {
         if (temperatures < 1) throw new InvalidOptionsException(nameof(temperatures), $"must be ≥ 1; got {temperatures}.");
         if (temperatures == PaperTemperatures) return AisSchedule.Default;

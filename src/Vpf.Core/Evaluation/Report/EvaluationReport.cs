@@ -119,7 +119,7 @@ public sealed record CorruptionResult(
     ReconstructionScores Model, ReconstructionScores CorruptedInput, ReconstructionScores MajorityFill, double Seconds)
 {
     /// <summary>Copies a <see cref="ReconstructionReport"/>.</summary>
-    public static CorruptionResult From(ReconstructionReport report)
+    internal static CorruptionResult From(ReconstructionReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         return new(report.Corruption, report.Kind, report.Method, report.Images, report.Model, report.CorruptedInput, report.MajorityFill, report.Seconds);

@@ -149,7 +149,7 @@ public static class ModelEvaluator
         var method = MethodOf(options, provenance);
         double? k = null;
         if (method is { IsFlow: true } && CanTrain(method, model.Architecture))
-            k = HeldOutMetrics.K(method.CreateObjective(), model, batch, rows);
+            k = HeldOutMetrics.Objective(method.CreateObjective(), model, batch, rows);
         int sweeps = method?.InferenceSweeps ?? VpfOptions.DefaultMeanFieldSweeps;
         double? crossEntropy = model.LayerCount > 1 ? HeldOutMetrics.ReconstructionCrossEntropy(model, batch, rows, sweeps) : null;
         var trivial = new float[batch.Length];

@@ -7,8 +7,9 @@ using Vpf.Kernels;
 namespace Vpf.Core.Training;
 
 /// <summary>
-/// The training loop: per epoch, shuffle, cut mini-batches, evaluate the objective (E-step and M-step for VPF), take an
-/// optimiser step. Objective, optimiser and progress are pluggable; every random choice comes from one seed.
+/// The mini-batch training loop every method shares (VPF, MPF, MPF-RBM, CD, PCD, DBM-PCD): per epoch, shuffle, cut
+/// mini-batches, evaluate the objective (E-step and M-step for VPF), take an optimiser step. Objective, optimiser and
+/// progress are pluggable; every random choice comes from one seed.
 /// </summary>
 /// <remarks>
 /// With <see cref="CenteringOptions.Enabled"/> the optimiser works in centered coordinates (vpf-math.md §8) for every
@@ -17,10 +18,10 @@ namespace Vpf.Core.Training;
 /// biases are compensated so that the model is always the equivalent uncentered machine. The offsets travel in
 /// <see cref="TrainingCheckpoint.Offsets"/>.
 /// </remarks>
-public sealed class FlowTrainer
+public sealed class MiniBatchTrainer
 {
     /// <summary>Creates a trainer; options are validated here.</summary>
-    public FlowTrainer(ITrainingObjective objective, TrainingOptions? options = null)
+    public MiniBatchTrainer(ITrainingObjective objective, TrainingOptions? options = null)
     {
         Objective = objective;
         Options = options ?? new TrainingOptions();
@@ -52,7 +53,7 @@ public sealed class FlowTrainer
     /// <param name="cancellation">Checked between batches.</param>
     /// <param name="resumeFrom">A checkpoint from <see cref="TrainingCanceledException"/> of a run with the same options and
     /// data; <paramref name="model"/> must hold the parameters it had at that moment.</param>
-    /// <exception cref="TrainingDivergedException">A non-finite K, gradient or parameter; the model keeps its last good parameters.</exception>
+    /// <exception cref="TrainingDivergedException">A non-finite objective, gradient or parameter; the model keeps its last good parameters.</exception>
     /// <exception cref="TrainingCanceledException">Cancelled between batches; the model holds the parameters after the last finished batch.</exception>
     public IReadOnlyList<EpochSummary> Train(DeepBoltzmannMachine model, BinaryDataset data,
         Action<TrainingProgress>? progress = null, CancellationToken cancellation = default, TrainingCheckpoint? resumeFrom = null)
@@ -79,7 +80,7 @@ public sealed class FlowTrainer
         IOptimiser optimiser = Options.Optimiser.Create();
         var history = new List<EpochSummary>(); // not pre-sized: Epochs comes from the user
         int firstEpoch = 1, firstBatch = 0;
-        double sumK = 0, secondsBefore = 0;
+        double sumObjective = 0, secondsBefore = 0;
         long rowsSeen = 0, clamps = 0;
         var centering = Options.Centering.Enabled ? Centering.Start(model.Architecture, data, Options.Centering) : null;
         var rates = Objective as IMeanRateSource;
@@ -100,7 +101,7 @@ public sealed class FlowTrainer
             optimiser.ImportState(resumeFrom.Optimiser);
             history.AddRange(resumeFrom.History);
             (firstEpoch, firstBatch) = (resumeFrom.EpochsCompleted + 1, resumeFrom.BatchesCompleted);
-            (sumK, rowsSeen, clamps, secondsBefore) = (resumeFrom.EpochSumK, resumeFrom.EpochRows, resumeFrom.EpochClamps, resumeFrom.Seconds);
+            (sumObjective, rowsSeen, clamps, secondsBefore) = (resumeFrom.EpochObjectiveSum, resumeFrom.EpochRows, resumeFrom.EpochClamps, resumeFrom.Seconds);
         }
         var clock = Stopwatch.StartNew();
         double Seconds() => secondsBefore + clock.Elapsed.TotalSeconds;
@@ -112,12 +113,12 @@ public sealed class FlowTrainer
             {
                 if (reduction is null ? cancellation.IsCancellationRequested : stopAgreed)
                     throw new TrainingCanceledException(
-                        new TrainingCheckpoint(epoch - 1, b, sumK, rowsSeen, clamps, Seconds(), history.ToArray(), optimiser.ExportState())
+                        new TrainingCheckpoint(epoch - 1, b, sumObjective, rowsSeen, clamps, Seconds(), history.ToArray(), optimiser.ExportState())
                         { Offsets = centering?.ExportOffsets() },
                         cancellation);
                 int start = b * batchSize, rows = Math.Min(batchSize, data.Count - start);
                 ulong key = CounterRandom.StreamKey((ulong)(uint)Options.Seed, (ulong)epoch, (ulong)b);
-                FlowEvaluation eval;
+                ObjectiveValue eval;
                 int localRows = rows;
                 if (reduction is null)
                 {
@@ -135,15 +136,15 @@ public sealed class FlowTrainer
                         eval = Objective.Evaluate(model, batch.AsSpan(0, local * n0), local, gradient, key, shard);
                     }
                     else gradient.Clear();
-                    // Before any check, so that every process sees the same K and gradient and takes the same branch.
+                    // Before any check, so that every process sees the same objective and gradient and takes the same branch.
                     (eval, stopAgreed) = reduction.Sum(eval, gradient, local, rows, cancellation.IsCancellationRequested);
                 }
 
-                if (!double.IsFinite(eval.K))
-                    throw new TrainingDivergedException(epoch, b + 1, $"the flow objective K is {eval.K}");
-                if (eval.K > Options.DivergenceThreshold)
+                if (!double.IsFinite(eval.Value))
+                    throw new TrainingDivergedException(epoch, b + 1, $"the objective is {eval.Value}");
+                if (eval.Value > Options.DivergenceThreshold)
                     throw new TrainingDivergedException(epoch, b + 1,
-                        $"the objective K = {eval.K:G3} exceeds the divergence threshold {Options.DivergenceThreshold:G3} ({eval.ClampCount} fields hit the ±60 clamp)");
+                        $"the objective {eval.Value:G3} exceeds the divergence threshold {Options.DivergenceThreshold:G3} ({eval.ClampCount} fields hit the ±60 clamp)");
                 if (!gradient.IsFinite())
                     throw new TrainingDivergedException(epoch, b + 1, "the gradient has a non-finite entry");
                 if (centering is not null)
@@ -161,13 +162,13 @@ public sealed class FlowTrainer
                 }
                 lastGood.CopyFrom(model.Parameters);
 
-                sumK += eval.K * rows;
+                sumObjective += eval.Value * rows;
                 rowsSeen += rows;
                 clamps += eval.ClampCount;
-                progress?.Invoke(new TrainingProgress(epoch, b + 1, batches, eval.K, sumK / rowsSeen, Seconds(), eval.ClampCount));
+                progress?.Invoke(new TrainingProgress(epoch, b + 1, batches, eval.Value, sumObjective / rowsSeen, Seconds(), eval.ClampCount));
             }
-            history.Add(new EpochSummary(epoch, sumK / rowsSeen, Seconds(), clamps));
-            (sumK, rowsSeen, clamps) = (0, 0, 0);
+            history.Add(new EpochSummary(epoch, sumObjective / rowsSeen, Seconds(), clamps));
+            (sumObjective, rowsSeen, clamps) = (0, 0, 0);
         }
         return history;
     }
