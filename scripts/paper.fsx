@@ -199,10 +199,10 @@ let errorOf (r: EvaluationReport) (i: int) = r.Reconstruction.Corruptions.[i].Mo
 // ---------------------------------------------------------------------------------------------------------------
 // One run: (pretrain), train epoch by epoch with the curve's evaluation at every epoch end, then the full one.
 
-type CurvePoint = { Epoch: int; Seconds: float; MeanK: float; Probe: float; Flip20: float }
+type EpochMetrics = { Epoch: int; Seconds: float; MeanObjective: float; Probe: float; Flip20: float }
 
 type Result =
-    { Run: Run; Model: DeepBoltzmannMachine; Curve: CurvePoint list; TrainSeconds: float; PretrainSeconds: float
+    { Run: Run; Model: DeepBoltzmannMachine; Curve: EpochMetrics list; TrainSeconds: float; PretrainSeconds: float
       Report: EvaluationReport; Samples: float32[]; Error: string option }
 
 let execute (index: int) (run: Run) : Result =
@@ -210,10 +210,10 @@ let execute (index: int) (run: Run) : Result =
     let plan = run.Plan
     let model, created = timed (fun () -> plan.CreateModel data)
     let pretrainSeconds = if isNull plan.Pretraining then 0.0 else created
-    let curve = ResizeArray<CurvePoint>()
-    let point epoch seconds meanK =
+    let curve = ResizeArray<EpochMetrics>()
+    let point epoch seconds meanObjective =
         let r = ModelEvaluator.Evaluate(model, train, test, curveOptions)
-        curve.Add { Epoch = epoch; Seconds = pretrainSeconds + seconds; MeanK = meanK; Probe = probeOf r; Flip20 = errorOf r 0 }
+        curve.Add { Epoch = epoch; Seconds = pretrainSeconds + seconds; MeanObjective = meanObjective; Probe = probeOf r; Flip20 = errorOf r 0 }
     point 0 0.0 nan
     // The plan's seconds already exclude the time spent in this callback (the curve's evaluation).
     let progress (p: TrainingProgress) = if p.Batch = p.BatchesPerEpoch then point p.Epoch p.Seconds p.EpochMeanObjective
@@ -337,7 +337,7 @@ let json =
                               "diverged", (match r.Error with Some e -> str e | None -> null)
                               "trainSeconds", num r.TrainSeconds; "pretrainSeconds", num r.PretrainSeconds
                               "curve", arr [ for p in r.Curve ->
-                                               obj [ "epoch", num (float p.Epoch); "seconds", num p.Seconds; "meanK", num p.MeanK
+                                               obj [ "epoch", num (float p.Epoch); "seconds", num p.Seconds; "meanObjective", num p.MeanObjective
                                                      "probeAccuracy", num p.Probe; "flip20Error", num p.Flip20 ] ]
                               "evaluation", JsonNode.Parse(r.Report.ToJson()) ] ] ]
 saveJson (Path.Combine(out, "results.json")) json
@@ -350,8 +350,8 @@ let archNames = results |> List.map (fun r -> r.Run.ArchName) |> List.distinct
 let curves =
     [ for a in archNames do
         let rs = results |> List.filter (fun r -> r.Run.ArchName = a)
-        for (metric: CurvePoint -> float), metricName in [ (fun (p: CurvePoint) -> p.Probe), "probe accuracy"; (fun (p: CurvePoint) -> p.Flip20), "20% flip error" ] do
-            for (axis: CurvePoint -> float), axisName in [ (fun (p: CurvePoint) -> float p.Epoch), "epoch"; (fun (p: CurvePoint) -> p.Seconds), "seconds" ] do
+        for (metric: EpochMetrics -> float), metricName in [ (fun (p: EpochMetrics) -> p.Probe), "probe accuracy"; (fun (p: EpochMetrics) -> p.Flip20), "20% flip error" ] do
+            for (axis: EpochMetrics -> float), axisName in [ (fun (p: EpochMetrics) -> float p.Epoch), "epoch"; (fun (p: EpochMetrics) -> p.Seconds), "seconds" ] do
                 yield
                     rs
                     |> List.map (fun r ->
