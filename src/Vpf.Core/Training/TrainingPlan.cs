@@ -95,7 +95,8 @@ public sealed record TrainingPlan
     /// <param name="cancellation">Checked between batches.</param>
     /// <param name="resumeFrom">A state from <see cref="TrainingCanceledException.State"/> of a run of this plan on the same data, or
     /// <see cref="TrainingRunState.Start"/> of a machine made by <see cref="CreateModel"/>.</param>
-    /// <param name="epochCompleted">Called with each new curve point, after the epoch's last <paramref name="progress"/> call (its time is excluded too).</param>
+    /// <param name="epochCompleted">Called with each new curve point, after the epoch's last <paramref name="progress"/> call (its time is excluded too);
+    /// the curve is the held-out record, so without <paramref name="heldOut"/> rows it is never called (use <paramref name="progress"/>).</param>
     /// <param name="group">With data-parallel training, the processes that train together (each passes its own shard of every
     /// mini-batch through the objective and the gradients are summed); null to train alone.</param>
     /// <exception cref="InvalidOptionsException">A bad option, named by its path from the plan.</exception>
