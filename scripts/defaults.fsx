@@ -2,8 +2,11 @@
 // setting at a time around the library's defaults, on plain and on inverted (x → 1 − x) Fashion-MNIST.
 //
 //   dotnet build -c Release src/Vpf.Core
-//   dotnet fsi scripts/defaults.fsx [--data DIR] [--out DIR] [--train N] [--test N] [--eval-at 5,10] [--inverted]
-//       [--models rbm,dbm] [--only TEXT] [--ais-runs N] [--ais-temperatures N]
+//   dotnet fsi scripts/defaults.fsx [--quick] [--data DIR] [--out DIR] [--train N] [--test N] [--eval-at 5,10]
+//       [--inverted] [--models rbm,dbm] [--only TEXT] [--ais-runs N] [--ais-temperatures N]
+//
+// --quick: the same variations on an RBM 784-32 and a DBM 784-32-64, 600 training images and a short AIS, to check
+// that everything runs (the tests run it).
 //
 // Every run trains max(--eval-at) epochs and is evaluated after each epoch listed in --eval-at (the evaluation's time
 // is not training time): linear probe on the hidden rates, reconstruction of 20 % flipped pixels and of the hidden
@@ -26,14 +29,16 @@ open Vpf.Core.Reconstruction
 open Vpf.Core.Training
 open Vpf.Core.Training.Optimisers
 
+let quick = args.Flag "--quick"
 let inverted = args.Flag "--inverted"
-let trainRows = args.Int("--train", 10000)
-let testRows = args.Int("--test", 1000)
+let trainRows = args.Int("--train", if quick then 600 else 10000)
+let testRows = args.Int("--test", if quick then 200 else 1000)
 let evalAt =
-    args.Value "--eval-at" |> Option.defaultValue "5" |> fun s -> s.Split ',' |> Array.map int |> Array.sort |> List.ofArray
+    args.Value "--eval-at" |> Option.defaultValue (if quick then "1" else "5") |> fun s -> s.Split ',' |> Array.map int |> Array.sort |> List.ofArray
 let models = args.Value "--models" |> Option.defaultValue "rbm,dbm" |> fun s -> s.Split ',' |> List.ofArray
-let aisRuns = args.Int("--ais-runs", 50)
-let aisTemperatures = args.Int("--ais-temperatures", 5000)
+let aisRuns = args.Int("--ais-runs", if quick then 10 else 50)
+let aisTemperatures = args.Int("--ais-temperatures", if quick then 200 else 5000)
+let hidden1, hidden2 = if quick then 32, 64 else 500, 1000
 let out = outDir "defaults"
 let wallClock = Diagnostics.Stopwatch.StartNew()
 
@@ -76,7 +81,7 @@ let evaluationOptions =
         Parzen = null,
         Reconstruction = ReconstructionSectionOptions(FlipFraction = Nullable 0.2, HideBottomHalf = true),
         LogLikelihood = LogLikelihoodSectionOptions(AisRuns = aisRuns, AisTemperatures = aisTemperatures),
-        LinearProbe = LinearProbeSectionOptions(Probe = LinearProbeOptions(MaxTrainRows = Nullable 3000, IncludePixelBaseline = false)))
+        LinearProbe = LinearProbeSectionOptions(Probe = LinearProbeOptions(MaxTrainRows = Nullable (min 3000 train.Count), IncludePixelBaseline = false)))
 
 type Row = { Model: string; Variation: string; Epoch: int; TrainSeconds: float; Report: EvaluationReport; Diverged: string option }
 
@@ -106,11 +111,11 @@ let run (modelName: string) (architecture: Architecture) (v: Variation) =
     List.ofSeq rows
 
 let architectures =
-    [ if List.contains "rbm" models then yield "RBM 784-500", Architecture.Rbm(784, 500)
-      if List.contains "dbm" models then yield "DBM 784-500-1000", Architecture.Dbm(784, 500, 1000) ]
+    [ if List.contains "rbm" models then yield sprintf "RBM 784-%d" hidden1, Architecture.Rbm(784, hidden1)
+      if List.contains "dbm" models then yield sprintf "DBM 784-%d-%d" hidden1 hidden2, Architecture.Dbm(784, hidden1, hidden2) ]
 
 let header =
-    [ sprintf "defaults.fsx — %s UTC" (DateTime.UtcNow.ToString "yyyy-MM-dd HH:mm")
+    [ sprintf "defaults.fsx%s — %s UTC" (if quick then " --quick" else "") (DateTime.UtcNow.ToString "yyyy-MM-dd HH:mm")
       sprintf "machine: %s" (machine ())
       sprintf "data: %s; first %d training and %d test images, binarised at half intensity%s" dataDescription train.Count test.Count
           (if inverted then ", then inverted: x → 1 − x" else "")

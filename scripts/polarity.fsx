@@ -5,10 +5,14 @@
 // not invariant: the reconstruction and probe numbers of a DBM and its mirror can differ (docs/results.md).
 //
 //   dotnet build -c Release src/Vpf.Core
-//   dotnet fsi scripts/polarity.fsx [--data DIR] [--train N] [--test N] [--epochs N]
+//   dotnet fsi scripts/polarity.fsx [--quick] [--data DIR] [--out DIR] [--train N] [--test N] [--epochs N]
+//
+// --quick: an RBM 784-32 and a DBM 784-32-64 on 600 training images, one epoch (the tests run it).
+// Output in out/polarity/: polarity.md and polarity.json.
 #load "Common.fsx"
 
 open System
+open System.IO
 open Common
 open Vpf.Core.Data
 open Vpf.Core.Evaluation
@@ -18,9 +22,12 @@ open Vpf.Core.Reconstruction
 open Vpf.Core.Training
 
 let fullTrain, fullTest, dataDescription = loadData (args.Value "--data")
-let train = fullTrain.Subset(0, min (args.Int("--train", 10000)) fullTrain.Count)
-let test = fullTest.Subset(0, min (args.Int("--test", 1000)) fullTest.Count)
-let epochs = args.Int("--epochs", 5)
+let quick = args.Flag "--quick"
+let train = fullTrain.Subset(0, min (args.Int("--train", if quick then 600 else 10000)) fullTrain.Count)
+let test = fullTest.Subset(0, min (args.Int("--test", if quick then 200 else 1000)) fullTest.Count)
+let epochs = args.Int("--epochs", if quick then 1 else 5)
+let hidden1, hidden2 = if quick then 32, 64 else 500, 1000
+let out = outDir "polarity"
 
 /// The machine whose distribution over 1 − v is the model's over v: W_0 → −W_0, b_0 → −b_0, b_1 → b_1 + 1ᵀW_0.
 let mirror (model: DeepBoltzmannMachine) =
@@ -39,19 +46,29 @@ let options =
     EvaluationOptions(
         MaxTestRows = Nullable test.Count, HeldOut = null, Parzen = null, LogLikelihood = null,
         Reconstruction = ReconstructionSectionOptions(FlipFraction = Nullable 0.2, HideBottomHalf = true),
-        LinearProbe = LinearProbeSectionOptions(Probe = LinearProbeOptions(MaxTrainRows = Nullable 3000, IncludePixelBaseline = false)))
+        LinearProbe = LinearProbeSectionOptions(Probe = LinearProbeOptions(MaxTrainRows = Nullable (min 3000 train.Count), IncludePixelBaseline = false)))
 
+/// (flip 20 % error, bottom-half error, probe accuracy) of one evaluation.
 let scores (report: EvaluationReport) =
     let error kind = report.Reconstruction.Corruptions |> Seq.find (fun c -> c.Kind = kind) |> fun c -> c.Model.ErrorOnCorrupted
-    [ fmt 4 (error CorruptionKind.PixelFlips); fmt 4 (error CorruptionKind.Occlusion); fmt 3 report.LinearProbe.Result.HiddenAccuracy ]
+    error CorruptionKind.PixelFlips, error CorruptionKind.Occlusion, report.LinearProbe.Result.HiddenAccuracy
 
-printfn "polarity.fsx — %s UTC" (DateTime.UtcNow.ToString "yyyy-MM-dd HH:mm")
-printfn "data: %s; first %d training and %d test images, binarised at half intensity" dataDescription train.Count test.Count
-printfn "models: VPF Sampled, centered, the library's defaults otherwise, %d epochs, seed 1" epochs
-let rows =
-    [ for name, architecture in [ "RBM 784-500", Architecture.Rbm(784, 500); "DBM 784-500-1000", Architecture.Dbm(784, 500, 1000) ] do
+let header =
+    [ sprintf "polarity.fsx%s — %s UTC" (if quick then " --quick" else "") (DateTime.UtcNow.ToString "yyyy-MM-dd HH:mm")
+      sprintf "data: %s; first %d training and %d test images, binarised at half intensity" dataDescription train.Count test.Count
+      sprintf "models: VPF Sampled, centered, the library's defaults otherwise, %d epochs, seed 1" epochs ]
+header |> List.iter (printfn "%s")
+let results =
+    [ for name, architecture in [ sprintf "RBM 784-%d" hidden1, Architecture.Rbm(784, hidden1); sprintf "DBM 784-%d-%d" hidden1 hidden2, Architecture.Dbm(784, hidden1, hidden2) ] do
         let plan = TrainingPlan(Architecture = architecture, TrainingOptions = TrainingOptions(Epochs = epochs, Seed = 1, Centering = CenteringOptions(Enabled = true)))
         let model = (plan.Run train).Model
-        yield [ name; "model, test images" ] @ scores (ModelEvaluator.Evaluate(model, train, test, options))
-        yield [ name; "its mirror, inverted test images" ] @ scores (ModelEvaluator.Evaluate(mirror model, invert train, invert test, options)) ]
-printfn "\n%s" (markdownTable [ "trained"; "evaluated"; "flip 20 %"; "bottom half"; "probe" ] rows)
+        yield name, "model, test images", scores (ModelEvaluator.Evaluate(model, train, test, options))
+        yield name, "its mirror, inverted test images", scores (ModelEvaluator.Evaluate(mirror model, invert train, invert test, options)) ]
+let table =
+    markdownTable [ "trained"; "evaluated"; "flip 20 %"; "bottom half"; "probe" ]
+        [ for name, evaluated, (flip, bottom, probe) in results -> [ name; evaluated; fmt 4 flip; fmt 4 bottom; fmt 3 probe ] ]
+printfn "\n%s" table
+File.WriteAllText(Path.Combine(out, "polarity.md"), String.Join("\n", (header |> List.map (sprintf "- %s")) @ [ ""; table ]) + "\n")
+saveJson (Path.Combine(out, "polarity.json"))
+    (arr [ for name, evaluated, (flip, bottom, probe) in results ->
+            obj [ "model", str name; "evaluated", str evaluated; "flip20Error", num flip; "bottomHalfError", num bottom; "probeAccuracy", num probe ] ])

@@ -5,7 +5,7 @@ namespace Vpf.Scripts.Tests;
 
 /// <summary>
 /// Every script of scripts/ runs in quick mode and writes its outputs with finite numbers. The tests of this class run
-/// one after another (one xunit collection), so the three quick runs do not compete for the cores.
+/// one after another (one xunit collection), so the quick runs do not compete for the cores.
 /// </summary>
 public class ScriptTests
 {
@@ -94,6 +94,42 @@ public class ScriptTests
             // The half is not even: it depends on which unit changed state first.
             Assert.Contains(Enumerable.Range(0, lags.Length), i => Math.Abs(half[i] - half[lags.Length - 1 - i]) > 1e-3 * (1 + Math.Abs(half[i])));
         }
+    }
+
+    [Fact]
+    public void Defaults_quick_evaluates_every_variation_of_both_models()
+    {
+        var (dir, log, _) = ScriptRunner.RunQuick("defaults.fsx");
+        Assert.Contains("| model | variation |", File.ReadAllText(Path.Combine(dir, "defaults.md")));
+        var rows = ScriptRunner.ReadJson(Path.Combine(dir, "defaults.json")).AsArray();
+        var names = rows.Select(r => $"{r!["model"]} / {r["variation"]}").ToList();
+        // RBM: defaults, centering off, three offset rates, three steps, two decays; the DBM also two sweep counts.
+        Assert.True(rows.Count == 22, $"expected 22 evaluations, got {rows.Count}: {string.Join(", ", names)}\n{log}");
+        Assert.Contains(names, n => n.StartsWith("DBM", StringComparison.Ordinal) && n.EndsWith("3 sweeps", StringComparison.Ordinal));
+        foreach (var r in rows)
+        {
+            string name = $"{r!["model"]} / {r["variation"]}";
+            var report = r["evaluation"]!;
+            Assert.InRange(ScriptRunner.Finite(report["linearProbe"]!["result"]!["hiddenAccuracy"], name + " probe"), 0.15, 1.0);
+            ScriptRunner.Finite(report["logLikelihood"]!["ais"]!["meanLogLikelihood"], name + " AIS estimate");
+            foreach (var c in report["reconstruction"]!["corruptions"]!.AsArray())
+                Assert.InRange(ScriptRunner.Finite(c!["model"]!["errorOnCorrupted"], $"{name} {c["corruption"]}"), 0.0, 1.0);
+        }
+    }
+
+    [Fact]
+    public void Polarity_quick_finds_the_rbm_and_its_mirror_equal()
+    {
+        var (dir, log, _) = ScriptRunner.RunQuick("polarity.fsx");
+        var rows = ScriptRunner.ReadJson(Path.Combine(dir, "polarity.json")).AsArray();
+        Assert.True(rows.Count == 4, log);
+        double Value(int row, string field) => ScriptRunner.Finite(rows[row]![field], $"row {row} {field}");
+        // An RBM and its mirror on inverted images have the same posterior: mean-field reconstructions agree to rounding
+        // (the probe's optimiser can amplify rounding a little). The DBM rows are only required to be numbers.
+        Assert.Equal(Value(0, "flip20Error"), Value(1, "flip20Error"), 1e-6);
+        Assert.Equal(Value(0, "bottomHalfError"), Value(1, "bottomHalfError"), 1e-6);
+        Assert.Equal(Value(0, "probeAccuracy"), Value(1, "probeAccuracy"), 0.03);
+        for (int i = 2; i < 4; i++) Assert.InRange(Value(i, "bottomHalfError"), 0.0, 1.0);
     }
 
     [Fact]
