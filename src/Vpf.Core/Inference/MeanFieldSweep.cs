@@ -61,8 +61,10 @@ public static class MeanFieldSweep
     }
 
     /// <summary>
-    /// Bottom-up initialisation: μ_l = σ(2 μ_{l−1} W_{l−1} + b_l) for intermediate layers (doubling the input stands in
-    /// for the missing top-down half) and σ(μ_{l−1} W_{l−1} + b_l) for the top layer.
+    /// Bottom-up initialisation: μ_l = σ(b_l + μ_{l−1} W_{l−1} + (μ_{l−1} − ½) W_{l−1}) for intermediate layers and
+    /// σ(μ_{l−1} W_{l−1} + b_l) for the top layer. The second input term stands in for the missing top-down half; taking
+    /// it around ½ rather than 0 (plain doubling) makes the start, like the fields, independent of which value a unit
+    /// calls "on": a model and its mirror on inverted data start from the same rates (vpf-math.md §3.1, §8).
     /// </summary>
     /// <remarks>When <paramref name="visibleInput"/> is given, v·W_0 is left in it for <see cref="UpdateLayer"/>.</remarks>
     internal static void Initialise(DeepBoltzmannMachine model, float[][] rates, int rows, float[] input, float[]? visibleInput = null)
@@ -73,8 +75,29 @@ public static class MeanFieldSweep
             int n = model.LayerSize(l), below = model.LayerSize(l - 1);
             var u = (l == 1 && visibleInput is not null ? visibleInput : input).AsSpan(0, rows * n);
             MatrixProduct.Multiply(rates[l - 1].AsSpan(0, rows * below), model.Weights(l - 1), u, rows, below, n);
-            FieldActivation.Sigmoid(u, model.Biases(l), rates[l], rows, l < top ? 2f : 1f);
+            if (l < top) FieldActivation.Sigmoid(u, StartBias(model, l), rates[l], rows, 2f);
+            else FieldActivation.Sigmoid(u, model.Biases(l), rates[l], rows);
         }
+    }
+
+    /// <summary>
+    /// The bias of an intermediate layer's bottom-up start, b_l − ½ 1ᵀW_{l−1}: the start is σ(2 μ_{l−1} W_{l−1} + this).
+    /// Public so that other runtimes (the ONNX export) compute the same start.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not an intermediate hidden layer (1 ≤ l &lt; L).</exception>
+    public static float[] StartBias(DeepBoltzmannMachine model, int layer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (layer < 1 || layer >= model.LayerCount - 1)
+            throw new ArgumentOutOfRangeException(nameof(layer), $"must be an intermediate hidden layer, 1 … {model.LayerCount - 2}; got {layer}.");
+        int below = model.LayerSize(layer - 1), n = model.LayerSize(layer);
+        var ones = new float[below];
+        Array.Fill(ones, 1f);
+        var columnSums = new float[n];
+        MatrixProduct.Multiply(ones, model.Weights(layer - 1), columnSums, 1, below, n);
+        var bias = model.Biases(layer);
+        for (int j = 0; j < n; j++) columnSums[j] = bias[j] - 0.5f * columnSums[j];
+        return columnSums;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Vpf.Core.Inference;
 using Vpf.Core.Model;
 
 namespace Vpf.ML.Onnx;
@@ -8,7 +9,8 @@ namespace Vpf.ML.Onnx;
 /// <list type="number">
 /// <item>binarise: v = Cast(GreaterOrEqual(x, threshold × max), float), or grey levels v = clip(x / max, 0, 1) (or the
 /// input as it is, as the options say);</item>
-/// <item>bottom-up initialisation: μ_l = σ(2·μ_{l−1}W_{l−1} + b_l) for intermediate layers, σ(μ_{l−1}W_{l−1} + b_l) for the top;</item>
+/// <item>bottom-up initialisation: μ_l = σ(2·μ_{l−1}W_{l−1} + s_l) for intermediate layers, with the start bias
+/// s_l = b_l − ½·1ᵀW_{l−1} of <see cref="Vpf.Core.Inference.MeanFieldSweep.StartBias"/>, and σ(μ_{l−1}W_{l−1} + b_l) for the top;</item>
 /// <item>T unrolled sweeps, layer by layer l = 1 … L, each using the current rates of its neighbours (Gauss–Seidel):
 /// u_l = μ_{l−1}W_{l−1} + μ_{l+1}W_lᵀ + μ_lL_l, then μ_l = σ(u_l + b_l), or α·μ_l + (1 − α)·σ(u_l + b_l) in a layer with
 /// lateral weights; an RBM without laterals runs no sweeps, as the core does;</item>
@@ -40,8 +42,13 @@ internal static class MeanFieldGraphCompiler
         for (int l = 1; l <= top; l++)
         {
             string u = graph.MatMul(mu[l - 1], w[l - 1], $"init/in{l}");
-            if (l < top) u = graph.Mul(u, two, $"init/in{l}x2");
-            mu[l] = graph.Sigmoid(graph.Add(u, b[l], $"init/u{l}"), $"init/mu{l}");
+            string bias = b[l];
+            if (l < top)
+            {
+                u = graph.Mul(u, two, $"init/in{l}x2");
+                bias = graph.Constant($"s{l}", [sizes[l]], MeanFieldSweep.StartBias(model, l));
+            }
+            mu[l] = graph.Sigmoid(graph.Add(u, bias, $"init/u{l}"), $"init/mu{l}");
         }
 
         if (NeedsSweeps(model) && options.MeanFieldSweeps > 0)

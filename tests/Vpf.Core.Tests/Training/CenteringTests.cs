@@ -189,14 +189,14 @@ public class CenteringTests
     }
 
     /// <summary>
-    /// The mirrored machine (see above) on inverted images has the same posterior, so mean-field rates that depend only on
-    /// fields agree. An RBM's bottom-up pass is its exact posterior and agrees to rounding. A DBM's bottom-up
-    /// initialisation (vpf-math.md §3.1: σ(2 μ W + b) for intermediate layers) doubles the raw input, not the fields, so
-    /// it is not invariant: the mirror starts elsewhere and only the converged fixed point agrees. This is why centered
-    /// DBMs are not polarity-invariant in practice (docs/results.md); the test pins the behaviour the docs describe.
+    /// The mirrored machine (see above) on inverted images has the same posterior, so mean-field rates agree: an RBM's
+    /// bottom-up pass is its exact posterior, and a DBM's bottom-up start takes the missing top-down input around ½
+    /// (vpf-math.md §3.1), which the mirror maps to itself. Plain doubling of the raw input (σ(2 μ W + b), the start
+    /// before) is not invariant: the mirror would start elsewhere and, where mean-field has several fixed points,
+    /// reach another one. Checked at the start (no sweeps) and after many sweeps.
     /// </summary>
     [Fact]
-    public void Mean_field_rates_of_the_mirrored_machine_agree_for_an_rbm_and_after_convergence_but_not_at_a_dbms_initialisation()
+    public void Mean_field_rates_of_the_mirrored_machine_on_inverted_images_agree_from_the_start()
     {
         var data = SyntheticData.Prototypes(30, 8, prototypes: 3, noise: 0.2, seed: 3);
         var visible = SyntheticData.Block(data);
@@ -210,10 +210,30 @@ public class CenteringTests
         }
 
         Assert.True(Gap(TinyModels.Random(Architecture.Rbm(8, 5), seed: 4, scale: 1.0), sweeps: 0) < 1e-5);
-        var dbm = TinyModels.Random(Architecture.Dbm(8, 5, 4), seed: 4, scale: 0.3);
-        double initial = Gap(dbm, sweeps: 0), converged = Gap(dbm, sweeps: 200);
-        Assert.True(initial > 0.02, $"the DBM's initialisation is mirror-invariant after all (gap {initial})");
-        Assert.True(converged < 1e-4, $"the converged rates differ by {converged}");
+        foreach (var architecture in new[] { "8-5-4", "8-5-4-3", "8-5L-4" })
+        {
+            var dbm = TinyModels.Random(TinyModels.Parse(architecture), seed: 4, scale: 1.0);
+            foreach (int sweeps in new[] { 0, 1, 50 })
+            {
+                double gap = Gap(dbm, sweeps);
+                Assert.True(gap < 1e-5, $"{architecture}, {sweeps} sweeps: the mirror's rates differ by {gap}");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_start_bias_takes_the_missing_top_down_input_around_a_half()
+    {
+        var dbm = TinyModels.Random(Architecture.Dbm(6, 4, 3), seed: 9, scale: 1.0);
+        var bias = MeanFieldSweep.StartBias(dbm, 1);
+        for (int j = 0; j < 4; j++)
+        {
+            double column = 0;
+            for (int i = 0; i < 6; i++) column += dbm.Weights(0)[i * 4 + j];
+            Assert.Equal(dbm.Biases(1)[j] - 0.5 * column, bias[j], 1e-5);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => MeanFieldSweep.StartBias(dbm, 2)); // the top layer has no top-down half
+        Assert.Throws<ArgumentOutOfRangeException>(() => MeanFieldSweep.StartBias(dbm, 0));
     }
 
     [Fact]
