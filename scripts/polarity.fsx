@@ -1,8 +1,8 @@
 // Is a trained machine's evaluation invariant to the data's polarity? Each model is evaluated on the test images,
 // and its mirror — the machine whose distribution over inverted images (x → 1 − x) is the model's over the originals —
-// on the inverted test images. Equal distributions, so every number that depends only on the distribution agrees.
-// Mean-field inference in a DBM starts from a bottom-up pass that doubles the raw input (vpf-math.md §3.1), which is
-// not invariant: the reconstruction and probe numbers of a DBM and its mirror can differ (docs/results.md).
+// on the inverted test images. Equal distributions, so every number that depends only on the distribution agrees —
+// for a DBM because its mean-field start takes the missing top-down input around ½ (vpf-math.md §3.1); the former
+// start, which doubled the raw input, gave a DBM and its mirror different reconstructions (docs/results.md).
 //
 //   dotnet build -c Release src/Vpf.Core
 //   dotnet fsi scripts/polarity.fsx [--quick] [--data DIR] [--out DIR] [--train N] [--test N] [--epochs N]

@@ -118,18 +118,20 @@ public class ScriptTests
     }
 
     [Fact]
-    public void Polarity_quick_finds_the_rbm_and_its_mirror_equal()
+    public void Polarity_quick_finds_each_model_and_its_mirror_equal()
     {
         var (dir, log, _) = ScriptRunner.RunQuick("polarity.fsx");
         var rows = ScriptRunner.ReadJson(Path.Combine(dir, "polarity.json")).AsArray();
         Assert.True(rows.Count == 4, log);
         double Value(int row, string field) => ScriptRunner.Finite(rows[row]![field], $"row {row} {field}");
-        // An RBM and its mirror on inverted images have the same posterior: mean-field reconstructions agree to rounding
-        // (the probe's optimiser can amplify rounding a little). The DBM rows are only required to be numbers.
-        Assert.Equal(Value(0, "flip20Error"), Value(1, "flip20Error"), 1e-6);
-        Assert.Equal(Value(0, "bottomHalfError"), Value(1, "bottomHalfError"), 1e-6);
-        Assert.Equal(Value(0, "probeAccuracy"), Value(1, "probeAccuracy"), 0.03);
-        for (int i = 2; i < 4; i++) Assert.InRange(Value(i, "bottomHalfError"), 0.0, 1.0);
+        // A model and its mirror on inverted images have the same posterior, and a DBM's mean-field start is invariant
+        // too: reconstructions agree to rounding (the probe's optimiser can amplify rounding a little).
+        foreach (int model in new[] { 0, 2 })
+        {
+            Assert.Equal(Value(model, "flip20Error"), Value(model + 1, "flip20Error"), 1e-6);
+            Assert.Equal(Value(model, "bottomHalfError"), Value(model + 1, "bottomHalfError"), 1e-6);
+            Assert.Equal(Value(model, "probeAccuracy"), Value(model + 1, "probeAccuracy"), 0.03);
+        }
     }
 
     [Fact]
