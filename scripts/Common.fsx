@@ -90,6 +90,8 @@ let markdownTable (header: string list) (rows: string list list) =
     String.Join("\n", [ line header; line (header |> List.map (fun _ -> "---")) ] @ (rows |> List.map line))
 
 let fmt (digits: int) (x: float) = if Double.IsFinite x then x.ToString("F" + string digits) else "–"
+/// A log-likelihood bound with one decimal, ±∞ written as such.
+let fmtBound (x: float) = if Double.IsPositiveInfinity x then "+∞" elif Double.IsNegativeInfinity x then "−∞" else sprintf "%.1f" x
 let fmtOpt digits (x: float option) = match x with Some v -> fmt digits v | None -> "n/a"
 
 /// Saves a chart as a self-contained HTML page (plotly.js embedded: viewable offline).
@@ -120,3 +122,18 @@ let invert (data: BinaryDataset) =
     for i in 0 .. values.Length - 1 do values.[i] <- 1f - values.[i]
     let labels = if data.HasLabels then data.Labels.ToArray() else null
     BinaryDataset.FromBinaryRows(ReadOnlySpan values, data.Count, data.Dimension, labels, data.ImageRows, data.ImageColumns)
+
+/// The evaluation of defaults.fsx and polarity.fsx: 20 % flips and the hidden bottom half (mean-field, error on the
+/// corrupted pixels), the linear probe on at most 3,000 training images, and the given log-likelihood section (null:
+/// none); no held-out or Parzen section.
+let flipOcclusionProbeOptions (train: BinaryDataset) (test: BinaryDataset) (logLikelihood: Vpf.Core.Evaluation.Report.LogLikelihoodSectionOptions) =
+    Vpf.Core.Evaluation.Report.EvaluationOptions(
+        MaxTestRows = Nullable test.Count, HeldOut = null, Parzen = null, LogLikelihood = logLikelihood,
+        Reconstruction = Vpf.Core.Evaluation.Report.ReconstructionSectionOptions(FlipFraction = Nullable 0.2, HideBottomHalf = true),
+        LinearProbe =
+            Vpf.Core.Evaluation.Report.LinearProbeSectionOptions(
+                Probe = Vpf.Core.Evaluation.LinearProbeOptions(MaxTrainRows = Nullable (min 3000 train.Count), IncludePixelBaseline = false)))
+
+/// The model's error on the corrupted pixels of the report's (first) corruption of this kind.
+let corruptionError (report: Vpf.Core.Evaluation.Report.EvaluationReport) (kind: Vpf.Core.Reconstruction.CorruptionKind) =
+    report.Reconstruction.Corruptions |> Seq.find (fun c -> c.Kind = kind) |> fun c -> c.Model.ErrorOnCorrupted

@@ -75,18 +75,9 @@ let plan (architecture: Architecture) (v: Variation) =
                 Centering = CenteringOptions(Enabled = v.Centered, HiddenOffsetRate = v.OffsetRate)))
 
 let evaluationOptions =
-    EvaluationOptions(
-        MaxTestRows = Nullable test.Count,
-        HeldOut = null,
-        Parzen = null,
-        Reconstruction = ReconstructionSectionOptions(FlipFraction = Nullable 0.2, HideBottomHalf = true),
-        LogLikelihood = LogLikelihoodSectionOptions(AisRuns = aisRuns, AisTemperatures = aisTemperatures),
-        LinearProbe = LinearProbeSectionOptions(Probe = LinearProbeOptions(MaxTrainRows = Nullable (min 3000 train.Count), IncludePixelBaseline = false)))
+    flipOcclusionProbeOptions train test (LogLikelihoodSectionOptions(AisRuns = aisRuns, AisTemperatures = aisTemperatures))
 
 type Row = { Model: string; Variation: string; Epoch: int; TrainSeconds: float; Report: EvaluationReport; Diverged: string option }
-
-let errorOf (report: EvaluationReport) (kind: CorruptionKind) =
-    report.Reconstruction.Corruptions |> Seq.find (fun c -> c.Kind = kind) |> fun c -> c.Model.ErrorOnCorrupted
 
 let run (modelName: string) (architecture: Architecture) (v: Variation) =
     let plan = plan architecture v
@@ -98,8 +89,8 @@ let run (modelName: string) (architecture: Architecture) (v: Variation) =
         let row = { Model = modelName; Variation = v.Name; Epoch = epoch; TrainSeconds = seconds; Report = report; Diverged = diverged }
         let ll = report.LogLikelihood.Ais.MeanLogLikelihood
         printfn "%-18s %-22s epoch %2d  train %6.1f s  probe %.3f  flip20 %.4f  bottom %.4f  AIS %.1f%s"
-            modelName v.Name epoch seconds report.LinearProbe.Result.HiddenAccuracy (errorOf report CorruptionKind.PixelFlips)
-            (errorOf report CorruptionKind.Occlusion) ll (match diverged with Some _ -> "  (diverged)" | None -> "")
+            modelName v.Name epoch seconds report.LinearProbe.Result.HiddenAccuracy (corruptionError report CorruptionKind.PixelFlips)
+            (corruptionError report CorruptionKind.Occlusion) ll (match diverged with Some _ -> "  (diverged)" | None -> "")
         rows.Add row
     // The plan's seconds exclude the time spent in this callback (the evaluations).
     let progress (p: TrainingProgress) =
@@ -132,10 +123,9 @@ let table =
     markdownTable [ "model"; "variation"; "epoch"; "train s"; "probe"; "flip 20 %"; "bottom half"; "AIS test LL (±3σ)" ]
         [ for r in results ->
             let ais = r.Report.LogLikelihood.Ais
-            let bound (x: float) = if Double.IsPositiveInfinity x then "+∞" elif Double.IsNegativeInfinity x then "−∞" else sprintf "%.1f" x
             [ r.Model; r.Variation; (if r.Epoch < 0 then "diverged" else string r.Epoch); fmt 1 r.TrainSeconds
-              fmt 3 r.Report.LinearProbe.Result.HiddenAccuracy; fmt 4 (errorOf r.Report CorruptionKind.PixelFlips)
-              fmt 4 (errorOf r.Report CorruptionKind.Occlusion); sprintf "%.1f (%s, %s)" ais.MeanLogLikelihood (bound ais.Lower) (bound ais.Upper) ] ]
+              fmt 3 r.Report.LinearProbe.Result.HiddenAccuracy; fmt 4 (corruptionError r.Report CorruptionKind.PixelFlips)
+              fmt 4 (corruptionError r.Report CorruptionKind.Occlusion); sprintf "%.1f (%s, %s)" ais.MeanLogLikelihood (fmtBound ais.Lower) (fmtBound ais.Upper) ] ]
 
 File.WriteAllText(Path.Combine(out, "defaults.md"),
     String.Join("\n", (header |> List.map (sprintf "- %s")) @ [ ""; table; ""; sprintf "Total wall-clock time: %.0f s." wallClock.Elapsed.TotalSeconds ]) + "\n")

@@ -283,13 +283,12 @@ let budgets =
 
 let mainTable =
     let head = [ "model"; "method"; "train imgs"; "epochs"; "train s"; "flip 10%"; "flip 20%"; "flip 30%"; "bottom half"; "12×12 square"; "AIS LL (±3σ)"; "Parzen LL"; "probe acc" ]
-    let bound (x: float) = if Double.IsPositiveInfinity x then "+∞" elif Double.IsNegativeInfinity x then "−∞" else sprintf "%.1f" x
     let rows =
         [ for r in results ->
             let ais = r.Report.LogLikelihood.Ais
             [ r.Run.ArchName; r.Run.Label + (if r.Error.IsSome then " (diverged)" else ""); string r.Run.TrainRows; string config.Epochs
               fmt 1 r.TrainSeconds ] @ [ for i in 0 .. 4 -> fmt 4 (errorOf r.Report i) ]
-            @ [ (if isNull ais then "n/a" else sprintf "%.1f (%s, %s)" ais.MeanLogLikelihood (bound ais.Lower) (bound ais.Upper))
+            @ [ (if isNull ais then "n/a" else sprintf "%.1f (%s, %s)" ais.MeanLogLikelihood (fmtBound ais.Lower) (fmtBound ais.Upper))
                 fmt 1 r.Report.Parzen.Model.MeanLogLikelihood; fmt 4 (probeOf r.Report) ] ]
     let trivial name (pick: CorruptionResult -> ReconstructionScores) =
         [ "—"; name; "—"; "—"; "—" ] @ [ for c in first.Reconstruction.Corruptions -> fmt 4 (pick c).ErrorOnCorrupted ] @ [ "—"; "—"; "—" ]

@@ -42,16 +42,11 @@ let mirror (model: DeepBoltzmannMachine) =
     for k in 0 .. nv - 1 do m.Biases(0).[k] <- -model.Biases(0).[k]
     m
 
-let options =
-    EvaluationOptions(
-        MaxTestRows = Nullable test.Count, HeldOut = null, Parzen = null, LogLikelihood = null,
-        Reconstruction = ReconstructionSectionOptions(FlipFraction = Nullable 0.2, HideBottomHalf = true),
-        LinearProbe = LinearProbeSectionOptions(Probe = LinearProbeOptions(MaxTrainRows = Nullable (min 3000 train.Count), IncludePixelBaseline = false)))
+let options = flipOcclusionProbeOptions train test null
 
 /// (flip 20 % error, bottom-half error, probe accuracy) of one evaluation.
 let scores (report: EvaluationReport) =
-    let error kind = report.Reconstruction.Corruptions |> Seq.find (fun c -> c.Kind = kind) |> fun c -> c.Model.ErrorOnCorrupted
-    error CorruptionKind.PixelFlips, error CorruptionKind.Occlusion, report.LinearProbe.Result.HiddenAccuracy
+    corruptionError report CorruptionKind.PixelFlips, corruptionError report CorruptionKind.Occlusion, report.LinearProbe.Result.HiddenAccuracy
 
 let header =
     [ sprintf "polarity.fsx%s — %s UTC" (if quick then " --quick" else "") (DateTime.UtcNow.ToString "yyyy-MM-dd HH:mm")
