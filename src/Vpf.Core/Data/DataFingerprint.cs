@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Vpf.Core.Persistence;
 
 namespace Vpf.Core.Data;
 

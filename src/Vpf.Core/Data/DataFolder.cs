@@ -12,11 +12,11 @@ public static class DataFolder
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string full = Path.GetFullPath(directory);
-        switch (Persistence.FileIdentity.KindOf(directory))
+        switch (FileIdentity.KindOf(directory))
         {
-            case Persistence.FileKind.Missing:
+            case FileKind.Missing:
                 throw new DataFileException(directory, DataFileProblem.Missing, $"Data folder '{directory}' does not exist (looked at '{full}').");
-            case Persistence.FileKind.Regular or Persistence.FileKind.Special:
+            case FileKind.Regular or FileKind.Special:
                 throw new DataFileException(directory, DataFileProblem.NotAFolder, $"Data folder '{directory}' is a file, not a folder; --data takes the folder holding the IDX files.");
         }
         try

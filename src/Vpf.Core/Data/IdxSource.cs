@@ -28,11 +28,11 @@ internal sealed class IdxSource : IDisposable
     /// <summary>Opens <paramref name="path"/>; a missing or unreadable file becomes a <see cref="DataFileException"/>.</summary>
     public static IdxSource Open(string path)
     {
-        switch (Persistence.FileIdentity.KindOf(path))
+        switch (FileIdentity.KindOf(path))
         {
-            case Persistence.FileKind.Directory:
+            case FileKind.Directory:
                 throw DataFileException.For(path, DataFileProblem.Unreadable, $"'{path}' is a directory, not a data file.");
-            case Persistence.FileKind.Special:
+            case FileKind.Special:
                 throw DataFileException.For(path, DataFileProblem.Unreadable, $"'{path}' is not a regular file (a device, FIFO or socket).");
         }
         FileStream file;

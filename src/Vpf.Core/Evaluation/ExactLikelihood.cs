@@ -85,7 +85,7 @@ internal static class ExactLikelihood
             var row = w.AsSpan(k * nh, nh);
             for (int j = 0; j < nh; j++) z[j] += vk * row[j];
         }
-        for (int j = 0; j < nh; j++) f -= Softplus(z[j]);
+        for (int j = 0; j < nh; j++) f -= Softplus.Of(z[j]);
         return f;
     }
 
@@ -102,9 +102,6 @@ internal static class ExactLikelihood
         foreach (double t in terms) s += Math.Exp(t - max);
         return max + Math.Log(s);
     }
-
-    /// <summary>log(1 + eˣ) without overflow.</summary>
-    internal static double Softplus(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));
 
     /// <summary>
     /// log Σ exp(−E) over every unit not fixed: layer 0 is fixed to <paramref name="visible"/> when given. One parity
@@ -170,7 +167,7 @@ internal static class ExactLikelihood
                 for (int k = 0; k < n; k++) field[k] = b[k];
                 if (l > 0) AddBelow(model, states[l - 1], l, field);
                 if (l + 1 < model.LayerCount) AddAbove(model, states[l + 1], l, field);
-                for (int k = 0; k < n; k++) t += Softplus(field[k]);
+                for (int k = 0; k < n; k++) t += Softplus.Of(field[k]);
                 continue;
             }
             var x = states[l];

@@ -1,3 +1,5 @@
+using Vpf.Core.Data;
+
 namespace Vpf.Core.Persistence;
 
 /// <summary>

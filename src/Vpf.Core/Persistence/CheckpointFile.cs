@@ -1,3 +1,4 @@
+using Vpf.Core.Data;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Serialization;

@@ -1,3 +1,4 @@
+using Vpf.Core.Data;
 using Vpf.Core.Model;
 
 namespace Vpf.Core.Persistence;

@@ -1,3 +1,4 @@
+using Vpf.Core.Data;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;

@@ -1,3 +1,4 @@
+using Vpf.Core.Data;
 using System.Text.RegularExpressions;
 
 namespace Vpf.Core.Persistence;

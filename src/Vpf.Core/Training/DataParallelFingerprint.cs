@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Vpf.Core.Data;
 using Vpf.Core.Model;
-using Vpf.Core.Persistence;
 
 namespace Vpf.Core.Training;
 

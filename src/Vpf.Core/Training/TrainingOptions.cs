@@ -2,7 +2,11 @@ using Vpf.Core.Training.Optimisers;
 
 namespace Vpf.Core.Training;
 
-/// <summary>Options of the training loop shared by every objective: epochs, mini-batches, seed and optimiser.</summary>
+/// <summary>
+/// Options of the training loop shared by every objective: epochs, mini-batches, seed, optimiser and centering. A new
+/// instance holds the library's general defaults; a plan's default is its method's own
+/// (<see cref="TrainingMethod.DefaultTraining"/>).
+/// </summary>
 public sealed record TrainingOptions
 {
     /// <summary>Passes over the data; ≥ 1 (an untrained machine is made by <see cref="Model.DeepBoltzmannMachine.CreateRandom"/>, not by training). Default 10.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Vpf.Core.Baselines;
 using Vpf.Core.Data;
 using Vpf.Core.Evaluation;
 using Vpf.Core.Model;
@@ -28,8 +27,17 @@ public sealed record TrainingPlan
     /// <summary>The objective and its options. Default VPF with <see cref="VpfOptions"/>' defaults.</summary>
     public TrainingMethod Method { get; init; } = new VpfMethod();
 
-    /// <summary>Epochs, mini-batches, seed, optimiser.</summary>
-    public TrainingOptions TrainingOptions { get; init; } = new();
+    /// <summary>
+    /// Epochs, mini-batches, seed, optimiser, centering. Default (or when set to null): the method's own
+    /// <see cref="TrainingMethod.DefaultTraining"/>, following <see cref="Method"/> when only the method is changed.
+    /// </summary>
+    public TrainingOptions TrainingOptions
+    {
+        get => _trainingOptions ?? Method?.DefaultTraining!;
+        init => _trainingOptions = value;
+    }
+
+    private readonly TrainingOptions? _trainingOptions;
 
     /// <summary>Initial weights and biases.</summary>
     public Initialisation Initialisation { get; init; } = new();

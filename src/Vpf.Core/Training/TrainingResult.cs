@@ -1,4 +1,3 @@
-using Vpf.Core.Baselines;
 using Vpf.Core.Model;
 
 namespace Vpf.Core.Training;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vpf.Core.Persistence;
 using Vpf.Core.Reconstruction;
+using Vpf.Core.Training;
 
 namespace Vpf.Core.Evaluation.Report;
 

@@ -3,7 +3,7 @@ using Vpf.Core.Model;
 using Vpf.Core.Training;
 using Vpf.Kernels;
 
-namespace Vpf.Core.Baselines;
+namespace Vpf.Core.Training;
 
 /// <summary>The RBMs a greedy pretraining trained, bottom first, and their training histories.</summary>
 /// <param name="Rbms">RBM l joins layers l and l + 1 of the DBM, with the weights it was trained with (before any halving).</param>

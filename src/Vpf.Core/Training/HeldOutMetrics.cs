@@ -1,13 +1,12 @@
 using Vpf.Core.Data;
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
-using Vpf.Core.Training;
 using Vpf.Kernels;
 
-namespace Vpf.Core.Evaluation;
+namespace Vpf.Core.Training;
 
 /// <summary>
-/// The cheap held-out metrics of a training curve and of <see cref="Report.ModelEvaluator"/>'s held-out section: the
+/// The cheap held-out metrics of a training curve and of <see cref="Evaluation.Report.ModelEvaluator"/>'s held-out section: the
 /// method's own objective at a fixed random key, and the reconstruction cross-entropy after one mean-field up-down pass.
 /// </summary>
 internal static class HeldOutMetrics

@@ -1,4 +1,4 @@
-namespace Vpf.Core.Persistence;
+namespace Vpf.Core.Data;
 
 /// <summary>What a path names on disk, as far as writing over it is concerned.</summary>
 public enum FileKind

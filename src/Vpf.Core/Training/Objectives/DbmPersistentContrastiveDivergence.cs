@@ -4,7 +4,7 @@ using Vpf.Core.Sampling;
 using Vpf.Core.Training;
 using Vpf.Kernels;
 
-namespace Vpf.Core.Baselines;
+namespace Vpf.Core.Training;
 
 /// <summary>
 /// Salakhutdinov &amp; Hinton's learning procedure for Deep Boltzmann Machines (AISTATS 2009; Neural Computation 24(8),

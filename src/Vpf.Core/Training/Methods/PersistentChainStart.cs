@@ -1,4 +1,4 @@
-namespace Vpf.Core.Baselines;
+namespace Vpf.Core.Training;
 
 /// <summary>Where persistent fantasy chains (PCD, DBM-PCD) start when they are first needed.</summary>
 public enum PersistentChainStart

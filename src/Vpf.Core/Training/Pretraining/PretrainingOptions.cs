@@ -1,11 +1,9 @@
-using Vpf.Core.Training;
-
-namespace Vpf.Core.Baselines;
+namespace Vpf.Core.Training;
 
 /// <summary>Which objective trains each RBM of the greedy stack.</summary>
 public enum PretrainingMethod
 {
-    /// <summary><see cref="Baselines.ContrastiveDivergence"/> with <see cref="PretrainingOptions.ContrastiveDivergence"/>. The default.</summary>
+    /// <summary><see cref="Training.ContrastiveDivergence"/> with <see cref="PretrainingOptions.ContrastiveDivergence"/>. The default.</summary>
     ContrastiveDivergence = 0,
 
     /// <summary><see cref="Training.MpfRbm"/>: minimum probability flow with the hidden units summed out.</summary>
@@ -23,9 +21,9 @@ public sealed record PretrainingOptions
 
     /// <summary>
     /// The training loop of every RBM (RBM l uses seed <see cref="TrainingOptions.Seed"/> + l). Default
-    /// <see cref="ContrastiveDivergenceOptions.DefaultTraining"/>: batch 10, 10 epochs, SGD at step 0.05.
+    /// <see cref="CdMethod.DefaultTraining"/>: centered, Adam at step 1e-3 on mini-batches of 100, 10 epochs.
     /// </summary>
-    public TrainingOptions Training { get; init; } = ContrastiveDivergenceOptions.DefaultTraining;
+    public TrainingOptions Training { get; init; } = new CdMethod().DefaultTraining;
 
     /// <summary>Seed of the RBMs' initial weights and of the binary samples passed up to the next RBM.</summary>
     public int Seed { get; init; }

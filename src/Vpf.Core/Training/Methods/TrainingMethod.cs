@@ -1,24 +1,65 @@
-using Vpf.Core.Baselines;
 using Vpf.Core.Model;
-using Vpf.Core.Persistence;
+using Vpf.Core.Training.Optimisers;
 
 namespace Vpf.Core.Training;
 
 /// <summary>
-/// How a machine is trained: the objective and its options. One derived record per method — <see cref="VpfMethod"/>,
-/// <see cref="MpfMethod"/>, <see cref="MpfRbmMethod"/>, <see cref="CdMethod"/>, <see cref="PcdMethod"/>,
-/// <see cref="DbmPcdMethod"/> — each with exactly one persisted <see cref="Name"/>, the name a model file records and
-/// every front end accepts (<see cref="Parse"/>).
+/// How a machine is trained: one record per method — <see cref="VpfMethod"/>, <see cref="MpfMethod"/>,
+/// <see cref="MpfRbmMethod"/>, <see cref="CdMethod"/>, <see cref="PcdMethod"/>, <see cref="DbmPcdMethod"/> — each
+/// holding its options, its own default training settings (<see cref="DefaultTraining"/>), its one persisted
+/// <see cref="Name"/> (what a model file records and every front end accepts, see <see cref="Parse(string)"/>), what the
+/// name means on a given machine (<see cref="ResolveFor"/>), and the objective it builds. Front ends ask the record;
+/// none switches on the method's type.
 /// </summary>
 public abstract record TrainingMethod
 {
+    // The name table is this list: one default instance of every method, in the order of the documentation.
+    private static readonly TrainingMethod[] Records = [new VpfMethod(), new MpfMethod(), new MpfRbmMethod(), new CdMethod(), new PcdMethod(), new DbmPcdMethod()];
+
     private protected TrainingMethod() { }
 
     /// <summary>The persisted names, one per method, in the order of the documentation.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["vpf", "mpf", "mpf-rbm", "cd", "pcd", "dbm-pcd"];
+    public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(Records.Select(r => r.Name).ToArray());
 
     /// <summary>The method's one persisted name: "vpf", "mpf", "mpf-rbm", "cd", "pcd" or "dbm-pcd".</summary>
     public abstract string Name { get; }
+
+    /// <summary>
+    /// The training loop this method trains with unless told otherwise: epochs, batch size, optimiser (kind, step,
+    /// momentum) and centering. <see cref="TrainingPlan.TrainingOptions"/> defaults to it; every front end starts from it.
+    /// </summary>
+    public abstract TrainingOptions DefaultTraining { get; }
+
+    /// <summary>
+    /// The method's optimiser settings for <paramref name="kind"/>: those of <see cref="DefaultTraining"/> when it uses
+    /// that kind, otherwise <see cref="OptimiserOptions.DefaultFor"/>. A front end that lets the user pick the rule
+    /// starts from this and overrides only what the user gave.
+    /// </summary>
+    public OptimiserOptions DefaultOptimiser(OptimiserKind kind) =>
+        DefaultTraining.Optimiser.Kind == kind ? DefaultTraining.Optimiser : OptimiserOptions.DefaultFor(kind);
+
+    /// <summary>
+    /// The options a front end can set by name (see <see cref="MethodSettings"/>): the ones this method has, the others null.
+    /// <see cref="With"/> applied to them gives this method back.
+    /// </summary>
+    public abstract MethodSettings Settings { get; }
+
+    /// <summary>
+    /// This method with the settings of <paramref name="settings"/> that it has (a null setting, or one this method does
+    /// not have, changes nothing): how a front end applies its flags without knowing the method's type.
+    /// </summary>
+    public abstract TrainingMethod With(MethodSettings settings);
+
+    /// <summary>
+    /// The method this one's name means on <paramref name="architecture"/>: itself, except "pcd" on a machine that is not
+    /// an RBM without laterals, which has always meant <see cref="DbmPcdMethod"/> (with its default options); the model
+    /// file then records "dbm-pcd".
+    /// </summary>
+    public virtual TrainingMethod ResolveFor(Architecture architecture)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        return this;
+    }
 
     /// <summary>
     /// True when the objective value is the probability flow K (VPF, MPF, MPF-RBM); false when it is the monitor of a
@@ -71,7 +112,7 @@ public abstract record TrainingMethod
         }
     }
 
-    /// <summary>The options of the objective as JSON for a model file's provenance (<see cref="ModelFileInfo.ObjectiveOptionsJson"/>); null when the method has none.</summary>
+    /// <summary>The options of the objective as JSON for a model file's provenance (<see cref="Persistence.ModelFileInfo.ObjectiveOptionsJson"/>); null when the method has none.</summary>
     public virtual string? OptionsJson() => null;
 
     /// <summary>The method with default options for a persisted name (case-insensitive).</summary>
@@ -80,21 +121,27 @@ public abstract record TrainingMethod
         TryParse(name, null) ?? throw new InvalidOptionsException("Method", $"expected one of {string.Join(", ", Names)}; got '{name}'.");
 
     /// <summary>
+    /// The method a name means on <paramref name="architecture"/> (<see cref="Parse(string)"/>, then
+    /// <see cref="ResolveFor"/>): "pcd" on a deep or laterally connected machine is <see cref="DbmPcdMethod"/>.
+    /// </summary>
+    /// <exception cref="InvalidOptionsException">An unknown name; the option is "Method".</exception>
+    public static TrainingMethod Parse(string name, Architecture architecture) => Parse(name).ResolveFor(architecture);
+
+    /// <summary>
     /// The method named <paramref name="name"/> with the options recorded in <paramref name="optionsJson"/> (as written
     /// by <see cref="OptionsJson"/>; null for the defaults), or null when the name is not one of <see cref="Names"/>
     /// (e.g. a file written by another tool).
     /// </summary>
     /// <exception cref="InvalidOptionsException">The name is known but the JSON cannot be read as its options.</exception>
-    public static TrainingMethod? TryParse(string? name, string? optionsJson) => name?.Trim().ToLowerInvariant() switch
+    public static TrainingMethod? TryParse(string? name, string? optionsJson)
     {
-        "vpf" => new VpfMethod { Options = Read<VpfOptions>(optionsJson) },
-        "mpf" => new MpfMethod(),
-        "mpf-rbm" => new MpfRbmMethod(),
-        "cd" => new CdMethod { Steps = Read<ContrastiveDivergenceOptions>(optionsJson).Steps },
-        "pcd" => new PcdMethod { Steps = Read<ContrastiveDivergenceOptions>(optionsJson).Steps },
-        "dbm-pcd" => new DbmPcdMethod { Options = Read<DbmPcdOptions>(optionsJson) },
-        _ => null,
-    };
+        string? key = name?.Trim().ToLowerInvariant();
+        var record = Records.FirstOrDefault(r => r.Name == key);
+        return record is null || optionsJson is null ? record : record.WithOptionsJson(optionsJson);
+    }
+
+    /// <summary>This method with the options read from <paramref name="json"/> (written by <see cref="OptionsJson"/>).</summary>
+    private protected virtual TrainingMethod WithOptionsJson(string json) => this;
 
     /// <summary>Builds the objective from options already validated.</summary>
     private protected abstract ITrainingObjective Create();
@@ -112,7 +159,4 @@ public abstract record TrainingMethod
             throw e.Within(path);
         }
     }
-
-    private static T Read<T>(string? json) where T : class, new() =>
-        json is null ? new T() : Persistence.OptionsJson.Deserialize<T>(json);
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace Vpf.Core.Persistence;
+namespace Vpf.Core.Data;
 
 /// <summary>
 /// The kind of a path (regular file, directory, device/FIFO/socket) and whether two paths name the same file, through

@@ -70,7 +70,7 @@ internal static class MpfRbmReference
         return new ObjectiveValue(total / rows, clamped);
     }
 
-    private static double Softplus(double x) => Evaluation.ExactLikelihood.Softplus(x);
+    private static double Softplus(double x) => Model.Softplus.Of(x);
 
     private static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
 }

@@ -1,7 +1,7 @@
 using Vpf.Core.Model;
 using Vpf.Kernels;
 
-namespace Vpf.Core.Baselines;
+namespace Vpf.Core.Training;
 
 /// <summary>
 /// Block Gibbs sampling of an RBM (two layers, no lateral weights): h ~ p(h | v) = σ(c + vW), v ~ p(v | h) = σ(b + hWᵀ),
@@ -87,7 +87,7 @@ internal static class RbmGibbs
             for (int i = 0; i < n; i++)
             {
                 double a = bias[i] + (double)scale * input[r * n + i];
-                total += Evaluation.ExactLikelihood.Softplus(a) - visible[r * n + i] * a;
+                total += Softplus.Of(a) - visible[r * n + i] * a;
             }
         return total / rows;
     }

@@ -1,6 +1,6 @@
 using Vpf.Core.Inference;
 
-namespace Vpf.Core.Baselines;
+namespace Vpf.Core.Training;
 
 /// <summary>Options of <see cref="DbmPersistentContrastiveDivergence"/> (Salakhutdinov &amp; Hinton's DBM learning).</summary>
 public sealed record DbmPcdOptions

@@ -2,7 +2,7 @@ using Vpf.Core.Model;
 using Vpf.Core.Training;
 using Vpf.Kernels;
 
-namespace Vpf.Core.Baselines;
+namespace Vpf.Core.Training;
 
 /// <summary>
 /// Contrastive divergence (CD-k, Hinton 2002) and persistent contrastive divergence (PCD-k, Tieleman 2008) for an RBM,
@@ -29,8 +29,7 @@ namespace Vpf.Core.Baselines;
 /// <para>
 /// Randomness: batch key κ (from the trainer) drives the chains through <see cref="RbmGibbs.Run(DeepBoltzmannMachine, Span{float}, Span{float}, int, int, ulong)"/>
 /// with key κ, so the negative phase of a batch can be replayed from <see cref="FantasyVisible"/>.
-/// Reference setting (scikit-learn BernoulliRBM): <see cref="ContrastiveDivergenceOptions.Defaults"/> trained with
-/// <see cref="ContrastiveDivergenceOptions.DefaultTraining"/>.
+/// Default training settings: <see cref="CdMethod.DefaultTraining"/> and <see cref="PcdMethod.DefaultTraining"/>.
 /// </para>
 /// </remarks>
 public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjective, IMeanRateSource

@@ -1,12 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Vpf.Core.Training;
 
-namespace Vpf.Core.Persistence;
+namespace Vpf.Core.Training;
 
 /// <summary>
 /// JSON text of option records such as <see cref="TrainingOptions"/> and <see cref="VpfOptions"/>, for the provenance
-/// of a model file (<see cref="ModelFileInfo"/>). Enums are written as names ("Adam", "Sampled"), properties in
+/// of a model file (<see cref="Persistence.ModelFileInfo"/>). Enums are written as names ("Adam", "Sampled"), properties in
 /// camelCase. Reading ignores properties it does not know and keeps the record's defaults for those that are absent,
 /// so files written before or after an option was added still read.
 /// </summary>

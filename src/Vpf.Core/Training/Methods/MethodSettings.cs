@@ -1,0 +1,18 @@
+namespace Vpf.Core.Training;
+
+/// <summary>
+/// The method options a front end sets by name (a command-line flag, a script parameter) without knowing which
+/// method it has: each method applies the ones it has (<see cref="TrainingMethod.With"/>) and reports them
+/// (<see cref="TrainingMethod.Settings"/>); null means "not set" / "this method has no such option".
+/// </summary>
+public sealed record MethodSettings
+{
+    /// <summary>The flow estimator (VPF).</summary>
+    public FlowEstimator? Estimator { get; init; }
+
+    /// <summary>Mean-field sweeps of the E-step (VPF).</summary>
+    public int? MeanFieldSweeps { get; init; }
+
+    /// <summary>Gibbs steps k per update (CD-k, PCD-k).</summary>
+    public int? GibbsSteps { get; init; }
+}
