@@ -14,26 +14,23 @@ namespace Vpf.ML;
 /// </summary>
 public sealed class VpfFeaturizerOptions
 {
-    /// <summary>Default values, shared with <see cref="VpfCatalog"/>.</summary>
+    // The training settings default to the VPF record's own (VpfMethod.DefaultTraining): this door holds none of its own.
+    private static readonly VpfMethod Record = new();
+
+    /// <summary>
+    /// Default values of the options that are not training settings, shared with <see cref="VpfCatalog"/>; the training
+    /// settings (epochs, batch, optimiser, step, centering, estimator) default to <see cref="VpfMethod.DefaultTraining"/>
+    /// and <see cref="VpfOptions"/>.
+    /// </summary>
     public static class Defaults
     {
         /// <summary>Units of the single hidden layer when <see cref="HiddenLayers"/> is not set.</summary>
         public const int HiddenUnits = 100;
 
-        /// <summary>Passes over the data.</summary>
-        public const int Epochs = 10;
 
-        /// <summary>Rows per mini-batch.</summary>
-        public const int BatchSize = 100;
 
-        /// <summary>The optimiser.</summary>
-        public const OptimiserKind Optimiser = OptimiserKind.Adam;
 
-        /// <summary>Step size of the optimiser.</summary>
-        public const float LearningRate = OptimiserOptions.DefaultAdamLearningRate;
 
-        /// <summary>The estimator of the flow on joint states.</summary>
-        public const FlowEstimator Estimator = FlowEstimator.Sampled;
 
         /// <summary>Mean-field sweeps, in training and in the fitted transformer.</summary>
         public const int MeanFieldSweeps = VpfOptions.DefaultMeanFieldSweeps;
@@ -47,8 +44,6 @@ public sealed class VpfFeaturizerOptions
         /// <summary>Fraction of the maximum at which a pixel turns on.</summary>
         public const float BinarisationThreshold = OnnxExportOptions.Defaults.BinarisationThreshold;
 
-        /// <summary>Whether training is centered (see <see cref="VpfFeaturizerOptions.Centering"/>).</summary>
-        public const bool Centering = true;
 
         /// <summary>Whether inference clamps the visible units to grey levels (see <see cref="VpfFeaturizerOptions.GreyLevels"/>).</summary>
         public const bool GreyLevels = true;
@@ -70,19 +65,19 @@ public sealed class VpfFeaturizerOptions
     public int[]? OutputLayers;
 
     /// <summary>How VPF turns rates into the joint states its flow is measured on. Default <see cref="FlowEstimator.Sampled"/>.</summary>
-    public FlowEstimator Estimator = Defaults.Estimator;
+    public FlowEstimator Estimator = Record.Options.Estimator;
 
-    /// <summary>Passes over the data; ≥ 1. Default 10.</summary>
-    public int Epochs = Defaults.Epochs;
+    /// <summary>Passes over the data; ≥ 1. Default: VPF's (<see cref="VpfMethod.DefaultTraining"/>, 10).</summary>
+    public int Epochs = Record.DefaultTraining.Epochs;
 
-    /// <summary>Rows per mini-batch; ≥ 1. Default 100.</summary>
-    public int BatchSize = Defaults.BatchSize;
+    /// <summary>Rows per mini-batch; ≥ 1. Default: VPF's (100).</summary>
+    public int BatchSize = Record.DefaultTraining.BatchSize;
 
-    /// <summary>The descent rule. Default Adam.</summary>
-    public OptimiserKind Optimiser = Defaults.Optimiser;
+    /// <summary>The descent rule. Default: VPF's (Adam).</summary>
+    public OptimiserKind Optimiser = Record.DefaultTraining.Optimiser.Kind;
 
-    /// <summary>Step size η of the optimiser; &gt; 0. Default 1e-3.</summary>
-    public float LearningRate = Defaults.LearningRate;
+    /// <summary>Step size η of the optimiser; &gt; 0. Null (the default): VPF's step for <see cref="Optimiser"/> (<see cref="TrainingMethod.DefaultOptimiser"/>: Adam 1e-3).</summary>
+    public float? LearningRate;
 
     /// <summary>
     /// Seed of every random choice (initial weights, shuffling, spike sampling). Null: drawn from the MLContext's random
@@ -107,9 +102,9 @@ public sealed class VpfFeaturizerOptions
 
     /// <summary>
     /// Train in centered coordinates (every unit's mean activity subtracted in the energy; the fitted machine is the
-    /// equivalent ordinary one). Default true: the measurement behind it is in the project's results.
+    /// equivalent ordinary one). Default: VPF's (true; the measurement behind it is in the project's results).
     /// </summary>
-    public bool Centering = Defaults.Centering;
+    public bool Centering = Record.DefaultTraining.Centering.Enabled;
 
     /// <summary>
     /// Inference clamps the visible units to the grey levels clip(intensity / <see cref="MaxIntensity"/>, 0, 1) as
@@ -164,7 +159,7 @@ public sealed class VpfFeaturizerOptions
     };
 
     /// <summary>The VPF method these options describe.</summary>
-    internal VpfMethod Method => new() { Options = new VpfOptions { Estimator = Estimator, MeanFieldSweeps = MeanFieldSweeps, Damping = Damping } };
+    internal VpfMethod Method => Record with { Options = Record.Options with { Estimator = Estimator, MeanFieldSweeps = MeanFieldSweeps, Damping = Damping } };
 
     /// <summary>
     /// The training plan for <paramref name="visible"/> pixels, checked by Core (<see cref="TrainingPlan.Validate"/>);
@@ -176,13 +171,13 @@ public sealed class VpfFeaturizerOptions
         {
             Architecture = new Architecture([visible, .. HiddenLayers ?? []]).WithLateral(LateralLayers ?? []),
             Method = Method,
-            TrainingOptions = new TrainingOptions
+            TrainingOptions = Record.DefaultTraining with
             {
                 Epochs = Epochs,
                 BatchSize = BatchSize,
                 Seed = trainingSeed,
-                Optimiser = new OptimiserOptions { Kind = Optimiser, LearningRate = LearningRate },
-                Centering = new CenteringOptions { Enabled = this.Centering },
+                Optimiser = Record.DefaultOptimiser(Optimiser) is var optimiser && LearningRate is { } step ? optimiser with { LearningRate = step } : optimiser,
+                Centering = Record.DefaultTraining.Centering with { Enabled = this.Centering },
             },
             Initialisation = new Initialisation
             {

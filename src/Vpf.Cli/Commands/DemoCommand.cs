@@ -21,7 +21,7 @@ public sealed class DemoSettings : CommonSettings
 
     /// <summary>Epochs of CD-1; the VPF models train for CD-1's training time.</summary>
     [CommandOption("--epochs <N>")]
-    [Description("Epochs of CD-1 (mini-batches of 100); each VPF model then trains for the same time.")]
+    [Description("Epochs of CD-1 (otherwise at its recorded defaults); each VPF model then trains for the same time.")]
     [DefaultValue(DemoCommand.DefaultEpochs)]
     public int Epochs { get; init; } = DemoCommand.DefaultEpochs;
 
@@ -77,9 +77,6 @@ internal sealed class DemoCommand : Command<DemoSettings>
     /// <summary>Top layer of the demo's DBM (the paper's 784-500-1000).</summary>
     public const int DeepTopUnits = 1000;
 
-    /// <summary>CD-1's step: SGD 0.05 with momentum 0.9 (Adam 1e-3 learned several times slower in the same epochs).</summary>
-    public const float CdLearningRate = 0.05f;
-
     /// <summary>AIS runs of the demo (and the default of <c>vpf report</c>).</summary>
     public const int AisRuns = 100;
 
@@ -109,44 +106,39 @@ internal sealed class DemoCommand : Command<DemoSettings>
         cli.Line($"Data: {data.Description}.");
         if (!settings.Full && settings.Data is null && DataSource.DebianAvailable)
             cli.Line($"Hint: the full Fashion-MNIST is installed in {DataSource.DebianFolder}; 'vpf demo --full' trains on its 60,000 images (slower).");
-        cli.Line($"Chosen for about 3 minutes on 2 cores: CD-1 (SGD {CdLearningRate.ToString(CultureInfo.InvariantCulture)}, momentum 0.9) on an RBM {data.Train.Dimension}-{hidden} for {settings.Epochs} epochs; " +
-                 $"then, for the same training time, VPF (sampled estimator, Adam 1e-3) on a centered RBM {data.Train.Dimension}-{hidden} (features, likelihood) and on an " +
-                 $"uncentered DBM {data.Train.Dimension}-{hidden}-{DeepTopUnits} (filling in occluded regions); mini-batches of 100; " +
+        // CD-1 trains first, for --epochs; each VPF model then gets CD-1's training time (held-out evaluation excluded)
+        // and stops at the end of the epoch that reaches it: the comparison is at equal wall-clock time. Every model
+        // trains with its method's recorded defaults; the demo chooses only epochs, seed, the RBM's single sweep
+        // (its bottom-up pass is exact) and an uncentered DBM (the better filler of occluded regions).
+        var rbm = PlanFlags.Checked(() => Architecture.Rbm(data.Train.Dimension, settings.Hidden));
+        var dbm = PlanFlags.Checked(() => Architecture.Dbm(data.Train.Dimension, settings.Hidden, DeepTopUnits));
+        static TrainingPlan Plan(Architecture architecture, TrainingMethod method, int epochs, int seed, bool? centered = null)
+        {
+            var defaults = method.DefaultTraining;
+            return new TrainingPlan
+            {
+                Architecture = architecture,
+                Method = method,
+                TrainingOptions = defaults with
+                {
+                    Epochs = epochs, Seed = seed,
+                    Centering = defaults.Centering with { Enabled = centered ?? defaults.Centering.Enabled },
+                },
+            };
+        }
+        var cd1 = Plan(rbm, new CdMethod { Steps = 1 }, settings.Epochs, settings.Seed);
+        var vpfCentered = Plan(rbm, new VpfMethod().With(new MethodSettings { MeanFieldSweeps = 1 }), MaxVpfEpochs, settings.Seed);
+        var vpfDbm = Plan(dbm, new VpfMethod(), MaxVpfEpochs, settings.Seed, centered: false);
+        cli.Line($"Chosen for about 3 minutes on 2 cores: CD-1 ({Describe(cd1.TrainingOptions)}) on an RBM {data.Train.Dimension}-{hidden} for {settings.Epochs} epochs; " +
+                 $"then, for the same training time, VPF ({Describe(vpfCentered.TrainingOptions)}) on an RBM {data.Train.Dimension}-{hidden} (features, likelihood) and " +
+                 $"({Describe(vpfDbm.TrainingOptions)}) on a DBM {data.Train.Dimension}-{hidden}-{DeepTopUnits} (filling in occluded regions); " +
                  $"evaluation on {Math.Min(settings.Rows, data.Test.Count)} held-out images, probe trained on {settings.ProbeRows}, " +
                  (settings.AisRuns > 0 ? $"AIS with {settings.AisTemperatures:N0} temperatures × {settings.AisRuns} runs, " : "no AIS, ") +
                  $"samples after {settings.SampleSweeps} Gibbs sweeps.");
-
-        // CD-1 trains first, for --epochs; each VPF model then gets CD-1's training time (held-out evaluation excluded)
-        // and stops at the end of the epoch that reaches it: the comparison is at equal wall-clock time.
-        var rbm = PlanFlags.Checked(() => Architecture.Rbm(data.Train.Dimension, settings.Hidden));
-        var dbm = PlanFlags.Checked(() => Architecture.Dbm(data.Train.Dimension, settings.Hidden, DeepTopUnits));
-        TrainingOptions Training(int epochs, OptimiserKind kind, float rate, bool centered) => new()
-        {
-            Epochs = epochs, BatchSize = 100, Seed = settings.Seed,
-            Optimiser = new OptimiserOptions { Kind = kind, LearningRate = rate },
-            Centering = new CenteringOptions { Enabled = centered },
-        };
-        var cd1 = new TrainingPlan
-        {
-            Architecture = rbm,
-            Method = new CdMethod { Steps = 1 },
-            TrainingOptions = Training(settings.Epochs, OptimiserKind.SgdMomentum, CdLearningRate, centered: false),
-        };
-        var vpfCentered = new TrainingPlan
-        {
-            Architecture = rbm,
-            Method = new VpfMethod { Options = new VpfOptions { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = 1 } },
-            TrainingOptions = Training(MaxVpfEpochs, OptimiserKind.Adam, OptimiserOptions.DefaultAdamLearningRate, centered: true),
-        };
-        var vpfDbm = new TrainingPlan
-        {
-            Architecture = dbm,
-            Method = new VpfMethod { Options = new VpfOptions { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = VpfOptions.DefaultMeanFieldSweeps } },
-            TrainingOptions = Training(MaxVpfEpochs, OptimiserKind.Adam, OptimiserOptions.DefaultAdamLearningRate, centered: false),
-        };
         foreach (var plan in new[] { cd1, vpfCentered, vpfDbm }) PlanFlags.Checked(plan.Validate);
         TrainedModel Train(string name, TrainingPlan plan, string file) =>
-            TrainingRun.Execute(cli, plan, data, name, Path.Combine(settings.Out, file), resume: false, overwrite: true, inputs: DataInputs.For(settings));
+            TrainingRun.Execute(cli, plan, data, name, Path.Combine(settings.Out, file), resume: false, overwrite: true, inputs: DataInputs.For(settings),
+                trainCommand: TrainCommandLine.For(plan, settings));
         var cd = Train("CD-1", cd1, "cd1.vpf");
         double budgetSeconds = Math.Max(cd.Seconds, 1);
         cli.Line(string.Create(CultureInfo.InvariantCulture, $"Each VPF model now trains for CD-1's {budgetSeconds:F1} s (at most {MaxVpfEpochs} epochs)."));
@@ -223,8 +215,15 @@ internal sealed class DemoCommand : Command<DemoSettings>
         foreach (var t in trained)
             report.Models.Add(ReportBuilder.Build(cli, t.Name, t.Method.Name, t.Model, t.Curve, data, settings.Seed, settings.SampleSweeps));
         report.Options.Add(("data", data.Description));
+        // The commands that train each model again (the VPF models with CD-1's time as their budget).
+        cli.Line("Train a model again with:");
         foreach (var (name, plan, _) in runs)
-            report.Options.Add((name, TrainFlags(plan)));
+            if (TrainCommandLine.For(plan, settings) is { } command)
+            {
+                report.TrainCommands.Add((name, command));
+                cli.Line($"  {name}:");
+                cli.Verbatim(command);
+            }
         report.Options.Add(("evaluation", $"{Math.Min(settings.Rows, data.Test.Count)} held-out images, probe on {settings.ProbeRows} training images, " +
             $"AIS {settings.AisTemperatures} temperatures × {settings.AisRuns} runs, {settings.SampleSweeps} sampling sweeps"));
         string html = Path.Combine(settings.Out, "report.html");
@@ -233,21 +232,10 @@ internal sealed class DemoCommand : Command<DemoSettings>
         return ExitCodes.Success;
     }
 
-    /// <summary>The <c>vpf train</c> flags that repeat <paramref name="plan"/>.</summary>
-    private static string TrainFlags(TrainingPlan plan)
-    {
-        var t = plan.TrainingOptions;
-        string method = plan.Method switch
-        {
-            VpfMethod v => $" --estimator {v.Options.Estimator.ToString().ToLowerInvariant()} --sweeps {v.Options.MeanFieldSweeps}",
-            CdMethod c => $" --cd-steps {c.Steps}",
-            PcdMethod c => $" --cd-steps {c.Steps}",
-            _ => "",
-        };
-        return string.Create(CultureInfo.InvariantCulture,
-            $"--layers {string.Join(",", plan.Architecture.LayerSizes.Skip(1))} --method {plan.Method.Name} --epochs {t.Epochs} --batch-size {t.BatchSize} " +
-            $"--optimiser {(t.Optimiser.Kind == OptimiserKind.Adam ? "adam" : "sgd")} --learning-rate {t.Optimiser.LearningRate} --seed {t.Seed}{method}");
-    }
+    /// <summary>The optimiser, batch and centering of a run in words, e.g. "Adam 0.001, batches of 100, centered".</summary>
+    private static string Describe(TrainingOptions t) => string.Create(CultureInfo.InvariantCulture,
+        $"{t.Optimiser.Kind} {t.Optimiser.LearningRate}{(t.Optimiser.Kind == OptimiserKind.SgdMomentum ? $" momentum {t.Optimiser.Momentum}" : "")}, " +
+        $"batches of {t.BatchSize}, {(t.Centering.Enabled ? "centered" : "uncentered")}");
 
     /// <summary>"VPF" → "vpf", "CD-1" → "cd1".</summary>
     private static string JsonName(string model) => new(model.ToLowerInvariant().Where(char.IsLetterOrDigit).ToArray());

@@ -63,6 +63,12 @@ internal sealed class InfoCommand : Command<InfoSettings>
         foreach (var (k, v) in info.Notes.Where(n => n.Key != TrainingRun.CurveNote && n.Key != TrainingRun.EvalSecondsNote))
             Row(k, v);
         cli.Console.Write(table);
+        // Outside the table and unwrapped, so that it can be copied whole even from redirected output.
+        if (info.TrainCommand is { } command)
+        {
+            cli.Line("Train it again (same machine and --threads give the same parameters):");
+            cli.Verbatim(command);
+        }
         return ExitCodes.Success;
     }
 

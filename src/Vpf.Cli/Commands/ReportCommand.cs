@@ -79,6 +79,7 @@ internal sealed class ReportCommand : Command<ReportSettings>
             report.Models.Add(ReportBuilder.Build(cli, name, info.TrainingMethod ?? "vpf", model, curve, data, settings.Seed, settings.SampleSweeps));
             report.Options.Add((name, $"{model.Architecture}, {info.TrainingMethod}, {info.EpochsCompleted} epochs; {info.TrainingOptionsJson} {info.ObjectiveOptionsJson}"));
             if (info.Notes.TryGetValue(TrainingRun.CommandNote, out var command)) report.Options.Add(($"{name} command", command));
+            if (info.TrainCommand is { } train) report.TrainCommands.Add((name, train));
         }
         foreach (string metric in metrics[0].Select(m => m.Metric).Where(m => metrics.All(l => l.Any(r => r.Metric == m))))
         {

@@ -13,8 +13,9 @@ internal sealed class TrainCommand : Command<TrainSettings>
         OutputPath.Check("--out", settings.Out, DataInputs.For(settings)); // before the data are loaded; TrainingRun checks again under its lock
         var data = DataSource.Load(settings);
         cli.Line($"Data: {data.Description}.");
-        TrainingRun.Execute(cli, settings.BuildPlan(data.Train.Dimension), data, Path.GetFileNameWithoutExtension(settings.Out), settings.Out, settings.Resume,
-            settings.Overwrite, DataInputs.For(settings));
+        var plan = settings.BuildPlan(data.Train.Dimension);
+        TrainingRun.Execute(cli, plan, data, Path.GetFileNameWithoutExtension(settings.Out), settings.Out, settings.Resume,
+            settings.Overwrite, DataInputs.For(settings), trainCommand: TrainCommandLine.For(plan, settings));
         return ExitCodes.Success;
     }
 }

@@ -23,62 +23,65 @@ public class TrainSettings : CommonSettings
 
     /// <summary>Training method.</summary>
     [CommandOption("--method <METHOD>")]
-    [Description("vpf (any DBM), mpf (fully visible), mpf-rbm (RBM, hidden units summed out), cd or pcd (RBM baselines; pcd on a DBM is dbm-pcd), dbm-pcd (any DBM).")]
+    [Description("vpf (any DBM), mpf (fully visible), mpf-rbm (RBM, hidden units summed out), cd or pcd (RBM baselines; pcd on a DBM is dbm-pcd), dbm-pcd (any DBM). " +
+                 "Each method brings its own defaults for the training flags below (see docs/cli.md).")]
     [DefaultValue("vpf")]
     public string Method { get; init; } = "vpf";
 
-    /// <summary>VPF estimator.</summary>
+    /// <summary>VPF estimator; null: the method's.</summary>
     [CommandOption("--estimator <KIND>")]
     [Description("VPF hidden states: sampled (default, unbiased), expected (closed form), meanfield (rates as states).")]
-    [DefaultValue("sampled")]
-    public string Estimator { get; init; } = "sampled";
+    public string? Estimator { get; init; }
 
-    /// <summary>Epochs.</summary>
+    /// <summary>Epochs; null: the method's.</summary>
     [CommandOption("--epochs <N>")]
-    [Description("Passes over the training data (≥ 1).")]
-    [DefaultValue(5)]
-    public int Epochs { get; init; } = 5;
+    [Description("Passes over the training data (≥ 1). Default: the method's (10).")]
+    public int? Epochs { get; init; }
 
-    /// <summary>Mini-batch size.</summary>
+    /// <summary>Mini-batch size; null: the method's.</summary>
     [CommandOption("--batch-size <N>")]
-    [Description("Images per mini-batch.")]
-    [DefaultValue(100)]
-    public int BatchSize { get; init; } = 100;
+    [Description("Images per mini-batch. Default: the method's (100).")]
+    public int? BatchSize { get; init; }
 
-    /// <summary>Mean-field sweeps of the VPF E-step.</summary>
+    /// <summary>Mean-field sweeps; null: the method's.</summary>
     [CommandOption("--sweeps <N>")]
-    [Description("Mean-field sweeps of the VPF E-step (an RBM needs 1; deeper models 10).")]
-    [DefaultValue(VpfOptions.DefaultMeanFieldSweeps)]
-    public int Sweeps { get; init; } = VpfOptions.DefaultMeanFieldSweeps;
+    [Description("Mean-field sweeps of the VPF E-step and of DBM-PCD's positive phase (an RBM needs 1). Default: the method's (10).")]
+    public int? Sweeps { get; init; }
 
-    /// <summary>CD steps.</summary>
+    /// <summary>Gibbs steps; null: the method's.</summary>
     [CommandOption("--cd-steps <K>")]
-    [Description("Gibbs steps per update for cd / pcd (RBM).")]
-    [DefaultValue(1)]
-    public int CdSteps { get; init; } = 1;
+    [Description("Gibbs steps per update for cd / pcd (and the chains' sweeps of dbm-pcd). Default: the method's (1; 5 for dbm-pcd).")]
+    public int? CdSteps { get; init; }
 
-    /// <summary>Optimiser.</summary>
+    /// <summary>Optimiser; null: the method's.</summary>
     [CommandOption("--optimiser <KIND>")]
-    [Description("adam or sgd (SGD with momentum 0.9).")]
-    [DefaultValue("adam")]
-    public string Optimiser { get; init; } = "adam";
+    [Description("adam or sgd. Default: the method's (adam). Switching rule without --learning-rate uses that rule's default step (adam 1e-3, sgd 0.05).")]
+    public string? Optimiser { get; init; }
 
-    /// <summary>Learning rate.</summary>
+    /// <summary>Learning rate; null: the method's for the optimiser.</summary>
     [CommandOption("--learning-rate <RATE>")]
-    [Description("Step size; default 1e-3 for adam, 0.01 for sgd.")]
+    [Description("Step size. Default: the method's for the optimiser (adam 1e-3, sgd 0.05).")]
     public float? LearningRate { get; init; }
 
-    /// <summary>L2 weight decay.</summary>
-    [CommandOption("--weight-decay <RATE>")]
-    [Description("L2 weight decay.")]
-    [DefaultValue(0f)]
-    public float WeightDecay { get; init; }
+    /// <summary>Momentum of SGD; null: the method's.</summary>
+    [CommandOption("--momentum <M>")]
+    [Description("Momentum of sgd, in [0, 1). Default: the method's (0, plain SGD). Not used by adam.")]
+    public float? Momentum { get; init; }
 
-    /// <summary>Centering of the training coordinates.</summary>
+    /// <summary>L2 weight decay; null: the method's.</summary>
+    [CommandOption("--weight-decay <RATE>")]
+    [Description("L2 weight decay. Default: the method's (0).")]
+    public float? WeightDecay { get; init; }
+
+    /// <summary>Centering of the training coordinates; null: the method's.</summary>
     [CommandOption("--centering <on|off>")]
-    [Description("Train in centered coordinates (offsets: the data mean, and a running mean of the hidden rates); the saved model is the equivalent ordinary one. See the README's results for when each is better.")]
-    [DefaultValue("on")]
-    public string Centering { get; init; } = "on";
+    [Description("Train in centered coordinates (offsets: the data mean, and a running mean of the hidden rates); the saved model is the equivalent ordinary one. Default: the method's (on). See the README's results for when each is better.")]
+    public string? Centering { get; init; }
+
+    /// <summary>Training seconds after which the run stops at the end of an epoch.</summary>
+    [CommandOption("--time-budget <SECONDS>")]
+    [Description("Stop at the end of the epoch in which training (held-out evaluation excluded) reaches this many seconds; --epochs stays the upper bound. Default: no limit.")]
+    public double? TimeBudget { get; init; }
 
     /// <summary>Output model file.</summary>
     [CommandOption("--out <FILE>")]
@@ -126,70 +129,75 @@ public class TrainSettings : CommonSettings
 
     /// <summary>
     /// The plan these options describe for data with <paramref name="visible"/> pixels, validated by Core; a bad value
-    /// is reported with its flag (<see cref="PlanFlags"/>).
+    /// is reported with its flag (<see cref="PlanFlags"/>). Every flag left out takes the method's own default
+    /// (<see cref="TrainingMethod.DefaultTraining"/>): the flags are overrides of the method's record.
     /// </summary>
     internal TrainingPlan BuildPlan(int visible)
     {
-        var kind = Optimiser.ToLowerInvariant() switch
-        {
-            "adam" => OptimiserKind.Adam,
-            "sgd" => OptimiserKind.SgdMomentum,
-            _ => throw new UsageException("--optimiser", $"expected adam or sgd; got '{Optimiser}'."),
-        };
         var plan = PlanFlags.Checked(() =>
         {
             var architecture = BuildArchitecture(visible);
+            var method = TrainingMethod.Parse(Method, architecture).With(new MethodSettings
+            {
+                Estimator = Estimator is null ? null : ParseEstimator(Estimator),
+                MeanFieldSweeps = Sweeps,
+                GibbsSteps = CdSteps,
+            });
+            var defaults = method.DefaultTraining;
+            var kind = Optimiser is null ? defaults.Optimiser.Kind : ParseOptimiser(Optimiser);
+            if (Momentum is not null && kind != OptimiserKind.SgdMomentum)
+                throw new UsageException("--momentum", $"applies to --optimiser sgd only; the optimiser is {OptimiserName(kind)}.");
+            var optimiser = method.DefaultOptimiser(kind);
             return new TrainingPlan
             {
                 Architecture = architecture,
-                Method = BuildMethod(architecture),
-                TrainingOptions = new TrainingOptions
+                Method = method,
+                TrainingOptions = defaults with
                 {
-                    Epochs = Epochs, BatchSize = BatchSize, Seed = Seed,
-                    Optimiser = new OptimiserOptions
+                    Epochs = Epochs ?? defaults.Epochs,
+                    BatchSize = BatchSize ?? defaults.BatchSize,
+                    Seed = Seed,
+                    Optimiser = optimiser with
                     {
-                        Kind = kind,
-                        LearningRate = LearningRate ?? (kind == OptimiserKind.Adam ? OptimiserOptions.DefaultAdamLearningRate : 0.01f),
-                        WeightDecay = WeightDecay,
+                        LearningRate = LearningRate ?? optimiser.LearningRate,
+                        Momentum = Momentum ?? optimiser.Momentum,
+                        WeightDecay = WeightDecay ?? optimiser.WeightDecay,
                     },
-                    Centering = new CenteringOptions { Enabled = ParseCentering() },
+                    Centering = defaults.Centering with { Enabled = Centering is null ? defaults.Centering.Enabled : ParseCentering(Centering) },
                 },
+                TimeBudgetSeconds = TimeBudget,
             };
         });
         PlanFlags.Checked(plan.Validate);
         return plan;
     }
 
-    private bool ParseCentering() => Centering.ToLowerInvariant() switch
+    /// <summary>The flag value of an optimiser kind: "adam" or "sgd".</summary>
+    internal static string OptimiserName(OptimiserKind kind) => kind == OptimiserKind.Adam ? "adam" : "sgd";
+
+    /// <summary>The flag value of an estimator: "sampled", "expected" or "meanfield".</summary>
+    internal static string EstimatorName(FlowEstimator estimator) => estimator.ToString().ToLowerInvariant();
+
+    private static OptimiserKind ParseOptimiser(string text) => text.ToLowerInvariant() switch
+    {
+        "adam" => OptimiserKind.Adam,
+        "sgd" => OptimiserKind.SgdMomentum,
+        _ => throw new UsageException("--optimiser", $"expected adam or sgd; got '{text}'."),
+    };
+
+    private static bool ParseCentering(string text) => text.ToLowerInvariant() switch
     {
         "on" => true,
         "off" => false,
-        _ => throw new UsageException("--centering", $"expected on or off; got '{Centering}'."),
+        _ => throw new UsageException("--centering", $"expected on or off; got '{text}'."),
     };
 
-    /// <summary>
-    /// The method named by <c>--method</c> with the flags that belong to it. "pcd" on a deep or laterally connected
-    /// machine has always meant DBM persistent CD: it still does, and the model file records "dbm-pcd".
-    /// </summary>
-    private TrainingMethod BuildMethod(Architecture architecture)
-    {
-        var method = TrainingMethod.Parse(Method);
-        return method switch
-        {
-            VpfMethod => new VpfMethod { Options = new VpfOptions { Estimator = ParseEstimator(), MeanFieldSweeps = Sweeps } },
-            CdMethod => new CdMethod { Steps = CdSteps },
-            PcdMethod when !architecture.IsRbm || architecture.HasLateral[0] => new DbmPcdMethod(),
-            PcdMethod => new PcdMethod { Steps = CdSteps },
-            _ => method,
-        };
-    }
-
-    private FlowEstimator ParseEstimator() => Estimator.ToLowerInvariant() switch
+    private static FlowEstimator ParseEstimator(string text) => text.ToLowerInvariant() switch
     {
         "sampled" => FlowEstimator.Sampled,
         "expected" => FlowEstimator.Expected,
         "meanfield" or "mean-field" => FlowEstimator.MeanField,
-        _ => throw new UsageException("--estimator", $"expected sampled, expected or meanfield; got '{Estimator}'."),
+        _ => throw new UsageException("--estimator", $"expected sampled, expected or meanfield; got '{text}'."),
     };
 
     private static int[] ParseList(string text, string option)

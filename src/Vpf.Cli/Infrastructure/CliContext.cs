@@ -43,5 +43,12 @@ internal sealed class CliContext
 
     public void Markup(string markup) => Console.MarkupLine(markup);
 
+    /// <summary>Writes <paramref name="text"/> as it is, never wrapped: for lines meant to be copied, such as a command.</summary>
+    public void Verbatim(string text)
+    {
+        Output.WriteLine(text);
+        Output.Flush();
+    }
+
     private static string Quote(string a) => a.Length == 0 || a.Any(char.IsWhiteSpace) ? $"\"{a}\"" : a;
 }

@@ -42,12 +42,13 @@ internal static class DistributedTraining
                 settings.Apply();
                 var data = DataSource.Load(settings);
                 context.Line($"Data: {data.Description}.");
-                int batch = Math.Min(settings.BatchSize, data.Train.Count);
+                var plan = settings.BuildPlan(data.Train.Dimension);
+                int batch = Math.Min(plan.TrainingOptions.BatchSize, data.Train.Count);
                 context.Line(string.Create(CultureInfo.InvariantCulture,
                     $"Distributed: {mpi.Size} processes ({mpi.Implementation}, {mpi.Library}), {batch / mpi.Size}–{(batch + mpi.Size - 1) / mpi.Size} rows of every batch of {batch} each."));
                 var clock = Stopwatch.StartNew();
-                TrainingRun.Execute(context, settings.BuildPlan(data.Train.Dimension), data, Path.GetFileNameWithoutExtension(settings.Out), settings.Out, settings.Resume,
-                    settings.Overwrite, DataInputs.For(settings), mpi);
+                TrainingRun.Execute(context, plan, data, Path.GetFileNameWithoutExtension(settings.Out), settings.Out, settings.Resume,
+                    settings.Overwrite, DataInputs.For(settings), mpi, TrainCommandLine.For(plan, settings));
                 double wall = clock.Elapsed.TotalSeconds;
                 // Time in exchanges includes waiting for slower processes (the others also wait for process 0's held-out
                 // evaluation), so the least of the processes' times is the closest to the cost of the transfers alone.

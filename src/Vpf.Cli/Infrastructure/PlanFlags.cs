@@ -18,12 +18,15 @@ internal static class PlanFlags
         ["Method.Steps"] = "--cd-steps",
         ["Method.Options.Estimator"] = "--estimator",
         ["Method.Options.MeanFieldSweeps"] = "--sweeps",
+        ["Method.Options.GibbsSteps"] = "--cd-steps",
         ["TrainingOptions.Epochs"] = "--epochs",
         ["TrainingOptions.BatchSize"] = "--batch-size",
         ["TrainingOptions.Seed"] = "--seed",
         ["TrainingOptions.Optimiser.Kind"] = "--optimiser",
         ["TrainingOptions.Optimiser.LearningRate"] = "--learning-rate",
+        ["TrainingOptions.Optimiser.Momentum"] = "--momentum",
         ["TrainingOptions.Optimiser.WeightDecay"] = "--weight-decay",
+        ["TimeBudgetSeconds"] = "--time-budget",
     };
 
     /// <summary>The flag of a plan option; an option without a flag keeps its Core name.</summary>

@@ -1,4 +1,4 @@
-using Vpf.Core.Persistence;
+using Vpf.Core.Data;
 
 namespace Vpf.Cli;
 

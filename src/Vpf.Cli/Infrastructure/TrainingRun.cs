@@ -21,8 +21,9 @@ internal static class TrainingRun
 
     // overwrite: discard a checkpoint of another run at outPath (--overwrite); inputs: files no output may replace.
     // group: with --distributed, the processes training together; only process 0 evaluates held-out data and writes files.
+    // trainCommand: the `vpf train` command that repeats the plan (TrainCommandLine), recorded in the model file.
     public static TrainedModel Execute(CliContext context, TrainingPlan plan, DataSet data, string name, string outPath, bool resume,
-        bool overwrite, IEnumerable<string> inputs, IDataParallelGroup? group = null)
+        bool overwrite, IEnumerable<string> inputs, IDataParallelGroup? group = null, string? trainCommand = null)
     {
         bool writes = group is null || group.Rank == 0;
         var training = plan.TrainingOptions;
@@ -32,7 +33,7 @@ internal static class TrainingRun
         string? folder = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (folder is not null) Directory.CreateDirectory(folder);
 
-        var baseInfo = ModelFileInfo.ForTraining(plan.Method, training);
+        var baseInfo = ModelFileInfo.ForTraining(plan.Method, training) with { TrainCommand = trainCommand };
         var start = resume ? LoadCheckpoint(context, plan, baseInfo, checkpointPath, outPath, name) : null;
 
         int batchSize = Math.Min(training.BatchSize, data.Train.Count);

@@ -34,7 +34,7 @@ internal static class HtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(c.Title)).Append("</title>\n<style>")
             .Append("body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1200px;color:#222}table{border-collapse:collapse;margin:1em 0}")
             .Append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}th{background:#f0f0f0}")
-            .Append("pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}.chart{width:100%;height:380px}.img{width:100%;height:420px}")
+            .Append("pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}pre.cmd{white-space:pre;overflow-x:auto}.chart{width:100%;height:380px}.img{width:100%;height:420px}")
             .Append("</style>\n<script>").Append(PlotlyScript.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)).Append("</script>\n</head><body>\n");
         html.Append("<h1>").Append(E(c.Title)).Append("</h1>\n<p>").Append(E(c.DataDescription)).Append("</p>\n");
 
@@ -111,7 +111,11 @@ internal static class HtmlReport
                 charts.Add(Image(html, $"recon-{i}-{k}", $"{m.Name}: {r.Corruption}", tiles, c.ImageRows, c.ImageColumns, 3 * Math.Min(r.Rows, 4), "Greys", 0, 1));
             }
 
-        html.Append("<h2>Command and options</h2>\n<pre>").Append(E(c.CommandLine)).Append("</pre>\n<table>");
+        html.Append("<h2>Command and options</h2>\n<pre>").Append(E(c.CommandLine)).Append("</pre>\n");
+        // One unwrapped line per model, so that each can be copied and run as it is.
+        foreach (var (name, command) in c.TrainCommands)
+            html.Append("<p>").Append(E(name)).Append(", trained by:</p>\n<pre class=\"cmd\">").Append(E(command)).Append("</pre>\n");
+        html.Append("<table>");
         foreach (var (k, v) in c.Options) html.Append("<tr><th>").Append(E(k)).Append("</th><td>").Append(E(v)).Append("</td></tr>\n");
         html.Append("</table>\n<p>Written ").Append(DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture)).Append(" by vpf.</p>\n<script>\n");
         foreach (var (id, data, layout) in charts)

@@ -22,5 +22,8 @@ internal sealed record ReportContent(string Title, string CommandLine, string Da
     public List<string> TableHeader { get; init; } = [];
     public List<List<string>> TableRows { get; } = [];
     public List<(string Name, string Value)> Options { get; } = [];
+
+    /// <summary>Per model, the <c>vpf train</c> command that trains it again (<see cref="TrainCommandLine"/>).</summary>
+    public List<(string Name, string Command)> TrainCommands { get; } = [];
     public List<string> Notes { get; } = [];
 }

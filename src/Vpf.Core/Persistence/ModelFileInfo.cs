@@ -22,6 +22,14 @@ public sealed record ModelFileInfo
     /// <summary>The options of the objective (<see cref="Training.TrainingMethod.OptionsJson"/>: for VPF a <see cref="VpfOptions"/>) as JSON; null when there are none.</summary>
     public string? ObjectiveOptionsJson { get; init; }
 
+    /// <summary>
+    /// The <c>vpf train</c> command line that trains this model again, generated from the training plan (method, its
+    /// settings, architecture, training options, seed, time budget and data selection; not the thread count): on the
+    /// same machine with the same threads it gives the same parameters bit for bit. Null when the model was not trained
+    /// by the command-line tool, or by a plan its flags cannot express.
+    /// </summary>
+    public string? TrainCommand { get; init; }
+
     /// <summary>Epochs of training completed when the model was saved.</summary>
     public int EpochsCompleted { get; init; }
 
@@ -93,6 +101,7 @@ public sealed record ModelFileInfo
         && TrainingMethod == other.TrainingMethod
         && TrainingOptionsJson == other.TrainingOptionsJson
         && ObjectiveOptionsJson == other.ObjectiveOptionsJson
+        && TrainCommand == other.TrainCommand
         && EpochsCompleted == other.EpochsCompleted
         && Seed == other.Seed
         && CreatedUtc == other.CreatedUtc
@@ -101,5 +110,5 @@ public sealed record ModelFileInfo
 
     /// <inheritdoc />
     public override int GetHashCode() =>
-        HashCode.Combine(TrainingMethod, TrainingOptionsJson, ObjectiveOptionsJson, EpochsCompleted, Seed, CreatedUtc, Notes.Count);
+        HashCode.Combine(TrainingMethod, TrainingOptionsJson, ObjectiveOptionsJson, TrainCommand, EpochsCompleted, Seed, CreatedUtc, Notes.Count);
 }

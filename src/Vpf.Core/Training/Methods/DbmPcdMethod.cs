@@ -30,13 +30,20 @@ public sealed record DbmPcdMethod : TrainingMethod
     public override TrainingOptions DefaultTraining => Defaults;
 
     /// <inheritdoc />
-    public override MethodSettings Settings => new();
+    public override MethodSettings Settings => new() { MeanFieldSweeps = Options.MeanFieldSweeps, GibbsSteps = Options.GibbsSteps };
 
     /// <inheritdoc />
     public override TrainingMethod With(MethodSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return this;
+        return this with
+        {
+            Options = Options with
+            {
+                MeanFieldSweeps = settings.MeanFieldSweeps ?? Options.MeanFieldSweeps,
+                GibbsSteps = settings.GibbsSteps ?? Options.GibbsSteps,
+            },
+        };
     }
 
     /// <inheritdoc />

@@ -10,9 +10,9 @@ public sealed record MethodSettings
     /// <summary>The flow estimator (VPF).</summary>
     public FlowEstimator? Estimator { get; init; }
 
-    /// <summary>Mean-field sweeps of the E-step (VPF).</summary>
+    /// <summary>Mean-field sweeps of the E-step (VPF) or of the positive phase (DBM-PCD).</summary>
     public int? MeanFieldSweeps { get; init; }
 
-    /// <summary>Gibbs steps k per update (CD-k, PCD-k).</summary>
+    /// <summary>Gibbs steps per update: k of CD-k and PCD-k, the chains' full sweeps of DBM-PCD.</summary>
     public int? GibbsSteps { get; init; }
 }

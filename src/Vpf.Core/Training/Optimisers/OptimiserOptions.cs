@@ -51,14 +51,14 @@ public sealed record OptimiserOptions
 
     /// <summary>
     /// The default settings of <paramref name="kind"/>: Adam with step <see cref="DefaultAdamLearningRate"/>, or plain SGD
-    /// (momentum 0) with step <see cref="DefaultSgdLearningRate"/>.
+    /// (momentum 0) with step <see cref="DefaultSgdLearningRate"/>. An unknown kind is kept as it is, for
+    /// <see cref="Validate"/> to report.
     /// </summary>
-    /// <exception cref="InvalidOptionsException">An unknown kind; the option is "Kind".</exception>
     public static OptimiserOptions DefaultFor(OptimiserKind kind) => kind switch
     {
         OptimiserKind.Adam => new OptimiserOptions { Kind = OptimiserKind.Adam, LearningRate = DefaultAdamLearningRate },
         OptimiserKind.SgdMomentum => new OptimiserOptions { Kind = OptimiserKind.SgdMomentum, LearningRate = DefaultSgdLearningRate, Momentum = 0f },
-        _ => throw new InvalidOptionsException(nameof(Kind), $"unknown optimiser {(int)kind}; expected Adam or SgdMomentum."),
+        _ => new OptimiserOptions { Kind = kind },
     };
 
     /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first setting out of range.</summary>
