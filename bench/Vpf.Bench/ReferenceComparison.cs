@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Vpf.Core.Baselines;
+using Vpf.Core.Training;
 using Vpf.Core.Data;
 using Vpf.Core.Model;
-using Vpf.Core.Training;
 using Vpf.Kernels;
 
 namespace Vpf.Bench;

@@ -1,3 +1,4 @@
+using Vpf.Core.Data;
 using System.Buffers.Binary;
 using Vpf.Core.Model;
 using Vpf.Core.Persistence;

@@ -1,10 +1,9 @@
-using Vpf.Core.Baselines;
+using Vpf.Core.Training;
 using Vpf.Core.Data;
 using Vpf.Core.Evaluation;
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
 using Vpf.Core.Tests.Support;
-using Vpf.Core.Training;
 using Vpf.Core.Training.Optimisers;
 
 namespace Vpf.Core.Tests.Training;

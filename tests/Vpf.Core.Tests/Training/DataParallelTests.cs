@@ -1,8 +1,7 @@
-using Vpf.Core.Baselines;
+using Vpf.Core.Training;
 using Vpf.Core.Data;
 using Vpf.Core.Model;
 using Vpf.Core.Tests.Support;
-using Vpf.Core.Training;
 using Vpf.Core.Training.Optimisers;
 
 namespace Vpf.Core.Tests.Training;

@@ -1,10 +1,9 @@
 using System.Text.Json;
-using Vpf.Core.Baselines;
+using Vpf.Core.Training;
 using Vpf.Core.Data;
 using Vpf.Core.Evaluation;
 using Vpf.Core.Model;
 using Vpf.Core.Tests.Support;
-using Vpf.Core.Training;
 using Vpf.Core.Training.Optimisers;
 
 namespace Vpf.Core.Tests.Training;
@@ -222,7 +221,7 @@ public class TrainingPlanTests
     {
         var pretraining = new PretrainingOptions
         {
-            Seed = 1, Training = ContrastiveDivergenceOptions.DefaultTraining with { Epochs = 1, Seed = 1 },
+            Seed = 1, Training = new CdMethod().DefaultTraining with { Epochs = 1, Seed = 1 },
         };
         var reference = DeepBoltzmannMachine.CreateRandom(TinyModels.Parse("16-8-4"), Options.Seed);
         reference.SetVisibleBiasesFromMarginals(Train.ColumnMeans());
