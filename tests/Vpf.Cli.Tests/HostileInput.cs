@@ -1,3 +1,4 @@
+using Vpf.Core.Data;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography;

@@ -1,3 +1,4 @@
+using Vpf.Core.Data;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -55,7 +56,7 @@ public class HostileInputTests
         HostileInput.Expect(data.Folder, ExitCodes.Usage, ["--out", "not a regular file"], Train(data, fifo));
         HostileInput.Expect(data.Folder, ExitCodes.Usage, ["--out", "not a regular file"], "sample", model, "--out", fifo, "--sweeps", "1");
         HostileInput.Expect(data.Folder, ExitCodes.Usage, ["--out", "not a regular file"], "export", model, "--out", fifo);
-        Assert.Equal(Core.Persistence.FileKind.Special, FileIdentity.KindOf(fifo));
+        Assert.Equal(Core.Data.FileKind.Special, FileIdentity.KindOf(fifo));
     }
 
     [Fact]

@@ -133,7 +133,7 @@ public class CenteringTests
     {
         var data = SyntheticData.Prototypes(90, 10, prototypes: 3, noise: 0.1, seed: 1);
         var optimiser = new OptimiserOptions { Kind = kind, LearningRate = 0.01f, WeightDecay = 1e-3f };
-        var plain = new TrainingOptions { Epochs = 2, BatchSize = 20, Seed = 3, Optimiser = optimiser };
+        var plain = new TrainingOptions { Epochs = 2, BatchSize = 20, Seed = 3, Optimiser = optimiser, Centering = new CenteringOptions { Enabled = false } };
         var centered = plain with { Centering = new CenteringOptions { Enabled = true, HiddenOffsetRate = 0 } };
         DeepBoltzmannMachine NewModel() => DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(10, 6, 4).WithLateral(1), seed: 2);
 
@@ -191,6 +191,7 @@ public class CenteringTests
         {
             Epochs = 4, BatchSize = 20, Seed = 5,
             Optimiser = new OptimiserOptions { Kind = OptimiserKind.SgdMomentum, LearningRate = 0.1f, Momentum = 0.5f },
+            Centering = new CenteringOptions { Enabled = false },
         };
         var centered = plain with { Centering = new CenteringOptions { Enabled = true, HiddenOffsetRate = 0.1f } };
 
@@ -283,7 +284,7 @@ public class CenteringTests
         }
 
         // Offsets and options must agree.
-        var plainOptions = options with { Centering = new CenteringOptions() };
+        var plainOptions = options with { Centering = new CenteringOptions { Enabled = false } };
         Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), plainOptions)
             .Train(NewModel(), data, resumeFrom: ex.Checkpoint));
         Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), options)

@@ -20,7 +20,8 @@ public class DataParallelTests
     private static TrainingOptions Options(int epochs = 2) => new()
     {
         Epochs = epochs, BatchSize = 40, Seed = 5,
-        Optimiser = new OptimiserOptions { Kind = OptimiserKind.SgdMomentum, LearningRate = 0.05f },
+        Optimiser = new OptimiserOptions { Kind = OptimiserKind.SgdMomentum, LearningRate = 0.05f, Momentum = 0.9f },
+        Centering = new CenteringOptions { Enabled = false },
     };
 
     public static TheoryData<string, int> Methods => new()

@@ -45,11 +45,11 @@ public class ResumeTests
     {
         var data = SyntheticData.Prototypes(50, 6, prototypes: 2, noise: 0.1, seed: 1);
         var checkpoint = new TrainingCheckpoint(5, 0, 0, 0, 0, 0, [], new OptimiserState(OptimiserKind.Adam, 0, []));
-        var ex = Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 2 })
+        var ex = Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 2, Centering = new CenteringOptions { Enabled = false } })
             .Train(DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(6, 3), 1), data, resumeFrom: checkpoint));
         Assert.Equal("resume", ex.Option);
         var sgdState = new TrainingCheckpoint(0, 1, 0, 0, 0, 0, [], new OptimiserState(OptimiserKind.SgdMomentum, 1, []));
-        Assert.Equal("optimiser", Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 2, BatchSize = 10 })
+        Assert.Equal("optimiser", Assert.Throws<InvalidOptionsException>(() => new MiniBatchTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 2, BatchSize = 10, Centering = new CenteringOptions { Enabled = false } })
             .Train(DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(6, 3), 1), data, resumeFrom: sgdState)).Option);
     }
 }
