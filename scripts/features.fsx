@@ -23,7 +23,6 @@ open Microsoft.ML
 open Microsoft.ML.Data
 open Plotly.NET
 open Common
-open Vpf.Core.Baselines
 open Vpf.Core.Data
 open Vpf.Core.Model
 open Vpf.Core.Training
@@ -60,11 +59,12 @@ let testView = ml.Data.LoadFromEnumerable(toRows test)
 let vpfOptions (layers: int[]) =
     VpfFeaturizerOptions(HiddenLayers = layers, OutputLayers = [| 1 .. layers.Length |], Epochs = epochs, Seed = Nullable 1, MaxIntensity = 1.0f)
 
-/// A CD-1 RBM trained in Vpf.Core (the library's measured CD defaults), for VpfFeaturesFromModel.
+/// A CD-1 RBM trained in Vpf.Core (CD's recorded defaults), for VpfFeaturesFromModel.
 let cdModel () =
-    let d = ContrastiveDivergenceOptions.DefaultTraining
-    let plan = TrainingPlan(Architecture = Architecture.Rbm(784, hidden), Method = CdMethod(Steps = 1),
-                            TrainingOptions = TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Seed = 1))
+    let m = CdMethod(Steps = 1)
+    let d = m.DefaultTraining
+    let plan = TrainingPlan(Architecture = Architecture.Rbm(784, hidden), Method = m,
+                            TrainingOptions = TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Optimiser = d.Optimiser, Centering = d.Centering, Seed = 1))
     plan.Run(train).Model
 
 /// ML.NET's estimators are covariant in C#; F# coerces through obj (the runtime allows the variant cast).

@@ -7,13 +7,15 @@
 //
 // --only TEXT keeps the runs whose "model / method" label contains TEXT (e.g. --only "784-500-1000 / VPF"); several
 // alternatives are separated by ';', and one ending in '$' must end the label (e.g. --only "784-500 / ;VPF Sampled$").
-// --centering: train every method without centering (off, the default), with it (on), or both ways (both);
+// --centering: train every method with centering (on, the default: every method's recorded default), without it
+// (off), or both ways (both);
 // --offset-rate is ν of the hidden offsets' running mean (default: the library's). --inverted trains and tests on
 // 1 − x (every pixel inverted after binarisation), a stand-in for data of another density: a centered trainer is
 // invariant to it (vpf-math.md §8), an uncentered one is not.
 // --expected-train N: training images of the VPF Expected run (default: the whole training subset).
-// --learning-rate, --weight-decay, --sweeps: Adam's step, the L2 weight decay and the mean-field sweeps of the VPF
-// runs (default: the library's); the baselines keep their own settings.
+// --learning-rate, --weight-decay, --sweeps: the optimiser's step, the L2 weight decay and the mean-field sweeps of the
+// flow runs (VPF; default: the method's recorded ones); the baselines keep their own. Every run otherwise trains with
+// its method's recorded defaults (TrainingMethod.DefaultTraining: optimiser, step, batch).
 //
 // Models: RBM 784-500 and DBMs 784-500-500 / 784-500-1000, each without and with lateral weights in the hidden
 // layers. Methods: VPF with each flow estimator (Sampled, MeanField, Expected), the DBMs also after greedy CD-1
@@ -37,7 +39,6 @@ open System.IO
 open System.Text.Json.Nodes
 open Plotly.NET
 open Common
-open Vpf.Core.Baselines
 open Vpf.Core.Data
 open Vpf.Core.Evaluation
 open Vpf.Core.Evaluation.Report
@@ -51,14 +52,14 @@ open Vpf.Core.Training.Optimisers
 let quick = args.Flag "--quick"
 let inverted = args.Flag "--inverted"
 let centeringModes =
-    match args.Value "--centering" |> Option.defaultValue "off" with
+    match args.Value "--centering" |> Option.defaultValue (if CenteringOptions().Enabled then "on" else "off") with
     | "off" -> [ false ]
     | "on" -> [ true ]
     | "both" -> [ false; true ]
     | other -> failwithf "--centering must be off, on or both; got '%s'" other
 let offsetRate = args.Value "--offset-rate" |> Option.map float32 |> Option.defaultValue (CenteringOptions().HiddenOffsetRate)
-let learningRate = args.Value "--learning-rate" |> Option.map float32 |> Option.defaultValue OptimiserOptions.DefaultAdamLearningRate
-let weightDecay = args.Value "--weight-decay" |> Option.map float32 |> Option.defaultValue (OptimiserOptions().WeightDecay)
+let learningRate = args.Value "--learning-rate" |> Option.map float32
+let weightDecay = args.Value "--weight-decay" |> Option.map float32
 let sweeps = args.Int("--sweeps", VpfOptions.DefaultMeanFieldSweeps)
 let out = outDir "paper"
 let started = DateTime.UtcNow
@@ -115,26 +116,30 @@ let archName (a: Architecture, lateral: bool) =
     String.Join("-", a.LayerSizes) + (if lateral then " lateral" else "")
 
 // ---------------------------------------------------------------------------------------------------------------
-// Training settings. VPF: Adam (step --learning-rate, weight decay --weight-decay), batch 100. DBM-PCD: the library's
-// flow default (Adam, step 1e-3), batch 100. CD-1 / PCD-1: the library's measured CD defaults (plain SGD, step 0.05,
-// batch 10). Greedy pretraining: CD-1 with those defaults.
+// Training settings: every method's recorded defaults (TrainingMethod.DefaultTraining: optimiser, step, momentum,
+// batch), with the grid's epochs, seed 1 and centering; --learning-rate and --weight-decay override the flow runs'.
+// Greedy pretraining: CD-1 with CD's recorded defaults.
 
 let centeringOf centered = CenteringOptions(Enabled = centered, HiddenOffsetRate = offsetRate)
-let cd = ContrastiveDivergenceOptions.DefaultTraining
-let training epochs centered (batch: int) (optimiser: OptimiserOptions) =
-    TrainingOptions(Epochs = epochs, BatchSize = batch, Seed = 1, Optimiser = optimiser, Centering = centeringOf centered)
 
-/// Seed 1 for the initial weights and for training; greedy CD-1 pretraining (the library's measured CD defaults,
-/// PretrainEpochs per RBM) for the "+ pretrain" runs.
+/// The method's recorded training loop with the grid's epochs, seed 1 and centering.
+let training (m: TrainingMethod) epochs centered =
+    let d = m.DefaultTraining
+    let o = d.Optimiser
+    let flow = m.IsFlow
+    let optimiser =
+        OptimiserOptions(Kind = o.Kind, LearningRate = (if flow then learningRate else None) |> Option.defaultValue o.LearningRate,
+                         Momentum = o.Momentum, Beta1 = o.Beta1, Beta2 = o.Beta2, Epsilon = o.Epsilon,
+                         WeightDecay = (if flow then weightDecay else None) |> Option.defaultValue o.WeightDecay)
+    TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Seed = 1, Shuffle = d.Shuffle, DivergenceThreshold = d.DivergenceThreshold,
+                    Optimiser = optimiser, Centering = centeringOf centered)
+
+/// Seed 1 for the initial weights and for training; greedy CD-1 pretraining (CD's recorded defaults, PretrainEpochs
+/// per RBM) for the "+ pretrain" runs.
 let plan (a: Architecture) (m: TrainingMethod) (pretrained: bool) (centered: bool) =
     TrainingPlan(
-        Architecture = a, Method = m,
-        TrainingOptions =
-            (match m with
-             | :? CdMethod | :? PcdMethod -> training config.Epochs centered cd.BatchSize cd.Optimiser
-             | :? VpfMethod -> training config.Epochs centered 100 (OptimiserOptions(LearningRate = learningRate, WeightDecay = weightDecay))
-             | _ -> training config.Epochs centered 100 (OptimiserOptions())),
-        Pretraining = (if pretrained then PretrainingOptions(Seed = 1, Training = training config.PretrainEpochs centered cd.BatchSize cd.Optimiser) else null))
+        Architecture = a, Method = m, TrainingOptions = training m config.Epochs centered,
+        Pretraining = (if pretrained then PretrainingOptions(Seed = 1, Training = training (CdMethod()) config.PretrainEpochs centered) else null))
 
 let vpf (e: FlowEstimator) = VpfMethod(Options = VpfOptions(Estimator = e, MeanFieldSweeps = sweeps)) :> TrainingMethod
 
@@ -241,7 +246,12 @@ let header =
           (match centeringModes with [ false ] -> "off" | [ true ] -> "on" | _ -> "each run without and with") offsetRate
       sprintf "models: RBM 784-%d, DBM 784-%d-%d, DBM 784-%d-%d, each without and with lateral hidden weights" h1 h1 h2 h1 h3
       sprintf "epochs: %d for every method (greedy pretraining: +%d CD-1 epochs per RBM, its seconds counted)" config.Epochs config.PretrainEpochs
-      sprintf "VPF: Adam %g, weight decay %g, batch 100, %d mean-field sweeps; DBM-PCD: Adam 1e-3, batch 100, 10 mean-field sweeps, 5 Gibbs steps, 100 chains; CD-1/PCD-1: SGD 0.05, batch 10" learningRate weightDecay sweeps
+      (let describe (m: TrainingMethod) =
+           let t = training m config.Epochs true
+           let o = t.Optimiser
+           sprintf "%s: %O %g%s, weight decay %g, batch %d" m.Description o.Kind o.LearningRate
+               (if o.Kind = OptimiserKind.SgdMomentum then sprintf " momentum %g" o.Momentum else "") o.WeightDecay t.BatchSize
+       "training (each method's recorded defaults): " + String.Join("; ", [ describe (vpf FlowEstimator.Sampled); describe (CdMethod()); describe (PcdMethod()); describe (DbmPcdMethod()) ]))
       sprintf "VPF Expected (a transcendental per datum, unit and neighbour) only on the RBM without laterals, trained on the first %d images" (min config.ExpectedTrainRows train.Count)
       sprintf "evaluation: Vpf.Core's ModelEvaluator, seed 1, on the %d test images, training statistics (marginals, probe) from the training subset; reconstruction: mean-field, error on the corrupted pixels" test.Count
       sprintf "linear probe: softmax regression, L-BFGS, %d iterations, on the first %d training images (curves: %d iterations)" config.ProbeIterations (min config.ProbeTrainRows train.Count) config.CurveProbeIterations

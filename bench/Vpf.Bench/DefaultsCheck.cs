@@ -25,7 +25,7 @@ internal static class DefaultsCheck
     {
         var model = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(784, 500), seed: 1);
         model.SetVisibleBiasesFromMarginals(data.ColumnMeans());
-        var trainer = new MiniBatchTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1, Optimiser = optimiser });
+        var trainer = new MiniBatchTrainer(new VariationalProbabilityFlow(), new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1, Optimiser = optimiser, Centering = new CenteringOptions { Enabled = false } });
         TrainingProgress last = default;
         try
         {

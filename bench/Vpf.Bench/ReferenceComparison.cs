@@ -14,7 +14,18 @@ namespace Vpf.Bench;
 /// </summary>
 internal static class ReferenceComparison
 {
-    private static readonly string[] AllMethods = ["mpf-rbm", "vpf-rbm-1-sweep", "cd-1", "dbm-pcd", "dbm-pcd-lateral", "vpf"];
+    // The cases bench/compare_reference.py knows, each a machine and a method record (the objective is the record's).
+    private static readonly (string Case, Architecture Architecture, TrainingMethod Method)[] Cases =
+    [
+        ("mpf-rbm", Architecture.Rbm(784, 500), new MpfRbmMethod()),
+        ("vpf-rbm-1-sweep", Architecture.Rbm(784, 500), new VpfMethod().With(new MethodSettings { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = 1 })),
+        ("cd-1", Architecture.Rbm(784, 500), new CdMethod { Steps = 1 }),
+        ("dbm-pcd", Architecture.Dbm(784, 500, 1000), new DbmPcdMethod()),
+        ("dbm-pcd-lateral", Architecture.Dbm(784, 500, 1000).WithLateral(1), new DbmPcdMethod()),
+        ("vpf", Architecture.Dbm(784, 500, 1000), new VpfMethod().With(new MethodSettings { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = 10 })),
+    ];
+
+    private static readonly string[] AllMethods = Cases.Select(c => c.Case).ToArray();
 
     public static void Run(string[] args)
     {
@@ -40,7 +51,8 @@ internal static class ReferenceComparison
             var (architecture, objective) = Create(method);
             var model = DeepBoltzmannMachine.CreateRandom(architecture, seed: 1);
             model.SetVisibleBiasesFromMarginals(data.ColumnMeans());
-            var trainer = new MiniBatchTrainer(objective, new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1 });
+            // Uncentered, like the reference implementations the ratios are taken against.
+            var trainer = new MiniBatchTrainer(objective, new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1, Centering = new CenteringOptions { Enabled = false } });
             trainer.Train(model, warmUp);
             var clock = Stopwatch.StartNew();
             trainer.Train(model, data);
@@ -50,16 +62,10 @@ internal static class ReferenceComparison
         }
     }
 
-    private static (Architecture, ITrainingObjective) Create(string method) => method switch
+    private static (Architecture, ITrainingObjective) Create(string method)
     {
-        "mpf-rbm" => (Architecture.Rbm(784, 500), new MpfRbm()),
-        "vpf-rbm-1-sweep" => (Architecture.Rbm(784, 500),
-            new VariationalProbabilityFlow(new VpfOptions { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = 1 })),
-        "cd-1" => (Architecture.Rbm(784, 500), new ContrastiveDivergence()),
-        "dbm-pcd" => (Architecture.Dbm(784, 500, 1000), new DbmPersistentContrastiveDivergence()),
-        "dbm-pcd-lateral" => (Architecture.Dbm(784, 500, 1000).WithLateral(1), new DbmPersistentContrastiveDivergence()),
-        "vpf" => (Architecture.Dbm(784, 500, 1000),
-            new VariationalProbabilityFlow(new VpfOptions { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = 10 })),
-        _ => throw new ArgumentException($"Unknown method '{method}'; expected one of {string.Join(", ", AllMethods)}."),
-    };
+        foreach (var (name, architecture, record) in Cases)
+            if (name == method) return (architecture, record.CreateObjective());
+        throw new ArgumentException($"Unknown method '{method}'; expected one of {string.Join(", ", AllMethods)}.");
+    }
 }

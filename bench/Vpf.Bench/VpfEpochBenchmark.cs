@@ -29,7 +29,7 @@ public class VpfEpochBenchmark
         _model = DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(784, 500, 1000), seed: 1);
         _model.SetVisibleBiasesFromMarginals(_data.ColumnMeans());
         var vpf = new VariationalProbabilityFlow(new VpfOptions { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = 10 });
-        _trainer = new MiniBatchTrainer(vpf, new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1 });
+        _trainer = new MiniBatchTrainer(vpf, new TrainingOptions { Epochs = 1, BatchSize = 100, Seed = 1, Centering = new CenteringOptions { Enabled = false } });
         Console.WriteLine($"// VPF epoch data: {DataSource}");
     }
 
