@@ -68,7 +68,8 @@ public sealed class PlanOptionTests
             new TrainingOptions
             {
                 Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = trainSeed,
-                Optimiser = new OptimiserOptions { LearningRate = options.LearningRate },
+                Optimiser = new OptimiserOptions { LearningRate = options.LearningRate!.Value },
+                Centering = new CenteringOptions { Enabled = false },
             }).Train(reference, set);
 
         Assert.Equal(reference.Parameters.Tensors.SelectMany(t => t), model.Parameters.Tensors.SelectMany(t => t));

@@ -65,7 +65,7 @@ public class TrainSettings : CommonSettings
 
     /// <summary>Momentum of SGD; null: the method's.</summary>
     [CommandOption("--momentum <M>")]
-    [Description("Momentum of sgd, in [0, 1). Default: the method's (0, plain SGD). Not used by adam.")]
+    [Description("Momentum of sgd, at least 0 and below 1. Default: the method's (0, plain SGD). Not used by adam.")]
     public float? Momentum { get; init; }
 
     /// <summary>L2 weight decay; null: the method's.</summary>
