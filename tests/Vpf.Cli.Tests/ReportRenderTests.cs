@@ -24,6 +24,21 @@ public class ReportRenderTests(ITestOutputHelper log)
         Assert.Contains("Plotly.newPlot", html);
         Assert.Contains("vpf demo --data", html); // the exact command
         Assert.True(html.Length > 1_000_000, "plotly.js should be embedded");
+
+        // The "train again" lines: one per model, each the command its model file records, unwrapped in the report;
+        // CD-1's (no time budget) trains the same parameters again, bit for bit.
+        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("vpf train ", StringComparison.Ordinal)).ToList();
+        var recorded = new[] { "vpf.vpf", "vpf-dbm.vpf", "cd1.vpf" }
+            .Select(f => Core.Persistence.ModelFile.LoadWithInfo(Path.Combine(outDir, f)).Info.TrainCommand ?? "none").ToList();
+        Assert.Equal(recorded, lines);
+        foreach (string line in lines) Assert.Contains($"<pre class=\"cmd\">{System.Net.WebUtility.HtmlEncode(line)}</pre>", html);
+        Assert.Contains("--centering off", lines[1]); // the demo's uncentered DBM
+        Assert.Contains("--time-budget ", lines[0]);
+        string again = Path.Combine(data.Folder, "again.vpf");
+        (code, output) = CliRunner.Run([.. TrainCommandTests.ShellWords(lines[2]).Skip(1), "--out", again]);
+        Assert.True(code == 0, output);
+        Assert.Equal(Core.Persistence.ModelFile.Load(Path.Combine(outDir, "cd1.vpf")).Parameters.Tensors.SelectMany(t => t).Select(BitConverter.SingleToInt32Bits),
+            Core.Persistence.ModelFile.Load(again).Parameters.Tensors.SelectMany(t => t).Select(BitConverter.SingleToInt32Bits));
     }
 
     [Fact]

@@ -102,7 +102,7 @@ public class TrainCommandTests
     }
 
     /// <summary>Splits a command as a POSIX shell does for plain, single-quoted and backslash-escaped characters.</summary>
-    private static List<string> ShellWords(string line)
+    internal static List<string> ShellWords(string line)
     {
         var words = new List<string>();
         var word = new StringBuilder();
