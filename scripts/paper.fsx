@@ -126,11 +126,11 @@ let centeringOf centered = CenteringOptions(Enabled = centered, HiddenOffsetRate
 let training (m: TrainingMethod) epochs centered =
     let d = m.DefaultTraining
     let o = d.Optimiser
-    let flow = m.IsFlow
+    let step = (if m.IsFlow then learningRate else None) |> Option.defaultValue o.LearningRate
+    let decay = (if m.IsFlow then weightDecay else None) |> Option.defaultValue o.WeightDecay
     let optimiser =
-        OptimiserOptions(Kind = o.Kind, LearningRate = (if flow then learningRate else None) |> Option.defaultValue o.LearningRate,
-                         Momentum = o.Momentum, Beta1 = o.Beta1, Beta2 = o.Beta2, Epsilon = o.Epsilon,
-                         WeightDecay = (if flow then weightDecay else None) |> Option.defaultValue o.WeightDecay)
+        OptimiserOptions(Kind = o.Kind, LearningRate = step, Momentum = o.Momentum, Beta1 = o.Beta1, Beta2 = o.Beta2,
+                         Epsilon = o.Epsilon, WeightDecay = decay)
     TrainingOptions(Epochs = epochs, BatchSize = d.BatchSize, Seed = 1, Shuffle = d.Shuffle, DivergenceThreshold = d.DivergenceThreshold,
                     Optimiser = optimiser, Centering = centeringOf centered)
 

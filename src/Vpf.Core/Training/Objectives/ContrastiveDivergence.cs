@@ -1,5 +1,4 @@
 using Vpf.Core.Model;
-using Vpf.Core.Training;
 using Vpf.Kernels;
 
 namespace Vpf.Core.Training;

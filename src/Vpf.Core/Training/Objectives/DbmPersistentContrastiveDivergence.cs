@@ -1,7 +1,6 @@
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
 using Vpf.Core.Sampling;
-using Vpf.Core.Training;
 using Vpf.Kernels;
 
 namespace Vpf.Core.Training;

@@ -1,6 +1,5 @@
 using Vpf.Core.Data;
 using Vpf.Core.Model;
-using Vpf.Core.Training;
 using Vpf.Kernels;
 
 namespace Vpf.Core.Training;
