@@ -102,9 +102,9 @@ public class TrainSettings : CommonSettings
     [DefaultValue(300)]
     public int DistributedTimeout { get; init; } = 300;
 
-    /// <summary>Discard a checkpoint next to --out and start afresh.</summary>
+    /// <summary>Discard a checkpoint next to --out (or at --out) and start afresh.</summary>
     [CommandOption("--overwrite")]
-    [Description("Discard the checkpoint <out>.vpfckpt of an interrupted run and start afresh (without it, a fresh run refuses to replace that checkpoint).")]
+    [Description("Discard the checkpoint <out>.vpfckpt of an interrupted run and start afresh (without it, a fresh run refuses to replace that checkpoint); also allows --out to replace a file that holds a checkpoint.")]
     public bool Overwrite { get; init; }
 
     internal Architecture BuildArchitecture(int visible)

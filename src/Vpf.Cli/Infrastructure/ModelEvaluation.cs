@@ -123,13 +123,8 @@ internal static class ModelEvaluation
                     $"σ = {parzen.Model.Sigma:G3} chosen on {parzen.ValidationRows} held-out images, scored on {parzen.TestRows}; {parzen.Chains} chains, {parzen.BurnIn} burn-in, every {parzen.Thinning} sweeps"));
     }
 
-    /// <summary>Writes <paramref name="report"/> as JSON, creating the folder.</summary>
-    public static void WriteJson(string path, EvaluationReport report)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        File.WriteAllText(path, report.ToJson());
-    }
+    /// <summary>Writes <paramref name="report"/> as JSON, atomically, creating the folder.</summary>
+    public static void WriteJson(string path, IEnumerable<string> inputs, EvaluationReport report) => OutputFile.WriteText(path, inputs, report.ToJson());
 
     public static string Format(double v) =>
         double.IsNaN(v) ? "—"
