@@ -89,10 +89,15 @@ public class HostileInputTests
         using (RunLock.Acquire("--out", model))
             HostileInput.Expect(data.Folder, ExitCodes.Usage, ["--out", "another vpf run"], Train(data, model));
         Assert.False(File.Exists(model));
-        // The lock file left behind (as after kill -9) is not held by anyone: the next run proceeds.
-        Assert.True(File.Exists(RunLock.PathFor(model)));
+        // The holder removes its lock file when it lets go; a run leaves none behind.
+        Assert.False(File.Exists(RunLock.PathFor(model)));
         Assert.Equal(0, CliRunner.Run(Train(data, model)).Code);
         Assert.True(File.Exists(model));
+        Assert.False(File.Exists(RunLock.PathFor(model)));
+        // A lock file left by a holder killed with SIGKILL is not held by anyone: the next run proceeds and removes it.
+        File.WriteAllBytes(RunLock.PathFor(model), []);
+        Assert.Equal(0, CliRunner.Run(Train(data, model)).Code);
+        Assert.False(File.Exists(RunLock.PathFor(model)));
     }
 
     [Fact]
@@ -119,8 +124,11 @@ public class HostileInputTests
         }
         holder.Kill(entireProcessTree: true); // SIGKILL
         holder.WaitForExit();
-        HostileInput.Expect(data.Folder, 0, [], Train(data, model));
+        // The dead holder's lock file is free: the run takes it, and removes it when done.
+        var (after, text) = CliRunner.Run(Train(data, model));
+        Assert.True(after == 0, text);
         Assert.True(File.Exists(model));
+        Assert.False(File.Exists(lockFile));
     }
 
     [Fact]

@@ -194,7 +194,10 @@ public class TrainSettings : CommonSettings
 
     private static int[] ParseList(string text, string option)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length == 1 && parts[0].Length == 0) return [];
+        if (Array.IndexOf(parts, "") is int empty and >= 0)
+            throw new UsageException(option, $"'{text}' has an empty entry (number {empty + 1}); expected whole numbers separated by single commas, like 500,1000.");
         var result = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out result[i]))

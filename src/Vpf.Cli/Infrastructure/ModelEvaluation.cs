@@ -46,6 +46,8 @@ internal static class ModelEvaluation
             Parzen = budget.ParzenChains > 0 ? new ParzenSectionOptions { Chains = budget.ParzenChains } : null,
             LinearProbe = budget.ProbeRows > 0 ? new LinearProbeSectionOptions { Probe = new LinearProbeOptions { MaxTrainRows = budget.ProbeRows } } : null,
         };
+        if (options.LinearProbe is not null && (!data.Train.HasLabels || !data.Test.HasLabels))
+            context.Line($"Linear probe skipped: the {(data.Train.HasLabels ? "held-out" : "training")} images have no labels file (*-labels-idx1-ubyte), so there is no class to predict.");
         var report = Evaluate(context, name, model, info, data, options);
         return (Rows(report).ToList(), report);
     }

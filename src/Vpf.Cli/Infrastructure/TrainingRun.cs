@@ -35,6 +35,8 @@ internal static class TrainingRun
         var start = resume ? LoadCheckpoint(context, plan, baseInfo, checkpointPath, outPath, name) : null;
 
         int batchSize = Math.Min(training.BatchSize, data.Train.Count);
+        if (batchSize < training.BatchSize)
+            context.Line($"--batch-size {training.BatchSize} is more than the {data.Train.Count} training images: every batch holds all {batchSize}.");
         int batches = (data.Train.Count + batchSize - 1) / batchSize;
         TrainingGuard.CheckBudget(training.Epochs, batches, batchSize, plan.Architecture.LayerSizes);
         if (start?.Checkpoint is { } resumed)
