@@ -35,22 +35,41 @@ internal static class AtomicFile
         {
             throw Failed(path, existed, e);
         }
+        FileStream? file = null;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
+            file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            write(new FailureNamingStream(file, path, existed));
+            Guard(path, existed, () => file.Flush(flushToDisk: true));
+            Guard(path, existed, file.Dispose);
+            Guard(path, existed, () => File.Move(temp, full, overwrite: true));
         }
         catch (Exception e)
         {
+            try { file?.Dispose(); }
+            catch (Exception) { /* the buffered bytes cannot be written either; the first error is the one to report */ }
             try { File.Delete(temp); }
             catch (IOException) { /* best effort; the original error matters more */ }
             catch (UnauthorizedAccessException) { }
             if (e is IOException and not FileWriteException or UnauthorizedAccessException) throw Failed(path, existed, e);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs a file operation, reporting its failure as a <see cref="FileWriteException"/>. A full disk is an
+    /// <see cref="IOException"/>, but a file size limit (EFBIG) surfaces in .NET as an
+    /// <see cref="ArgumentOutOfRangeException"/>; only errors of the file itself are translated, never the writer's.
+    /// </summary>
+    private static void Guard(string path, bool existed, Action operation)
+    {
+        try
+        {
+            operation();
+        }
+        catch (Exception e) when (e is IOException and not FileWriteException or UnauthorizedAccessException or ArgumentOutOfRangeException or NotSupportedException)
+        {
+            throw Failed(path, existed, e);
         }
     }
 
@@ -97,7 +116,49 @@ internal static class AtomicFile
     internal static string TempPathFor(string fullPath, string folder) =>
         Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
 
+    /// <summary>The temporary file as the content writer sees it: every failure of the file names the output.</summary>
+    private sealed class FailureNamingStream(FileStream file, string path, bool existed) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => file.CanSeek;
+        public override bool CanWrite => true;
+        public override long Length => file.Length;
+
+        public override long Position
+        {
+            get => file.Position;
+            set => Guard(path, existed, () => file.Position = value);
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            try
+            {
+                file.Write(buffer);
+            }
+            catch (Exception e) when (e is IOException and not FileWriteException or UnauthorizedAccessException or ArgumentOutOfRangeException or NotSupportedException)
+            {
+                throw Failed(path, existed, e);
+            }
+        }
+
+        public override void WriteByte(byte value) => Write([value]);
+        public override void Flush() => Guard(path, existed, file.Flush);
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            long result = 0;
+            Guard(path, existed, () => result = file.Seek(offset, origin));
+            return result;
+        }
+
+        public override void SetLength(long value) => Guard(path, existed, () => file.SetLength(value));
+    }
+
     private static FileWriteException Failed(string path, bool existed, Exception e) =>
-        new(path, $"Cannot write '{path}': {e.Message.TrimEnd('.')}. " +
+        new(path, $"Cannot write '{path}': {(e is ArgumentOutOfRangeException ? "the file size limit of this process was reached (EFBIG)" : e.Message.TrimEnd('.'))}. " +
                   (existed ? "The file that was there is unchanged." : "Nothing was written there.") + " No temporary file was left.", e);
 }
