@@ -155,6 +155,11 @@ public class HostileInputTests
         { "EpochsCompleted=1", "History" },
         { "BatchesCompleted=5", "BatchesCompleted" },
         { "flip", "CRC-32C" },
+        { "Offsets[0][5]=1e30", "Offsets[0][5]" },
+        { "Offsets[1][0]=-0.5", "Offsets[1][0]" },
+        { "Seconds=1e308", "Seconds" },
+        { "EpochSumK=-1", "EpochSumK" },
+        { "EpochSumK=1e300", "EpochSumK" },
     };
 
     [Theory]
@@ -334,7 +339,16 @@ public class HostileInputTests
         int s = list.FindIndex(e => e.Name == "checkpoint.json");
         var json = JsonNode.Parse(list[s].Bytes)!.AsObject();
         string key = edit[..edit.IndexOf('=')], value = edit[(edit.IndexOf('=') + 1)..];
-        json[key] = value == "NaN" ? JsonValue.Create("NaN") : JsonValue.Create(long.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        JsonNode node = value == "NaN" ? JsonValue.Create("NaN")
+            : value.Contains('e') || value.Contains('.') ? JsonValue.Create(double.Parse(value, invariant)) : JsonValue.Create(long.Parse(value, invariant));
+        if (key.StartsWith("Offsets[", StringComparison.Ordinal))
+        {
+            var index = key["Offsets[".Length..^1].Split("][").Select(int.Parse).ToArray();
+            json["Offsets"]![index[0]]![index[1]] = node;
+        }
+        else
+            json[key] = node;
         list[s] = ("checkpoint.json", Encoding.UTF8.GetBytes(json.ToJsonString()));
         return Zip(list, "vpf-checkpoint crc32c=" + Checksum(list).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
     }
