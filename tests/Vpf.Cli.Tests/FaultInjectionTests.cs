@@ -119,6 +119,55 @@ public class FaultInjectionTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void Sigkill_from_outside_at_random_times_leaves_the_old_page_or_the_whole_new_one()
+    {
+        // The report is the largest output (plotly.js is inlined), so its write is the longest window to hit.
+        using var data = new TinyData(100, 20);
+        string model = data.File("m.vpf"), target = data.File("report.html");
+        Assert.Equal(0, CliRunner.Run(TrainArgs(data, model)).Code);
+        MakeOld("html", data, target);
+        byte[] old = File.ReadAllBytes(target);
+        string[] args = ArgsFor("html", data, model, target);
+        // The kills are timed from the first output line (start-up varies), so measure the run from there.
+        var clock = new System.Diagnostics.Stopwatch();
+        var (code, text) = ChildCli.Run(args, onLine: (_, _) => { lock (clock) if (!clock.IsRunning) clock.Start(); });
+        Assert.True(code == 0, text);
+        double runSeconds = clock.Elapsed.TotalSeconds;
+        File.WriteAllBytes(target, old);
+
+        var rng = new Random(Seed + 200);
+        int oldSeen = 0, newSeen = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            // Anywhere from the middle of the run to just after its end, where the page is rendered and written.
+            double delay = runSeconds * (0.4 + 0.7 * rng.NextDouble());
+            Timer? timer = null;
+            var gate = new object();
+            (code, text) = ChildCli.Run(args, onLine: (p, _) =>
+            {
+                int pid = p.Id;
+                lock (gate) timer ??= new Timer(_ => ChildCli.Signal(pid, "KILL"), null, TimeSpan.FromSeconds(delay), Timeout.InfiniteTimeSpan);
+            });
+            lock (gate) timer?.Dispose();
+            byte[] now = File.ReadAllBytes(target);
+            if (now.AsSpan().SequenceEqual(old)) oldSeen++;
+            else
+            {
+                Assert.EndsWith("</html>", Encoding.UTF8.GetString(now).TrimEnd());
+                newSeen++;
+                File.WriteAllBytes(target, old);
+            }
+            log.WriteLine($"kill after {delay:F2} s of a {runSeconds:F2} s run: exit {code}, {(now.AsSpan().SequenceEqual(old) ? "old page" : "complete new page")}");
+        }
+        Assert.Equal(4, oldSeen + newSeen);
+        ChildCli.AgeTemporaryFiles(data.Folder);
+        (code, text) = CliRunner.Run(args);
+        Assert.True(code == 0, text);
+        Assert.Empty(ChildCli.TemporaryFiles(data.Folder));
+        AssertComplete("html", target, []);
+    }
+
+    [Fact]
     public void Sigkill_during_a_checkpoint_write_keeps_the_old_checkpoint()
     {
         using var data = new TinyData(100, 20);

@@ -9,7 +9,7 @@ namespace Vpf.Core.Persistence;
 /// killed process are removed on the next write next to the same target (see <see cref="StaleTemporaryFiles"/>),
 /// except files the caller names as its inputs.
 /// </summary>
-internal static class AtomicFile
+internal static partial class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> with <paramref name="write"/>, atomically.</summary>
     /// <param name="path">The target.</param>
@@ -158,7 +158,13 @@ internal static class AtomicFile
         public override void SetLength(long value) => Guard(path, existed, () => file.SetLength(value));
     }
 
+    /// <summary>The system's reason without the temporary file's name, which is gone by the time the user reads it.</summary>
+    private static string Reason(Exception e) => TempFileMention().Replace(e.Message, "").TrimEnd('.', ' ');
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*:?\s*'[^']*\.[0-9a-f]{32}\.tmp'")]
+    private static partial System.Text.RegularExpressions.Regex TempFileMention();
+
     private static FileWriteException Failed(string path, bool existed, Exception e) =>
-        new(path, $"Cannot write '{path}': {(e is ArgumentOutOfRangeException ? "the file size limit of this process was reached (EFBIG)" : e.Message.TrimEnd('.'))}. " +
+        new(path, $"Cannot write '{path}': {(e is ArgumentOutOfRangeException ? "the file size limit of this process was reached (EFBIG)" : Reason(e))}. " +
                   (existed ? "The file that was there is unchanged." : "Nothing was written there.") + " No temporary file was left.", e);
 }
