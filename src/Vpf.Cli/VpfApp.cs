@@ -73,6 +73,10 @@ public static class VpfApp
     {
         switch (e)
         {
+            case InvalidOptionsException { Option: "distributed" } d:
+                // Found by the processes' start-up comparison: no option is wrong, the processes differ.
+                Error(context, $"distributed training cannot start: {d.Detail}");
+                return ExitCodes.Usage;
             case UsageException or CommandAppException or InvalidOptionsException:
                 Error(context, e.Message);
                 if (e is CommandAppException)
@@ -84,6 +88,9 @@ public static class VpfApp
             case ModelFileException:
                 Error(context, e.Message);
                 return ExitCodes.ModelFile;
+            case FileWriteException:
+                Error(context, e.Message);
+                return ExitCodes.OutputFile;
             case TrainingDivergedException:
                 Error(context, e.Message);
                 return ExitCodes.Diverged;

@@ -56,7 +56,7 @@ public sealed class MpiCommunicator : IDataParallelGroup, IDisposable
         {
             // MPI_Init waits for every process of the job; one that never calls it (another program, a crash before
             // it) would leave this one waiting forever.
-            using var watchdog = timeout > TimeSpan.Zero ? new Timer(_ => GiveUp("?", "?", timeout, "MPI_Init"), null, timeout, System.Threading.Timeout.InfiniteTimeSpan) : null;
+            using var watchdog = timeout > TimeSpan.Zero ? new Timer(_ => GiveUp("this process (its rank is known only once MPI_Init returns)", timeout, "MPI_Init"), null, timeout, System.Threading.Timeout.InfiniteTimeSpan) : null;
             Check(mpi.Init(), "MPI_Init", mpi);
         }
         return new MpiCommunicator(mpi, name, timeout);
@@ -152,12 +152,12 @@ public sealed class MpiCommunicator : IDataParallelGroup, IDisposable
     {
         long started = Interlocked.Read(ref _callStarted);
         if (started < 0 || Stopwatch.GetElapsedTime(started) < Timeout) return;
-        GiveUp(Rank.ToString(CultureInfo.InvariantCulture), Size.ToString(CultureInfo.InvariantCulture), Timeout, _call);
+        GiveUp(string.Create(CultureInfo.InvariantCulture, $"process {Rank} of {Size}"), Timeout, _call);
     }
 
-    private static void GiveUp(string rank, string size, TimeSpan timeout, string call)
+    private static void GiveUp(string who, TimeSpan timeout, string call)
     {
-        Console.Error.WriteLine($"error: process {rank} of {size} waited {timeout.TotalSeconds:F0} s in {call} for the other processes; " +
+        Console.Error.WriteLine($"error: {who} waited {timeout.TotalSeconds:F0} s in {call} for the other processes; " +
                                 "one of them has died, hangs, was not started as the same 'vpf train --distributed' or runs other options. " +
                                 "Stopping this process (--distributed-timeout sets the limit).");
         Console.Error.Flush();

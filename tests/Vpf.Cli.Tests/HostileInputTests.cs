@@ -90,10 +90,15 @@ public class HostileInputTests
         using (RunLock.Acquire("--out", model))
             HostileInput.Expect(data.Folder, ExitCodes.Usage, ["--out", "another vpf run"], Train(data, model));
         Assert.False(File.Exists(model));
-        // The lock file left behind (as after kill -9) is not held by anyone: the next run proceeds.
-        Assert.True(File.Exists(RunLock.PathFor(model)));
+        // The holder removes its lock file when it lets go; a run leaves none behind.
+        Assert.False(File.Exists(RunLock.PathFor(model)));
         Assert.Equal(0, CliRunner.Run(Train(data, model)).Code);
         Assert.True(File.Exists(model));
+        Assert.False(File.Exists(RunLock.PathFor(model)));
+        // A lock file left by a holder killed with SIGKILL is not held by anyone: the next run proceeds and removes it.
+        File.WriteAllBytes(RunLock.PathFor(model), []);
+        Assert.Equal(0, CliRunner.Run(Train(data, model)).Code);
+        Assert.False(File.Exists(RunLock.PathFor(model)));
     }
 
     [Fact]
@@ -120,8 +125,11 @@ public class HostileInputTests
         }
         holder.Kill(entireProcessTree: true); // SIGKILL
         holder.WaitForExit();
-        HostileInput.Expect(data.Folder, 0, [], Train(data, model));
+        // The dead holder's lock file is free: the run takes it, and removes it when done.
+        var (after, text) = CliRunner.Run(Train(data, model));
+        Assert.True(after == 0, text);
         Assert.True(File.Exists(model));
+        Assert.False(File.Exists(lockFile));
     }
 
     [Fact]
@@ -148,6 +156,11 @@ public class HostileInputTests
         { "EpochsCompleted=1", "History" },
         { "BatchesCompleted=5", "BatchesCompleted" },
         { "flip", "CRC-32C" },
+        { "Offsets[0][5]=1e30", "Offsets[0][5]" },
+        { "Offsets[1][0]=-0.5", "Offsets[1][0]" },
+        { "Seconds=1e308", "Seconds" },
+        { "EpochSumK=-1", "EpochSumK" },
+        { "EpochSumK=1e300", "EpochSumK" },
     };
 
     [Theory]
@@ -327,7 +340,16 @@ public class HostileInputTests
         int s = list.FindIndex(e => e.Name == "checkpoint.json");
         var json = JsonNode.Parse(list[s].Bytes)!.AsObject();
         string key = edit[..edit.IndexOf('=')], value = edit[(edit.IndexOf('=') + 1)..];
-        json[key] = value == "NaN" ? JsonValue.Create("NaN") : JsonValue.Create(long.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        JsonNode node = value == "NaN" ? JsonValue.Create("NaN")
+            : value.Contains('e') || value.Contains('.') ? JsonValue.Create(double.Parse(value, invariant)) : JsonValue.Create(long.Parse(value, invariant));
+        if (key.StartsWith("Offsets[", StringComparison.Ordinal))
+        {
+            var index = key["Offsets[".Length..^1].Split("][").Select(int.Parse).ToArray();
+            json["Offsets"]![index[0]]![index[1]] = node;
+        }
+        else
+            json[key] = node;
         list[s] = ("checkpoint.json", Encoding.UTF8.GetBytes(json.ToJsonString()));
         return Zip(list, "vpf-checkpoint crc32c=" + Checksum(list).ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
     }

@@ -100,7 +100,8 @@ internal sealed class DemoCommand : Command<DemoSettings>
         if (settings.AisRuns < 0) throw new UsageException("--ais-runs", $"must be ≥ 0; got {settings.AisRuns}.");
         if (settings.AisTemperatures < 1) throw new UsageException("--ais-temperatures", $"must be ≥ 1; got {settings.AisTemperatures}.");
         foreach (string file in new[] { "vpf.vpf", "vpf-dbm.vpf", "cd1.vpf", "evaluation-vpfrbmcentered.json", "evaluation-vpfdbm5001000.json", "evaluation-cd1.json", "report.html" })
-            OutputPath.Check("--out", Path.Combine(settings.Out, file), DataInputs.For(settings));
+            OutputPath.Check("--out", Path.Combine(settings.Out, file), DataInputs.For(settings),
+                file.EndsWith(Core.Persistence.ModelFile.Extension, StringComparison.Ordinal) ? OutputKind.Model : OutputKind.Other);
         var data = DataSource.Load(settings);
         string hidden = settings.Hidden.ToString(CultureInfo.InvariantCulture);
         cli.Line($"Data: {data.Description}.");
@@ -162,7 +163,7 @@ internal sealed class DemoCommand : Command<DemoSettings>
             metrics.Add(rows);
             evaluationSeconds.Add(evaluation.Seconds);
             string json = Path.Combine(settings.Out, $"evaluation-{JsonName(t.Name)}.json");
-            ModelEvaluation.WriteJson(json, evaluation);
+            ModelEvaluation.WriteJson(json, DataInputs.For(settings), evaluation);
             jsonFiles.Add(json);
         }
 
@@ -227,7 +228,7 @@ internal sealed class DemoCommand : Command<DemoSettings>
         report.Options.Add(("evaluation", $"{Math.Min(settings.Rows, data.Test.Count)} held-out images, probe on {settings.ProbeRows} training images, " +
             $"AIS {settings.AisTemperatures} temperatures × {settings.AisRuns} runs, {settings.SampleSweeps} sampling sweeps"));
         string html = Path.Combine(settings.Out, "report.html");
-        HtmlReport.Write(html, report);
+        HtmlReport.Write(html, DataInputs.For(settings), report);
         cli.Line($"Wrote {string.Join(", ", trained.Select(t => t.Path).Concat(jsonFiles))} and {html}. The demo took {ProgressDisplay.Seconds(clock.Elapsed.TotalSeconds)}.");
         return ExitCodes.Success;
     }

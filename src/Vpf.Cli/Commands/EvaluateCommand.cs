@@ -35,6 +35,11 @@ public sealed class EvaluateSettings : ModelSettings
     [CommandOption("--json <FILE>")]
     [Description("Also write the whole evaluation report (every section, options, timings) to this JSON file.")]
     public string? Json { get; init; }
+
+    /// <summary>Replace a model or checkpoint at --json.</summary>
+    [CommandOption("--overwrite")]
+    [Description("Replace the --json file even when it holds a vpf model file or training checkpoint (refused without this).")]
+    public bool Overwrite { get; init; }
 }
 
 /// <summary><c>vpf evaluate</c>: held-out metrics of a model file.</summary>
@@ -48,7 +53,8 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
         if (settings.AisRuns < 0) throw new UsageException("--ais-runs", $"must be ≥ 0; got {settings.AisRuns}.");
         if (settings.AisTemperatures < 1) throw new UsageException("--ais-temperatures", $"must be ≥ 1; got {settings.AisTemperatures}.");
         if (settings.ParzenChains < 0) throw new UsageException("--parzen-chains", $"must be ≥ 0; got {settings.ParzenChains}.");
-        if (settings.Json is not null) OutputPath.Check("--json", settings.Json, [settings.Model, .. DataInputs.For(settings)]);
+        string[] inputs = [settings.Model, .. DataInputs.For(settings)];
+        if (settings.Json is not null) OutputPath.Check("--json", settings.Json, inputs, OutputKind.Other, settings.Overwrite);
         var (model, info) = settings.LoadModel();
         var data = DataSource.Load(settings);
         ModelSettings.CheckDimension(model, data, settings.Model);
@@ -65,7 +71,7 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
         cli.Console.Write(table);
         if (settings.Json is not null)
         {
-            ModelEvaluation.WriteJson(settings.Json, report);
+            ModelEvaluation.WriteJson(settings.Json, inputs, report);
             cli.Line($"Wrote the evaluation report to {settings.Json}.");
         }
         return ExitCodes.Success;

@@ -33,6 +33,11 @@ public sealed class ExportSettings : CommandSettings
     [CommandOption("--compress")]
     [Description("Deflate the npz entries (numpy.savez_compressed).")]
     public bool Compress { get; init; }
+
+    /// <summary>Replace a model or checkpoint at the output.</summary>
+    [CommandOption("--overwrite")]
+    [Description("Replace the output even when it holds a vpf model file or training checkpoint (refused without this).")]
+    public bool Overwrite { get; init; }
 }
 
 /// <summary><c>vpf export</c>: writes a model's parameters for other tools.</summary>
@@ -46,12 +51,13 @@ internal sealed class ExportCommand : Command<ExportSettings>
             throw new UsageException("--format", $"expected npz or onnx; got '{settings.Format}'.");
         ThreadsOption.Apply(settings.Threads);
         string output = settings.Out ?? Path.ChangeExtension(settings.Model, "." + format);
-        OutputPath.Check("--out", output, [settings.Model]);
+        string[] inputs = [settings.Model];
+        OutputPath.Check("--out", output, inputs, OutputKind.Other, settings.Overwrite);
         var model = ModelFile.Load(settings.Model);
         if (format == "npz")
-            NpzExport.Write(output, model, settings.Compress);
+            OutputFile.Write(output, inputs, stream => NpzExport.Write(stream, model, settings.Compress));
         else
-            OnnxExport.Write(output, model);
+            OutputFile.Write(output, inputs, stream => OnnxExport.Write(stream, model));
         cli.Line($"Wrote {output} ({format}, {model.Architecture}).");
         return ExitCodes.Success;
     }
@@ -60,5 +66,5 @@ internal sealed class ExportCommand : Command<ExportSettings>
 /// <summary>ONNX export of the mean-field feature graph (pixels → hidden firing rates) through Vpf.ML.</summary>
 internal static class OnnxExport
 {
-    public static void Write(string path, Core.Model.DeepBoltzmannMachine model) => Vpf.ML.Onnx.VpfOnnxExport.Write(model, path);
+    public static void Write(Stream stream, Core.Model.DeepBoltzmannMachine model) => Vpf.ML.Onnx.VpfOnnxExport.Write(model, stream);
 }

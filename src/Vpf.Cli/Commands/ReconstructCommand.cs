@@ -18,6 +18,11 @@ public sealed class ReconstructSettings : ModelSettings
     [Description("PNG file: per image, clean | flipped pixels | reconstruction | bottom half hidden | reconstruction.")]
     [DefaultValue("reconstructions.png")]
     public string Out { get; init; } = "reconstructions.png";
+
+    /// <summary>Replace a model or checkpoint at the output.</summary>
+    [CommandOption("--overwrite")]
+    [Description("Replace the output even when it holds a vpf model file or training checkpoint (refused without this).")]
+    public bool Overwrite { get; init; }
 }
 
 /// <summary><c>vpf reconstruct</c>: corrupts held-out images and reconstructs them by mean field.</summary>
@@ -27,7 +32,8 @@ internal sealed class ReconstructCommand : Command<ReconstructSettings>
     {
         var cli = (CliContext)context.Data!;
         settings.Apply();
-        OutputPath.Check("--out", settings.Out, [settings.Model, .. DataInputs.For(settings)]);
+        string[] inputs = [settings.Model, .. DataInputs.For(settings)];
+        OutputPath.Check("--out", settings.Out, inputs, OutputKind.Other, settings.Overwrite);
         if (settings.Count < 1) throw new UsageException("--count", $"must be ≥ 1; got {settings.Count}.");
         var (model, _) = settings.LoadModel();
         var data = DataSource.Load(settings);
@@ -45,7 +51,7 @@ internal sealed class ReconstructCommand : Command<ReconstructSettings>
             }
         }
         var (h, w) = (data.Test.ImageRows > 0 ? data.Test.ImageRows : 1, data.Test.ImageColumns > 0 ? data.Test.ImageColumns : d);
-        Png.WriteGrid(settings.Out, tiles, h, w, 1 + 2 * built.Count);
+        Png.WriteGrid(settings.Out, inputs, tiles, h, w, 1 + 2 * built.Count);
         cli.Line($"Wrote {rows} images × ({string.Join("; ", built.Select(b => b.Corruption))}) to {settings.Out}.");
         return ExitCodes.Success;
     }

@@ -44,6 +44,11 @@ public sealed class ReportSettings : CommonSettings
     [Description("Intermediate temperatures of AIS (the paper uses 14,500; the default is the demo's).")]
     [DefaultValue(DemoCommand.AisTemperatures)]
     public int AisTemperatures { get; init; } = DemoCommand.AisTemperatures;
+
+    /// <summary>Replace a model or checkpoint at the output.</summary>
+    [CommandOption("--overwrite")]
+    [Description("Replace the output even when it holds a vpf model file or training checkpoint (refused without this).")]
+    public bool Overwrite { get; init; }
 }
 
 /// <summary><c>vpf report</c>: evaluates model files and writes a self-contained HTML report.</summary>
@@ -53,7 +58,8 @@ internal sealed class ReportCommand : Command<ReportSettings>
     {
         var cli = (CliContext)context.Data!;
         settings.Apply();
-        OutputPath.Check("--out", settings.Out, [.. settings.Models, .. DataInputs.For(settings)]);
+        string[] inputs = [.. settings.Models, .. DataInputs.For(settings)];
+        OutputPath.Check("--out", settings.Out, inputs, OutputKind.Other, settings.Overwrite);
         if (settings.Models.Length == 0) throw new UsageException("<MODELS>", "give at least one model file.");
         if (settings.Rows < 1) throw new UsageException("--rows", $"must be ≥ 1; got {settings.Rows}.");
         if (settings.SampleSweeps < 1) throw new UsageException("--sample-sweeps", $"must be ≥ 1; got {settings.SampleSweeps}.");
@@ -88,7 +94,7 @@ internal sealed class ReportCommand : Command<ReportSettings>
             row.Add(metrics[0].First(r => r.Metric == metric).BaselineText);
             report.TableRows.Add(row);
         }
-        HtmlReport.Write(settings.Out, report);
+        HtmlReport.Write(settings.Out, inputs, report);
         cli.Line($"Wrote {settings.Out}.");
         return ExitCodes.Success;
     }

@@ -46,6 +46,11 @@ public sealed class SampleSettings : CommandSettings
     [Description("PNG file with the samples in a grid.")]
     [DefaultValue("samples.png")]
     public string Out { get; init; } = "samples.png";
+
+    /// <summary>Replace a model or checkpoint at the output.</summary>
+    [CommandOption("--overwrite")]
+    [Description("Replace the output even when it holds a vpf model file or training checkpoint (refused without this).")]
+    public bool Overwrite { get; init; }
 }
 
 /// <summary><c>vpf sample</c>: draws samples by Gibbs sampling (Vpf.Core's <see cref="Core.Sampling.GibbsSampler"/>) and writes them as a PNG grid.</summary>
@@ -55,7 +60,8 @@ internal sealed class SampleCommand : Command<SampleSettings>
     {
         var cli = (CliContext)context.Data!;
         ThreadsOption.Apply(settings.Threads);
-        OutputPath.Check("--out", settings.Out, [settings.Model]);
+        string[] inputs = [settings.Model];
+        OutputPath.Check("--out", settings.Out, inputs, OutputKind.Other, settings.Overwrite);
         if (settings.Count < 1) throw new UsageException("--count", $"must be ≥ 1; got {settings.Count}.");
         if (settings.Sweeps < 1) throw new UsageException("--sweeps", $"must be ≥ 1; got {settings.Sweeps}.");
         var model = Core.Persistence.ModelFile.Load(settings.Model);
@@ -64,7 +70,7 @@ internal sealed class SampleCommand : Command<SampleSettings>
         int d = model.LayerSize(0);
         var samples = ProgressDisplay.Track(cli, "sampling", settings.Sweeps,
             p => ModelSamples.Draw(model, settings.Count, settings.Sweeps, settings.Seed, s => p.Report(s)));
-        Png.WriteGrid(settings.Out, Enumerable.Range(0, settings.Count).Select(r => samples.AsSpan(r * d, d).ToArray()).ToList(), h, w, 8);
+        Png.WriteGrid(settings.Out, inputs, Enumerable.Range(0, settings.Count).Select(r => samples.AsSpan(r * d, d).ToArray()).ToList(), h, w, 8);
         cli.Line($"Wrote {settings.Count} samples ({settings.Sweeps} Gibbs sweeps, visible probabilities of the last) to {settings.Out}.");
         return ExitCodes.Success;
     }

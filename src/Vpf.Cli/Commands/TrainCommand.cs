@@ -10,7 +10,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
         var cli = (CliContext)context.Data!;
         if (settings.Distributed) return DistributedTraining.Execute(cli, settings);
         settings.Apply();
-        OutputPath.Check("--out", settings.Out, DataInputs.For(settings)); // before the data are loaded; TrainingRun checks again under its lock
+        OutputPath.Check("--out", settings.Out, DataInputs.For(settings), OutputKind.Model, settings.Overwrite); // before the data are loaded; TrainingRun checks again under its lock
         var data = DataSource.Load(settings);
         cli.Line($"Data: {data.Description}.");
         var plan = settings.BuildPlan(data.Train.Dimension);

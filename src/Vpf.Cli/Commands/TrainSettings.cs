@@ -105,9 +105,9 @@ public class TrainSettings : CommonSettings
     [DefaultValue(300)]
     public int DistributedTimeout { get; init; } = 300;
 
-    /// <summary>Discard a checkpoint next to --out and start afresh.</summary>
+    /// <summary>Discard a checkpoint next to --out (or at --out) and start afresh.</summary>
     [CommandOption("--overwrite")]
-    [Description("Discard the checkpoint <out>.vpfckpt of an interrupted run and start afresh (without it, a fresh run refuses to replace that checkpoint).")]
+    [Description("Discard the checkpoint <out>.vpfckpt of an interrupted run and start afresh (without it, a fresh run refuses to replace that checkpoint); also allows --out to replace a file that holds a checkpoint.")]
     public bool Overwrite { get; init; }
 
     internal Architecture BuildArchitecture(int visible)
@@ -202,7 +202,10 @@ public class TrainSettings : CommonSettings
 
     private static int[] ParseList(string text, string option)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length == 1 && parts[0].Length == 0) return [];
+        if (Array.IndexOf(parts, "") is int empty and >= 0)
+            throw new UsageException(option, $"'{text}' has an empty entry (number {empty + 1}); expected whole numbers separated by single commas, like 500,1000.");
         var result = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out result[i]))

@@ -97,6 +97,7 @@ internal static class DistributedTraining
         UsageException or InvalidOptionsException => ExitCodes.Usage,
         DataFileException => ExitCodes.DataFile,
         ModelFileException => ExitCodes.ModelFile,
+        Core.Persistence.FileWriteException => ExitCodes.OutputFile,
         _ => ExitCodes.Failure,
     };
 }

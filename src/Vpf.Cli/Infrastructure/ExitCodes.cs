@@ -21,6 +21,12 @@ public static class ExitCodes
     /// <summary>Training diverged; the last good model was written to <c>--out</c>.</summary>
     public const int Diverged = 5;
 
+    /// <summary>
+    /// An output could not be written when the work was done (disk full, file size limit, an I/O error); the message
+    /// names the file, and the file that was there before is unchanged.
+    /// </summary>
+    public const int OutputFile = 6;
+
     /// <summary>Training was interrupted (Ctrl-C); a checkpoint was written next to <c>--out</c> (128 + SIGINT, as shells do).</summary>
     public const int Interrupted = 130;
 }

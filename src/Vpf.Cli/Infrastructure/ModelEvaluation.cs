@@ -46,6 +46,8 @@ internal static class ModelEvaluation
             Parzen = budget.ParzenChains > 0 ? new ParzenSectionOptions { Chains = budget.ParzenChains } : null,
             LinearProbe = budget.ProbeRows > 0 ? new LinearProbeSectionOptions { Probe = new LinearProbeOptions { MaxTrainRows = budget.ProbeRows } } : null,
         };
+        if (options.LinearProbe is not null && (!data.Train.HasLabels || !data.Test.HasLabels))
+            context.Line($"Linear probe skipped: the {(data.Train.HasLabels ? "held-out" : "training")} images have no labels file (*-labels-idx1-ubyte), so there is no class to predict.");
         var report = Evaluate(context, name, model, info, data, options);
         return (Rows(report).ToList(), report);
     }
@@ -123,13 +125,8 @@ internal static class ModelEvaluation
                     $"σ = {parzen.Model.Sigma:G3} chosen on {parzen.ValidationRows} held-out images, scored on {parzen.TestRows}; {parzen.Chains} chains, {parzen.BurnIn} burn-in, every {parzen.Thinning} sweeps"));
     }
 
-    /// <summary>Writes <paramref name="report"/> as JSON, creating the folder.</summary>
-    public static void WriteJson(string path, EvaluationReport report)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        File.WriteAllText(path, report.ToJson());
-    }
+    /// <summary>Writes <paramref name="report"/> as JSON, atomically, creating the folder.</summary>
+    public static void WriteJson(string path, IEnumerable<string> inputs, EvaluationReport report) => OutputFile.WriteText(path, inputs, report.ToJson());
 
     public static string Format(double v) =>
         double.IsNaN(v) ? "—"

@@ -23,9 +23,9 @@ internal static class TrainingGuard
     public static RunLock Prepare(string outPath, bool resume, bool overwrite, IEnumerable<string> inputs)
     {
         var inputList = inputs.ToList();
-        OutputPath.Check("--out", outPath, inputList);
+        OutputPath.Check("--out", outPath, inputList, OutputKind.Model, overwrite);
         string checkpoint = CheckpointFile.PathFor(outPath);
-        OutputPath.Check("--out", checkpoint, inputList);
+        OutputPath.Check("--out", checkpoint, inputList, OutputKind.Checkpoint, overwrite);
         var runLock = RunLock.Acquire("--out", outPath);
         try
         {
@@ -58,9 +58,10 @@ internal static class TrainingGuard
     /// <summary>
     /// Checks a loaded checkpoint against this run: the same training data (exit 2 otherwise), and counts that an
     /// uninterrupted run of <paramref name="epochs"/> × <paramref name="batches"/> batches of <paramref name="batchSize"/>
-    /// can reach (exit 4 naming the field otherwise).
+    /// can reach, and objective sums below what <paramref name="divergenceThreshold"/> lets a batch add (exit 4 naming the
+    /// field otherwise).
     /// </summary>
-    public static void CheckResume(string path, TrainingCheckpoint c, DataFingerprint data, int epochs, int batches, int batchSize)
+    public static void CheckResume(string path, TrainingCheckpoint c, DataFingerprint data, int epochs, int batches, int batchSize, double divergenceThreshold)
     {
         if (c.Data is null)
             throw Invalid(path, "Data", "missing; the checkpoint records no fingerprint of its training data");
@@ -73,6 +74,14 @@ internal static class TrainingGuard
             throw Invalid(path, "BatchesCompleted", $"{c.BatchesCompleted}; an epoch has {batches} batches");
         if (c.EpochRows != (long)c.BatchesCompleted * batchSize)
             throw Invalid(path, "EpochRows", $"{c.EpochRows}; {c.BatchesCompleted} full batches of {batchSize} hold {(long)c.BatchesCompleted * batchSize}");
+        // A batch whose mean objective exceeds the threshold stops the run, so the rows seen bound what was summed.
+        if (c.EpochObjectiveSum > divergenceThreshold * c.EpochRows)
+            throw Invalid(path, "EpochSumK", string.Create(CultureInfo.InvariantCulture,
+                $"{c.EpochObjectiveSum:R}; {c.EpochRows} rows with a mean objective of at most {divergenceThreshold:G3} (the divergence threshold) sum to at most {divergenceThreshold * c.EpochRows:G6}"));
+        for (int i = 0; i < c.History.Count; i++)
+            if (c.History[i].MeanObjective > divergenceThreshold)
+                throw Invalid(path, $"History[{i}].MeanK", string.Create(CultureInfo.InvariantCulture,
+                    $"{c.History[i].MeanObjective:R}; a finished epoch's mean objective is at most the divergence threshold {divergenceThreshold:G3}"));
         long steps = (long)c.EpochsCompleted * batches + c.BatchesCompleted;
         if (c.Optimiser.Step != steps)
             throw Invalid(path, "OptimiserStep", $"{c.Optimiser.Step}; after {c.EpochsCompleted} epochs and {c.BatchesCompleted} batches the optimiser has taken {steps} steps");

@@ -27,19 +27,21 @@ internal static class TrainingRun
     {
         bool writes = group is null || group.Rank == 0;
         var training = plan.TrainingOptions;
-        using var runLock = writes ? TrainingGuard.Prepare(outPath, resume, overwrite, inputs) : null;
+        var inputList = inputs.ToList();
+        using var runLock = writes ? TrainingGuard.Prepare(outPath, resume, overwrite, inputList) : null;
         var fingerprint = Core.Data.DataFingerprint.Of(data.Train);
         string checkpointPath = CheckpointFile.PathFor(outPath);
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(outPath));
-        if (folder is not null) Directory.CreateDirectory(folder);
 
         var baseInfo = ModelFileInfo.ForTraining(plan.Method, training) with { TrainCommand = trainCommand };
         var start = resume ? LoadCheckpoint(context, plan, baseInfo, checkpointPath, outPath, name) : null;
 
         int batchSize = Math.Min(training.BatchSize, data.Train.Count);
+        if (batchSize < training.BatchSize)
+            context.Line($"--batch-size {training.BatchSize} is more than the {data.Train.Count} training images: every batch holds all {batchSize}.");
         int batches = (data.Train.Count + batchSize - 1) / batchSize;
         TrainingGuard.CheckBudget(training.Epochs, batches, batchSize, plan.Architecture.LayerSizes);
-        if (start?.Checkpoint is { } resumed) TrainingGuard.CheckResume(checkpointPath, resumed, fingerprint, training.Epochs, batches, batchSize);
+        if (start?.Checkpoint is { } resumed)
+            TrainingGuard.CheckResume(checkpointPath, resumed, fingerprint, training.Epochs, batches, batchSize, training.DivergenceThreshold);
         context.Line($"Training {name}: {plan.Method.Description}, {plan.Architecture}, " +
                      $"{training.Epochs} epochs × {batches} batches of {batchSize}, {training.Optimiser.Kind} {training.Optimiser.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {training.Seed}.");
 
@@ -74,7 +76,8 @@ internal static class TrainingRun
         }
         catch (TrainingCanceledException e) when (e.State is { } state)
         {
-            if (writes) CheckpointFile.Save(checkpointPath, state.Model, e.Checkpoint with { Data = fingerprint }, InfoNow(e.Checkpoint.EpochsCompleted, state.Curve, state.ExcludedSeconds));
+            if (writes) OutputFile.Write(checkpointPath, inputList,
+                CheckpointFile.Writer(state.Model, e.Checkpoint with { Data = fingerprint }, InfoNow(e.Checkpoint.EpochsCompleted, state.Curve, state.ExcludedSeconds)));
             context.Console.MarkupLine(Markup.Escape(
                 $"Interrupted at epoch {e.Checkpoint.EpochsCompleted + 1}, batch {e.Checkpoint.BatchesCompleted}; checkpoint written to {checkpointPath}. " +
                 "Run the same command with --resume to go on."));
@@ -82,19 +85,23 @@ internal static class TrainingRun
         }
         catch (TrainingDivergedException e) when (e.State is { } state)
         {
-            if (writes) ModelFile.Save(outPath, state.Model, InfoNow(e.Epoch - 1, state.Curve, state.ExcludedSeconds));
+            if (writes) SaveModel(outPath, inputList, state.Model, InfoNow(e.Epoch - 1, state.Curve, state.ExcludedSeconds));
             context.Console.MarkupLine(Markup.Escape($"The last good model (before epoch {e.Epoch}, batch {e.Batch}) was written to {outPath}."));
             throw;
         }
         double excluded = result.History.Count > 0 ? result.History[^1].Seconds - result.Seconds : 0;
         if (writes)
         {
-            ModelFile.Save(outPath, result.Model, InfoNow(result.History.Count, result.Curve, excluded));
+            SaveModel(outPath, inputList, result.Model, InfoNow(result.History.Count, result.Curve, excluded));
             if (File.Exists(checkpointPath)) File.Delete(checkpointPath);
         }
         context.Line($"Wrote {outPath} ({name}, {ProgressDisplay.Seconds(result.Seconds)} of training).");
         return new TrainedModel(name, plan.Method, result.Model, result.Curve, result.Seconds, outPath);
     }
+
+    /// <summary>Writes the model file through the command's one atomic writer.</summary>
+    private static void SaveModel(string path, IEnumerable<string> inputs, DeepBoltzmannMachine model, ModelFileInfo info) =>
+        OutputFile.Write(path, inputs, stream => ModelFile.Save(stream, model, info));
 
     /// <summary>The state saved by an interrupted run of the same plan, checked against it.</summary>
     private static TrainingRunState LoadCheckpoint(CliContext context, TrainingPlan plan, ModelFileInfo baseInfo, string checkpointPath, string outPath, string name)
@@ -102,10 +109,17 @@ internal static class TrainingRun
         if (!File.Exists(checkpointPath))
             throw new UsageException("--resume", $"no checkpoint '{checkpointPath}' to resume from; it is written when a 'train --out {outPath}' run is interrupted with Ctrl-C.");
         var (saved, checkpoint, info) = CheckpointFile.Load(checkpointPath, plan.Architecture);
-        if (!saved.Architecture.Equals(plan.Architecture) || info.TrainingMethod != baseInfo.TrainingMethod
-            || info.TrainingOptionsJson != baseInfo.TrainingOptionsJson || info.ObjectiveOptionsJson != baseInfo.ObjectiveOptionsJson)
-            throw new UsageException("--resume", $"the checkpoint '{checkpointPath}' was written by a run with other options " +
-                $"({info.TrainingMethod}, {saved.Architecture}, {info.TrainingOptionsJson}); repeat that run's options with --resume.");
+        var differences = new List<string>();
+        if (!saved.Architecture.Equals(plan.Architecture))
+            differences.Add($"--layers/--lateral (checkpoint {saved.Architecture}, this run {plan.Architecture})");
+        if (info.TrainingMethod != baseInfo.TrainingMethod)
+            differences.Add($"--method (checkpoint {info.TrainingMethod ?? "unset"}, this run {baseInfo.TrainingMethod})");
+        else
+            differences.AddRange(OptionsDiff.Describe(info.ObjectiveOptionsJson, baseInfo.ObjectiveOptionsJson, "Method"));
+        differences.AddRange(OptionsDiff.Describe(info.TrainingOptionsJson, baseInfo.TrainingOptionsJson, "TrainingOptions"));
+        if (differences.Count > 0)
+            throw new UsageException("--resume", $"the checkpoint '{checkpointPath}' was written by a run with other options: " +
+                $"{string.Join("; ", differences)}. Repeat that run's options with --resume, or use --overwrite (without --resume) to discard the checkpoint.");
         var curve = info.Notes.TryGetValue(CurveNote, out var json) ? JsonSerializer.Deserialize<List<CurvePoint>>(json) ?? [] : [];
         double excluded = info.Notes.TryGetValue(EvalSecondsNote, out var es) ? double.Parse(es, CultureInfo.InvariantCulture) : 0;
         context.Line($"Resuming {name} from {checkpointPath}: epoch {checkpoint.EpochsCompleted + 1}, batch {checkpoint.BatchesCompleted + 1}.");

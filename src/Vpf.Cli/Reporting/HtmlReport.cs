@@ -19,12 +19,7 @@ internal static class HtmlReport
     /// <summary>The plotly.js source shipped inside Plotly.NET.</summary>
     public static string PlotlyScript => PlotlyJs.Value;
 
-    public static void Write(string path, ReportContent content)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        File.WriteAllText(path, Render(content), new UTF8Encoding(false));
-    }
+    public static void Write(string path, IEnumerable<string> inputs, ReportContent content) => OutputFile.WriteText(path, inputs, Render(content));
 
     public static string Render(ReportContent c)
     {

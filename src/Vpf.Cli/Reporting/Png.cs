@@ -15,7 +15,7 @@ internal static class Png
     }).ToArray();
 
     /// <summary>Writes tiles (values in [0, 1], 1 = white) of height × width in a grid of <paramref name="columns"/> with one-pixel black gaps.</summary>
-    public static void WriteGrid(string path, IReadOnlyList<float[]> tiles, int height, int width, int columns, int scale = 2)
+    public static void WriteGrid(string path, IEnumerable<string> inputs, IReadOnlyList<float[]> tiles, int height, int width, int columns, int scale = 2)
     {
         columns = Math.Max(1, Math.Min(columns, tiles.Count));
         int rows = (tiles.Count + columns - 1) / columns;
@@ -33,9 +33,7 @@ internal static class Png
                             pixels[((oy + y) * scale + sy) * W + (ox + x) * scale + sx] = v;
                 }
         }
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        File.WriteAllBytes(path, Encode(pixels, W, H));
+        OutputFile.WriteBytes(path, inputs, Encode(pixels, W, H));
     }
 
     public static byte[] Encode(byte[] grey, int width, int height)

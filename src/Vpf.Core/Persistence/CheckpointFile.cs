@@ -55,7 +55,16 @@ public static class CheckpointFile
     public static string PathFor(string modelPath) => modelPath + Extension;
 
     /// <summary>Writes <paramref name="model"/>, <paramref name="checkpoint"/> and <paramref name="info"/> to <paramref name="path"/>, atomically.</summary>
-    public static void Save(string path, DeepBoltzmannMachine model, TrainingCheckpoint checkpoint, ModelFileInfo? info = null)
+    /// <exception cref="ArgumentException">A field of the checkpoint is out of range; nothing is written.</exception>
+    /// <exception cref="FileWriteException">The file cannot be written; an existing file at <paramref name="path"/> is untouched.</exception>
+    public static void Save(string path, DeepBoltzmannMachine model, TrainingCheckpoint checkpoint, ModelFileInfo? info = null) =>
+        AtomicFile.Write(path, Writer(model, checkpoint, info));
+
+    /// <summary>
+    /// Checks the checkpoint and builds its archive in memory (an <see cref="ArgumentException"/> before any file is
+    /// touched); the returned action writes the archive to a stream, for a caller that owns the atomic write.
+    /// </summary>
+    internal static Action<Stream> Writer(DeepBoltzmannMachine model, TrainingCheckpoint checkpoint, ModelFileInfo? info = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(checkpoint);
@@ -69,7 +78,7 @@ public static class CheckpointFile
             entries.Add((MomentEntry(i), Bytes(s => ModelFile.Save(s, new DeepBoltzmannMachine(moment)))));
         }
         entries.Add((StateEntry, JsonSerializer.SerializeToUtf8Bytes(state, Json)));
-        AtomicFile.Write(path, stream => CheckpointArchive.Write(stream, entries));
+        return stream => CheckpointArchive.Write(stream, entries);
     }
 
     /// <summary>Reads a checkpoint written by <see cref="Save"/>.</summary>
@@ -150,7 +159,7 @@ public static class CheckpointFile
         return bound;
     }
 
-    /// <summary>Centering offsets must give one finite vector per layer of the model's size.</summary>
+    /// <summary>Centering offsets must give one vector per layer of the model's size, every value in [0, 1].</summary>
     private static float[][] CheckOffsets(List<float[]?> offsets, Architecture architecture, string path)
     {
         if (offsets.Count != architecture.LayerCount)
@@ -160,11 +169,17 @@ public static class CheckpointFile
             var a = offsets[l];
             if (a is null || a.Length != architecture.LayerSizes[l])
                 throw Bad(path, ModelFileProblem.Invalid, $"centering offsets of layer {l} have {a?.Length ?? 0} values; the layer has {architecture.LayerSizes[l]} units");
-            if (a.Any(x => !float.IsFinite(x)))
-                throw Bad(path, ModelFileProblem.Invalid, $"centering offsets of layer {l} are not all finite");
+            // An offset is a mean of data values or firing rates, all in [0, 1] (a running mean may overshoot by rounding
+            // only); anything else would shift the resumed model.
+            for (int k = 0; k < a.Length; k++)
+                if (!(a[k] >= -OffsetRounding && a[k] <= 1 + OffsetRounding))
+                    throw Bad(path, ModelFileProblem.Invalid,
+                        $"field Offsets[{l}][{k}] is {CheckpointState.F(a[k])}; a centering offset is a mean of rates in [0, 1] (in '{StateEntry}')");
         }
         return offsets.Select(a => a!).ToArray();
     }
+
+    private const float OffsetRounding = 1e-5f;
 
     private static string MomentEntry(int i) => $"moment-{i}.vpf";
 

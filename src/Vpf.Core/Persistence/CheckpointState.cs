@@ -60,13 +60,20 @@ internal sealed class CheckpointState
         if (EpochRows < BatchesCompleted || (BatchesCompleted == 0 && EpochRows != 0))
             return $"EpochRows is {EpochRows} after {BatchesCompleted} batches; every batch has at least one row";
         if (EpochClamps < 0) return $"EpochClamps is {EpochClamps}; expected ≥ 0";
-        if (!double.IsFinite(EpochSumK)) return $"EpochSumK is {F(EpochSumK)}; expected a finite number";
-        if (!double.IsFinite(Seconds) || Seconds < 0) return $"Seconds is {F(Seconds)}; expected a finite number ≥ 0";
+        // Every objective (flow K, reconstruction cross-entropy) is a mean of non-negative terms, and nothing is summed before the epoch's first batch.
+        if (!double.IsFinite(EpochSumK) || EpochSumK < 0) return $"EpochSumK is {F(EpochSumK)}; expected a finite number ≥ 0";
+        if (BatchesCompleted == 0 && EpochSumK != 0) return $"EpochSumK is {F(EpochSumK)} before the epoch's first batch; expected 0";
+        if (BatchesCompleted == 0 && EpochClamps != 0) return $"EpochClamps is {EpochClamps} before the epoch's first batch; expected 0";
+        if (SecondsProblem(Seconds) is { } seconds) return $"Seconds {seconds}";
         if (History is null) return "History is missing; expected one entry per completed epoch";
         if (History.Count != EpochsCompleted) return $"History has {History.Count} entries; expected one per completed epoch ({EpochsCompleted})";
         for (int i = 0; i < History.Count; i++)
             if (History[i] is not { } h) return $"History[{i}] is null";
             else if (h.Validate(i + 1) is { } problem) return $"History[{i}].{problem}";
+            else if (i > 0 && h.Seconds < History[i - 1]!.Seconds)
+                return $"History[{i}].Seconds is {F(h.Seconds)}, less than epoch {i}'s {F(History[i - 1]!.Seconds)}; the training clock only goes forward";
+        if (History.Count > 0 && History[^1]!.Seconds > Seconds)
+            return $"Seconds is {F(Seconds)}, less than the {F(History[^1]!.Seconds)} at the end of epoch {History.Count}; the training clock only goes forward";
         if (!Enum.IsDefined(OptimiserKind)) return $"OptimiserKind is {(int)OptimiserKind}; expected {string.Join(" or ", Enum.GetNames<OptimiserKind>())}";
         if (OptimiserStep < 0) return $"OptimiserStep is {OptimiserStep}; expected ≥ 0";
         int full = OptimiserKind == OptimiserKind.Adam ? 2 : 1;
@@ -78,6 +85,14 @@ internal sealed class CheckpointState
 
     internal static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>The longest training time a checkpoint may record: about 32 years, far below what a <see cref="TimeSpan"/> holds.</summary>
+    public const double MaxSeconds = 1e9;
+
+    /// <summary>What is wrong with a recorded duration ("is …; expected …"), or null.</summary>
+    internal static string? SecondsProblem(double seconds) =>
+        double.IsFinite(seconds) && seconds >= 0 && seconds <= MaxSeconds ? null
+            : $"is {F(seconds)}; expected a finite number of seconds between 0 and {F(MaxSeconds)} (about 32 years)";
+
     internal sealed class EpochRecord
     {
         public int Epoch { get; set; }
@@ -88,8 +103,8 @@ internal sealed class CheckpointState
         public string? Validate(int epoch)
         {
             if (Epoch != epoch) return $"Epoch is {Epoch}; expected {epoch}";
-            if (!double.IsFinite(MeanK)) return $"MeanK is {F(MeanK)}; expected a finite number";
-            if (!double.IsFinite(Seconds) || Seconds < 0) return $"Seconds is {F(Seconds)}; expected a finite number ≥ 0";
+            if (!double.IsFinite(MeanK) || MeanK < 0) return $"MeanK is {F(MeanK)}; expected a finite number ≥ 0";
+            if (SecondsProblem(Seconds) is { } seconds) return $"Seconds {seconds}";
             if (ClampCount < 0) return $"ClampCount is {ClampCount}; expected ≥ 0";
             return null;
         }

@@ -58,8 +58,8 @@ internal sealed class ModelFileReader
 
         Need(2 + 8, "the rest of the fixed header (reserved word and file length)");
         _position += 2;
-        long declared = I64();
-        long actual = _bytes.Length;
+        ulong declared = (ulong)I64(); // u64 in the format: 2^64 − 1 is a (wrong) length, not −1
+        ulong actual = (ulong)_bytes.LongLength;
         if (actual > declared)
             throw Fail(ModelFileProblem.Corrupted, $"the header says the file is {declared} bytes long but it is {actual}.");
         if (actual == declared)

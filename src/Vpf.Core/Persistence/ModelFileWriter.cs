@@ -21,8 +21,8 @@ namespace Vpf.Core.Persistence;
 //   20        4       layer count N ≥ 1, i32
 //   24        4·N     layer sizes n_0 (visible) … n_{N−1}, each i32 ≥ 1
 //   24+4N     N       lateral flags, one byte per layer, 0 or 1
-//   25+5N     4       tensor count T = (N − 1) + N + (number of lateral layers), i32
-//   29+5N     …       T tensors in the order W_0 … W_{N−2}, b_0 … b_{N−1}, then L_l for each lateral layer l ascending:
+//   24+5N     4       tensor count T = (N − 1) + N + (number of lateral layers), i32
+//   28+5N     …       T tensors in the order W_0 … W_{N−2}, b_0 … b_{N−1}, then L_l for each lateral layer l ascending:
 //                       1        name length k, u8
 //                       k        name, ASCII: "W0", "b2", "L1"
 //                       8        element count, i64: n_l·n_{l+1} for W_l, n_l for b_l, n_l·n_l for L_l

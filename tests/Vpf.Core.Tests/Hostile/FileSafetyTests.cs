@@ -17,7 +17,7 @@ public class FileSafetyTests
         string dir = folder.File("out.vpf");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "keep.txt"), "x");
-        var e = Assert.Throws<IOException>(() => ModelFile.Save(dir, Model));
+        var e = Assert.Throws<FileWriteException>(() => ModelFile.Save(dir, Model));
         Assert.Contains("directory", e.Message);
         Assert.Equal("x", File.ReadAllText(Path.Combine(dir, "keep.txt")));
         Assert.Equal(["out.vpf"], Directory.GetFileSystemEntries(folder.Path).Select(Path.GetFileName));
@@ -30,7 +30,7 @@ public class FileSafetyTests
         string fifo = folder.File("pipe.vpf");
         if (!HostileFiles.MakeFifo(fifo)) return; // mkfifo exists on every Linux this project supports
         Assert.Equal(FileKind.Special, FileIdentity.KindOf(fifo));
-        var e = Assert.Throws<IOException>(() => ModelFile.Save(fifo, Model));
+        var e = Assert.Throws<FileWriteException>(() => ModelFile.Save(fifo, Model));
         Assert.Contains("not a regular file", e.Message);
         Assert.Equal(FileKind.Special, FileIdentity.KindOf(fifo));
         Assert.Equal(["pipe.vpf"], folder.Names());

@@ -144,6 +144,15 @@ public sealed class ModelFileErrorTests : IDisposable
     }
 
     [Fact]
+    public void The_largest_length_field_is_reported_as_the_unsigned_number_it_is()
+    {
+        byte[] bytes = ValidBytes();
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(Layout.LengthOffset), ulong.MaxValue);
+        var e = Expect(ModelFileProblem.Corrupted, Write("huge.vpf", bytes), "is corrupted", "18446744073709551615 bytes");
+        Assert.DoesNotContain("-1 bytes", e.Message);
+    }
+
+    [Fact]
     public void Bytes_after_the_checksum_are_corruption()
     {
         byte[] bytes = [.. ValidBytes(), 0];

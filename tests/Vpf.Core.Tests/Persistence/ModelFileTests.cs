@@ -210,7 +210,10 @@ public sealed class ModelFileTests : IDisposable
     public void A_failure_to_write_a_new_file_leaves_nothing()
     {
         string path = _folder.File("new.vpf");
-        Assert.Throws<IOException>(() => AtomicFile.Write(path, _ => throw new IOException("full")));
+        var e = Assert.Throws<FileWriteException>(() => AtomicFile.Write(path, _ => throw new IOException("full")));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("full", e.Message);
+        Assert.Contains("Nothing was written", e.Message);
         Assert.Empty(_folder.Names());
     }
 
@@ -218,7 +221,9 @@ public sealed class ModelFileTests : IDisposable
     public void Saving_into_a_missing_folder_fails_without_leftovers()
     {
         string path = Path.Combine(_folder.Path, "no-such-folder", "m.vpf");
-        Assert.Throws<DirectoryNotFoundException>(() => ModelFile.Save(path, Model("3-2")));
+        var e = Assert.Throws<FileWriteException>(() => ModelFile.Save(path, Model("3-2")));
+        Assert.IsType<DirectoryNotFoundException>(e.InnerException);
+        Assert.Contains(path, e.Message);
         Assert.Empty(Directory.GetFileSystemEntries(_folder.Path));
     }
 

@@ -294,13 +294,15 @@ public class CenteringTests
     [Theory]
     [InlineData(1, 6, "layer 1 have 5 values")]
     [InlineData(2, 0, "2 centering offset vectors")]
-    [InlineData(1, -1, "not all finite")]
+    [InlineData(1, -1, "field Offsets[1][2] is NaN; a centering offset is a mean of rates in [0, 1]")]
+    [InlineData(1, -2, "field Offsets[1][2] is 1.0000000150474662E+30; a centering offset is a mean of rates in [0, 1]")]
+    [InlineData(1, -3, "field Offsets[1][2] is -0.25")]
     public void A_checkpoint_file_with_offsets_that_do_not_fit_the_model_is_refused(int layers, int width, string problem)
     {
         var model = DeepBoltzmannMachine.CreateRandom(Architecture.Dbm(4, 6, 3), seed: 1);
         var offsets = new[] { new float[4], new float[6], new float[3] }.Take(layers == 2 ? 2 : 3).ToArray();
         if (width > 0) offsets[1] = new float[5];
-        if (width < 0) offsets[1][2] = float.NaN;
+        if (width < 0) offsets[1][2] = width switch { -1 => float.NaN, -2 => 1e30f, _ => -0.25f };
         var checkpoint = new TrainingCheckpoint(0, 0, 0, 0, 0, 0, [], new OptimiserState(OptimiserKind.Adam, 0, [])) { Offsets = offsets };
         var path = Path.Combine(Path.GetTempPath(), $"vpf-centering-{Guid.NewGuid():N}.vpfckpt");
         try
