@@ -29,6 +29,11 @@ public static class VpfFeatureScoring
     /// <param name="options">Sweeps, damping, output layers and binarisation (the names in it are not used); null for the defaults.</param>
     /// <param name="batchSize">Rows per block; ≥ 1.</param>
     /// <exception cref="ArgumentOutOfRangeException">The pixel column is missing or of the wrong type or size, or an option is out of range.</exception>
+    /// <remarks>
+    /// Reading the features throws <see cref="InvalidOperationException"/> naming the row, column, pixel and value when
+    /// an intensity is NaN, infinite or outside [0, MaxIntensity] ([0, 1] when the options neither binarise nor scale),
+    /// as the fitted transformer does.
+    /// </remarks>
     public static IDataView Transform(DeepBoltzmannMachine model, IDataView input, string outputColumnName, string inputColumnName,
         OnnxExportOptions? options = null, int batchSize = DefaultBatchSize)
     {
@@ -126,7 +131,7 @@ public static class VpfFeatureScoring
             private readonly float[] _pixels = [];
             private readonly float[] _features = [];
             private int _inBatch, _batchRows;
-            private long _position = -1;
+            private long _position = -1, _aheadRow;
 
             public Cursor(FeatureDataView parent, DataViewRowCursor rows, DataViewRowCursor? ahead)
             {
@@ -195,6 +200,9 @@ public static class VpfFeatureScoring
                 while (rows < _parent._batchSize && _ahead!.MoveNext())
                 {
                     _pixelGetter!(ref buffer);
+                    // The same rule as the fitted transformer and its graph: NaN or an out-of-range intensity would
+                    // otherwise be binarised (or clipped) into features without a word.
+                    PixelRangeView.Check(buffer, _aheadRow++, _parent._pixels.Name, PixelRangeGuard.UpperBound(_parent._options));
                     buffer.CopyTo(_pixels.AsSpan(rows * n0, n0));
                     rows++;
                 }

@@ -77,11 +77,18 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
-    public void Grey_levels_clamp_the_visible_units_to_intensity_over_maximum_clipped_to_the_unit_interval()
+    public void Grey_levels_clamp_the_visible_units_to_intensity_over_maximum_and_refuse_intensities_outside_it()
     {
         var model = TestData.RandomModel(Architecture.Dbm(4, 3, 2), seed: 2);
-        float[] row = [-5f, 0f, 51f, 300f];
+        float[] row = [0f, 0f, 51f, 255f];
         var grey = RunOnnx(model, [row], new OnnxExportOptions { GreyLevels = true, MaxIntensity = 255f, OutputLayers = [1, 2] });
+        // Intensities outside [0, max] are refused by the graph rather than clipped.
+        foreach (float outside in new[] { -5f, 300f })
+        {
+            var e = Assert.ThrowsAny<Exception>(() => RunOnnx(model, [[0f, 0f, 51f, outside]], new OnnxExportOptions { GreyLevels = true, MaxIntensity = 255f }));
+            Assert.Contains("Pixel check", e.Message);
+            Assert.Contains("idx=3 ", e.Message);
+        }
         var rates = MeanFieldSweep.Infer(model, [0f, 0f, 0.2f, 1f], 1);
         TestData.AssertClose([[.. rates[1], .. rates[2]]], grey, 1e-6);
         // A threshold would have given other features: the test can tell the two apart.

@@ -72,7 +72,7 @@ public sealed class PersistenceTests
     /// is tests/Vpf.ML.Tests/&lt;bin/Configuration/TFM&gt;, and LoadCheck's is the same relative folder under
     /// tests/Vpf.ML.LoadCheck.
     /// </summary>
-    private static string LoadCheckAssembly()
+    internal static string LoadCheckAssembly()
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory);
         for (var dir = here; dir is not null; dir = dir.Parent)

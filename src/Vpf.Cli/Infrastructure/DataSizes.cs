@@ -8,12 +8,12 @@ internal static class DataSizes
     /// <summary>Rows a t10k-only folder needs so that the 80/20 split leaves at least one training and one held-out image.</summary>
     public const int MinimumToSplit = 2;
 
-    /// <summary>Throws unless <paramref name="all"/>, read from <paramref name="file"/>, can be split into training and held-out rows.</summary>
-    public static void CheckSplittable(BinaryDataset all, string file)
+    /// <summary>Throws unless <paramref name="count"/> images, declared by <paramref name="file"/>, can be split into training and held-out rows.</summary>
+    public static void CheckSplittable(int count, string file)
     {
-        if (all.Count < MinimumToSplit)
+        if (count < MinimumToSplit)
             throw new DataFileException(file, DataFileProblem.TooFewRows,
-                $"File '{Path.GetFileName(file)}' holds {all.Count} image(s); at least {MinimumToSplit} are needed to split them 80/20 into training and held-out images.");
+                $"File '{Path.GetFileName(file)}' holds {count} image(s); at least {MinimumToSplit} are needed to split them 80/20 into training and held-out images.");
     }
 
     /// <summary>Throws unless both parts of <paramref name="set"/> hold at least one row.</summary>

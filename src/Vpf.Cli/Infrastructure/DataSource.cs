@@ -22,6 +22,10 @@ internal static class DataSource
     public static bool DebianAvailable => File.Exists(Path.Combine(DebianFolder, "train-images-idx3-ubyte.gz"))
         || File.Exists(Path.Combine(DebianFolder, "train-images-idx3-ubyte"));
 
+    /// <summary>
+    /// Loads the data; <c>--train-rows</c> and <c>--test-rows</c> reach the reader, so memory follows the rows used
+    /// rather than the counts the files declare (every file is still checked whole).
+    /// </summary>
     public static DataSet Load(CommonSettings s)
     {
         DataSet set;
@@ -29,41 +33,56 @@ internal static class DataSource
         {
             if (!DebianAvailable)
                 throw new UsageException("--full", $"the full Fashion-MNIST is not installed in {DebianFolder}; run 'apt-get install dataset-fashion-mnist' or pass --data DIR.");
-            var (train, test) = MnistFolder.Load(DebianFolder);
+            var (train, test) = MnistFolder.LoadFirst(DebianFolder, s.TrainRows, s.TestRows);
             set = new DataSet(train, test, $"Fashion-MNIST from {DebianFolder}: {train.Count:N0} training, {test.Count:N0} held-out images");
         }
         else if (s.Data is not null)
-            set = LoadFolder(s.Data);
+            set = LoadFolder(s.Data, s);
         else
         {
             string folder = FindShipped() ?? throw new UsageException("--data",
                 $"the shipped data folder '{ShippedFolder}' was not found above the current directory or the program; pass --data DIR.");
-            var all = BinaryDataset.LoadIdx(Path.Combine(folder, TestImages + ".gz"), Path.Combine(folder, TestLabels + ".gz"));
-            int first = all.Count == 10000 ? ShippedTrainCount : all.Count * 4 / 5;
-            var (train, test) = all.Split(first);
-            set = new DataSet(train, test, $"shipped Fashion-MNIST test set ({ShippedFolder}), first {train.Count:N0} images for training, last {test.Count:N0} held out");
+            string images = Path.Combine(folder, TestImages + ".gz");
+            int count = IdxReader.ReadImages(images, 0, 0).CountInFile;
+            int first = count == 10000 ? ShippedTrainCount : count * 4 / 5;
+            var (train, test) = LoadSplit(images, Path.Combine(folder, TestLabels + ".gz"), first, s);
+            set = new DataSet(train, test, $"shipped Fashion-MNIST test set ({ShippedFolder}), first {first:N0} images for training, last {count - first:N0} held out");
         }
-        if (s.TrainRows > 0 && s.TrainRows < set.Train.Count)
-            set = set with { Train = set.Train.Subset(0, s.TrainRows), Description = set.Description + $"; first {s.TrainRows:N0} training images used" };
-        if (s.TestRows > 0 && s.TestRows < set.Test.Count)
-            set = set with { Test = set.Test.Subset(0, s.TestRows), Description = set.Description + $"; first {s.TestRows:N0} held-out images used" };
+        if (s.TrainRows > 0 && s.TrainRows == set.Train.Count)
+            set = set with { Description = set.Description + $"; first {s.TrainRows:N0} training images used" };
+        if (s.TestRows > 0 && s.TestRows == set.Test.Count)
+            set = set with { Description = set.Description + $"; first {s.TestRows:N0} held-out images used" };
         DataSizes.Check(set, s.Full ? DebianFolder : s.Data ?? ShippedFolder);
         return set;
     }
 
-    private static DataSet LoadFolder(string folder)
+    private static DataSet LoadFolder(string folder, CommonSettings s)
     {
         DataFolder.Check(folder);
         bool hasTrain = Exists(folder, "train-images-idx3-ubyte");
         if (!hasTrain && Exists(folder, TestImages))
         {
-            var all = BinaryDataset.LoadIdx(Pick(folder, TestImages), Exists(folder, TestLabels) ? Pick(folder, TestLabels) : null);
-            DataSizes.CheckSplittable(all, Pick(folder, TestImages));
-            var (train, test) = all.Split(all.Count * 4 / 5);
-            return new DataSet(train, test, $"{folder}: t10k files split {train.Count:N0}/{test.Count:N0}");
+            string images = Pick(folder, TestImages);
+            int count = IdxReader.ReadImages(images, 0, 0).CountInFile;
+            if (count > 0) // an empty file is reported as such by the loader
+                DataSizes.CheckSplittable(count, images);
+            int first = count * 4 / 5;
+            var (train, test) = LoadSplit(images, Exists(folder, TestLabels) ? Pick(folder, TestLabels) : null, first, s);
+            return new DataSet(train, test, $"{folder}: t10k files split {first:N0}/{count - first:N0}");
         }
-        var (tr, te) = MnistFolder.Load(folder);
+        var (tr, te) = MnistFolder.LoadFirst(folder, s.TrainRows, s.TestRows);
         return new DataSet(tr, te, $"{folder}: {tr.Count:N0} training, {te.Count:N0} held-out images");
+    }
+
+    /// <summary>
+    /// Rows [0, <paramref name="first"/>) for training and the rest held out, each read only as far as
+    /// <c>--train-rows</c> / <c>--test-rows</c> need, so memory follows the rows used rather than the declared count.
+    /// </summary>
+    private static (BinaryDataset Train, BinaryDataset Test) LoadSplit(string images, string? labels, int first, CommonSettings s)
+    {
+        var train = BinaryDataset.LoadIdxRows(images, labels, 0, s.TrainRows > 0 ? Math.Min(s.TrainRows, first) : first);
+        var test = BinaryDataset.LoadIdxRows(images, labels, first, s.TestRows > 0 ? s.TestRows : int.MaxValue);
+        return (train, test);
     }
 
     private static bool Exists(string folder, string name) =>

@@ -8,11 +8,12 @@ internal static class Binariser
     /// <summary>
     /// Packs <paramref name="count"/> rows of <paramref name="dimension"/> intensities into
     /// <paramref name="bits"/> (zeroed, <paramref name="wordsPerRow"/> words per row). The stochastic
-    /// stream of row r is keyed by (seed, r, <paramref name="streamSalt"/>); the salt lets two sets
-    /// loaded with one seed (train and test) draw independent noise.
+    /// stream of row r is keyed by (seed, <paramref name="firstRow"/> + r, <paramref name="streamSalt"/>); the salt lets two sets
+    /// loaded with one seed (train and test) draw independent noise, and the first row's number in its file makes a
+    /// part read alone binarise as it would within the whole file.
     /// </summary>
     public static void Pack(ReadOnlySpan<byte> pixels, int count, int dimension, BinarisationOptions options,
-        ulong streamSalt, Span<ulong> bits, int wordsPerRow)
+        ulong streamSalt, Span<ulong> bits, int wordsPerRow, int firstRow = 0)
     {
         if (options.Mode == Binarisation.Threshold)
         {
@@ -37,7 +38,7 @@ internal static class Binariser
                 probability[i] = (float)(i / 255.0); // 255 gives exactly 1: always on, since U < 1
             for (int r = 0; r < count; r++)
             {
-                ulong key = CounterRandom.StreamKey(options.Seed, (ulong)r, streamSalt);
+                ulong key = CounterRandom.StreamKey(options.Seed, (ulong)(firstRow + r), streamSalt);
                 ReadOnlySpan<byte> row = pixels.Slice(r * dimension, dimension);
                 Span<ulong> words = bits.Slice(r * wordsPerRow, wordsPerRow);
                 for (int c = 0; c < row.Length; c++)

@@ -18,16 +18,19 @@ public sealed partial class BinaryDataset
         BinarisationOptions? options = null, byte[]? labels = null, int imageRows = 0, int imageColumns = 0)
         => FromIntensities(pixels, count, dimension, options, labels, imageRows, imageColumns, streamSalt: 0);
 
-    /// <summary>As the public overload, with a salt that separates the stochastic streams of sets sharing a seed.</summary>
+    /// <summary>
+    /// As the public overload, with a salt that separates the stochastic streams of sets sharing a seed, and the number
+    /// of the first row in its file (row streams are keyed by it, so a part of a file binarises as within the whole).
+    /// </summary>
     internal static BinaryDataset FromIntensities(ReadOnlySpan<byte> pixels, int count, int dimension,
-        BinarisationOptions? options, byte[]? labels, int imageRows, int imageColumns, ulong streamSalt)
+        BinarisationOptions? options, byte[]? labels, int imageRows, int imageColumns, ulong streamSalt, int firstRow = 0)
     {
         ulong[] bits = Allocate(count, dimension, labels, imageRows, imageColumns);
         if (pixels.Length != (long)count * dimension)
             throw new ArgumentException(
                 $"{pixels.Length} intensities given for {count} rows of {dimension} (expected {(long)count * dimension}).",
                 nameof(pixels));
-        Binariser.Pack(pixels, count, dimension, options ?? BinarisationOptions.Default, streamSalt, bits, WordsPerRow(dimension));
+        Binariser.Pack(pixels, count, dimension, options ?? BinarisationOptions.Default, streamSalt, bits, WordsPerRow(dimension), firstRow);
         return new BinaryDataset(bits, count, dimension, labels?.ToArray(), imageRows, imageColumns);
     }
 

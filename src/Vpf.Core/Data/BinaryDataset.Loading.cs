@@ -18,23 +18,39 @@ public sealed partial class BinaryDataset
     public static BinaryDataset LoadIdx(string imagesPath, string? labelsPath = null, BinarisationOptions? options = null)
         => LoadIdx(imagesPath, labelsPath, options, streamSalt: 0);
 
-    /// <summary>As the public overload, with a salt separating the stochastic streams of sets loaded with one seed.</summary>
-    internal static BinaryDataset LoadIdx(string imagesPath, string? labelsPath, BinarisationOptions? options, ulong streamSalt)
+    /// <summary>
+    /// Reads rows [<paramref name="firstRow"/>, first + <paramref name="maxRows"/>) of an IDX image file (fewer when the
+    /// file ends sooner) and the same rows of its labels file, and binarises them as <see cref="LoadIdx(string, string?, BinarisationOptions?)"/>
+    /// would within the whole file. Memory follows the rows read, not the count the header declares; the whole of both
+    /// files is still checked (sizes, gzip trailers), and their declared counts must agree.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="firstRow"/> or <paramref name="maxRows"/> is negative.</exception>
+    /// <exception cref="DataFileException">A file is missing, unreadable, empty, malformed, of the wrong kind, or the counts disagree.</exception>
+    public static BinaryDataset LoadIdxRows(string imagesPath, string? labelsPath, int firstRow, int maxRows, BinarisationOptions? options = null)
+        => LoadIdx(imagesPath, labelsPath, options, streamSalt: 0, firstRow, maxRows);
+
+    /// <summary>
+    /// As the public overloads, with a salt separating the stochastic streams of sets loaded with one seed, and the rows
+    /// [<paramref name="firstRow"/>, first + <paramref name="maxRows"/>) to keep.
+    /// </summary>
+    internal static BinaryDataset LoadIdx(string imagesPath, string? labelsPath, BinarisationOptions? options, ulong streamSalt,
+        int firstRow = 0, int maxRows = int.MaxValue)
     {
-        IdxImages images = IdxReader.ReadImages(imagesPath);
-        if (images.Count == 0)
+        ArgumentException.ThrowIfNullOrEmpty(imagesPath);
+        IdxImages images = IdxReader.ReadImages(imagesPath, firstRow, maxRows);
+        if (images.CountInFile == 0)
             throw DataFileException.For(imagesPath, DataFileProblem.Empty,
                 $"empty: header declares 0 images of {images.Rows}×{images.Columns}; a data set needs at least one.");
         byte[]? labels = null;
         if (labelsPath is not null)
         {
-            labels = IdxReader.ReadLabels(labelsPath);
-            if (labels.Length != images.Count)
+            (labels, int labelCount) = IdxReader.ReadLabels(labelsPath, firstRow, maxRows);
+            if (labelCount != images.CountInFile)
                 throw new DataFileException(labelsPath, DataFileProblem.CountMismatch,
-                    $"images file '{Path.GetFileName(imagesPath)}' holds {images.Count} images " +
-                    $"but labels file '{Path.GetFileName(labelsPath)}' holds {labels.Length} labels.");
+                    $"images file '{Path.GetFileName(imagesPath)}' holds {images.CountInFile} images " +
+                    $"but labels file '{Path.GetFileName(labelsPath)}' holds {labelCount} labels.");
         }
         return FromIntensities(images.Pixels.Span, images.Count, images.Dimension, options, labels,
-            images.Rows, images.Columns, streamSalt);
+            images.Rows, images.Columns, streamSalt, firstRow);
     }
 }

@@ -97,26 +97,4 @@ internal static class GzipDiagnosis
 
     private static DataFileException Fail(string path, string detail, Exception? cause) =>
         DataFileException.For(path, DataFileProblem.CorruptGzip, "corrupt gzip, " + detail, cause);
-
-    /// <summary>CRC-32 (IEEE 802.3, reflected 0xEDB88320) as gzip uses it.</summary>
-    private struct Crc32Ieee
-    {
-        private static readonly uint[] Table = Enumerable.Range(0, 256).Select(n =>
-        {
-            uint c = (uint)n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            return c;
-        }).ToArray();
-
-        private uint _state;
-
-        public readonly uint Value => _state;
-
-        public void Append(ReadOnlySpan<byte> data)
-        {
-            uint c = ~_state;
-            foreach (byte b in data) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
-            _state = ~c;
-        }
-    }
 }

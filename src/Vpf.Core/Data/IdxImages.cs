@@ -8,9 +8,10 @@ public sealed class IdxImages
 {
     private readonly byte[] _pixels;
 
-    internal IdxImages(int count, int rows, int columns, byte[] pixels)
+    internal IdxImages(int count, int rows, int columns, byte[] pixels, int? countInFile = null)
     {
         Count = count;
+        CountInFile = countInFile ?? count;
         Rows = rows;
         Columns = columns;
         _pixels = pixels;
@@ -18,6 +19,9 @@ public sealed class IdxImages
 
     /// <summary>Number of images.</summary>
     public int Count { get; }
+
+    /// <summary>Images the file's header declares: <see cref="Count"/> unless only some were read.</summary>
+    public int CountInFile { get; }
 
     /// <summary>Pixel rows of each image (28 for MNIST).</summary>
     public int Rows { get; }

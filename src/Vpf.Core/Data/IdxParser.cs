@@ -13,17 +13,37 @@ internal static class IdxParser
     // make us allocate gigabytes before we find out the data is not there.
     private const int GrowthChunk = 1 << 22;
 
+    /// <summary>
+    /// Most bytes one byte of a gzip file can decompress to: deflate's longest match (258 bytes) costs at least two
+    /// bits, so a deflate stream expands at most about 1032:1; a header promising more than the file can hold at that
+    /// ratio is refused before anything is allocated.
+    /// </summary>
+    public const long MaxInflationRatio = 1032;
+
     /// <summary>Reads the whole file: header sizes (count first) and the payload bytes.</summary>
-    public static (uint[] Sizes, byte[] Payload) Read(string path, IdxKind kind)
+    public static (uint[] Sizes, byte[] Payload) Read(string path, IdxKind kind) => Read(path, kind, 0, int.MaxValue);
+
+    /// <summary>
+    /// Reads the header sizes (count first, as declared) and the payload of items [<paramref name="firstItem"/>,
+    /// first + <paramref name="maxItems"/>) clipped to the count; memory follows the items kept. The rest of the file
+    /// is still checked (length, and for gzip the CRC-32 and length trailer), streamed through a small buffer.
+    /// </summary>
+    public static (uint[] Sizes, byte[] Payload) Read(string path, IdxKind kind, int firstItem, int maxItems)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstItem);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxItems);
         using IdxSource source = IdxSource.Open(path);
         try
         {
             uint[] sizes = ReadHeader(path, kind, source);
             long promised = PayloadLength(path, kind, sizes);
+            if (source.IsGzip)
+                CheckInflatable(path, kind, sizes, promised, source.FileLength);
+            long itemBytes = sizes[0] == 0 ? 0 : promised / sizes[0];
+            long first = Math.Min(firstItem, sizes[0]), kept = Math.Min(maxItems, sizes[0] - first);
             byte[] payload = source.IsGzip
-                ? ReadGzipPayload(path, kind, sizes, source.Stream, promised)
-                : ReadRawPayload(path, kind, sizes, source, promised);
+                ? ReadGzipPayload(path, kind, sizes, (GzipContent)source.Stream, promised, first * itemBytes, kept * itemBytes)
+                : ReadRawPayload(path, kind, sizes, source, promised, first * itemBytes, kept * itemBytes);
             return (sizes, payload);
         }
         catch (InvalidDataException e)
@@ -80,40 +100,69 @@ internal static class IdxParser
         return total;
     }
 
-    private static byte[] ReadRawPayload(string path, IdxKind kind, uint[] sizes, IdxSource source, long promised)
+    /// <summary>Refuses a gzip file whose header promises more content than its compressed length can decompress to.</summary>
+    private static void CheckInflatable(string path, IdxKind kind, uint[] sizes, long promised, long fileLength)
+    {
+        long content = kind.HeaderLength() + promised, most = fileLength * MaxInflationRatio;
+        if (content > most)
+            throw DataFileException.For(path, DataFileProblem.Truncated,
+                $"truncated: header promises {kind.Describe(sizes)} ({content:N0} bytes decompressed, header included) but a gzip file of " +
+                $"{fileLength:N0} bytes decompresses to at most {most:N0} bytes (deflate expands at most {MaxInflationRatio}:1).");
+    }
+
+    private static byte[] ReadRawPayload(string path, IdxKind kind, uint[] sizes, IdxSource source, long promised, long skip, long keep)
     {
         // The file length tells us up front whether the payload is all there, before any allocation.
         long available = source.FileLength - kind.HeaderLength();
         if (available != promised)
             throw Mismatch(path, kind, sizes, promised, available);
-        var payload = new byte[promised];
+        if (skip > 0)
+            source.Stream.Position = kind.HeaderLength() + skip;
+        var payload = new byte[keep];
         int got = IdxSource.ReadFully(source.Stream, payload);
-        if (got != promised)
-            throw Mismatch(path, kind, sizes, promised, got); // the file shrank while we read it
+        if (got != keep)
+            throw Mismatch(path, kind, sizes, promised, skip + got); // the file shrank while we read it
         return payload;
     }
 
-    private static byte[] ReadGzipPayload(string path, IdxKind kind, uint[] sizes, Stream stream, long promised)
+    private static byte[] ReadGzipPayload(string path, IdxKind kind, uint[] sizes, GzipContent stream, long promised, long skip, long keep)
     {
-        var payload = new byte[Math.Min(promised, GrowthChunk)];
+        DataFileException Short(long got) => GzipDiagnosis.Explain(path, null) ?? Mismatch(path, kind, sizes, promised, got);
+
+        var sink = new byte[1 << 16];
+        long skipped = Discard(stream, skip, sink);
+        if (skipped < skip)
+            throw Short(skipped);
+
+        var payload = new byte[Math.Min(keep, GrowthChunk)];
         long got = 0;
         while (true)
         {
             got += IdxSource.ReadFully(stream, payload.AsSpan((int)got));
             if (got < payload.Length)
-                throw GzipDiagnosis.Explain(path, null) ?? Mismatch(path, kind, sizes, promised, got);
-            if (got == promised)
+                throw Short(skip + got);
+            if (got == keep)
                 break;
-            Array.Resize(ref payload, (int)Math.Min(promised, 2L * payload.Length));
+            Array.Resize(ref payload, (int)Math.Min(keep, 2L * payload.Length));
         }
 
-        long trailing = 0;
-        Span<byte> sink = stackalloc byte[4096];
-        for (int n; (n = stream.Read(sink)) > 0;)
-            trailing += n;
+        long rest = promised - skip - keep, after = Discard(stream, rest, sink);
+        if (after < rest)
+            throw Short(skip + keep + after);
+        long trailing = Discard(stream, long.MaxValue, sink);
         if (trailing > 0)
             throw Mismatch(path, kind, sizes, promised, promised + trailing);
+        stream.VerifyTrailer(path);
         return payload;
+    }
+
+    /// <summary>Reads and drops up to <paramref name="count"/> bytes through <paramref name="sink"/>; returns how many there were.</summary>
+    private static long Discard(Stream stream, long count, byte[] sink)
+    {
+        long done = 0;
+        for (int n; done < count && (n = stream.Read(sink, 0, (int)Math.Min(sink.Length, count - done))) > 0;)
+            done += n;
+        return done;
     }
 
     private static DataFileException Mismatch(string path, IdxKind kind, uint[] sizes, long promised, long available)

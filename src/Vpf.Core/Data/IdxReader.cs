@@ -23,11 +23,39 @@ public static class IdxReader
         return new IdxImages((int)sizes[0], (int)sizes[1], (int)sizes[2], pixels);
     }
 
+    /// <summary>
+    /// Reads images [<paramref name="firstImage"/>, first + <paramref name="maxImages"/>) of an IDX image file (fewer
+    /// when the file ends sooner); memory follows the images kept, not the count the header declares, which
+    /// <see cref="IdxImages.CountInFile"/> reports. The whole file is still checked as by <see cref="ReadImages(string)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="firstImage"/> or <paramref name="maxImages"/> is negative.</exception>
+    /// <exception cref="DataFileException">The file is missing, unreadable, empty, malformed or not an image file.</exception>
+    public static IdxImages ReadImages(string path, int firstImage, int maxImages)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        (uint[] sizes, byte[] pixels) = IdxParser.Read(path, IdxKind.Images, firstImage, maxImages);
+        int dimension = (int)sizes[1] * (int)sizes[2];
+        return new IdxImages(pixels.Length / dimension, (int)sizes[1], (int)sizes[2], pixels, (int)sizes[0]);
+    }
+
     /// <summary>Reads an IDX label file: one byte per item.</summary>
     /// <exception cref="DataFileException">The file is missing, unreadable, empty, malformed or not a label file.</exception>
     public static byte[] ReadLabels(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         return IdxParser.Read(path, IdxKind.Labels).Payload;
+    }
+
+    /// <summary>
+    /// Reads labels [<paramref name="firstLabel"/>, first + <paramref name="maxLabels"/>) of an IDX label file (fewer
+    /// when the file ends sooner), with the count its header declares. The whole file is still checked.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="firstLabel"/> or <paramref name="maxLabels"/> is negative.</exception>
+    /// <exception cref="DataFileException">The file is missing, unreadable, empty, malformed or not a label file.</exception>
+    public static (byte[] Labels, int CountInFile) ReadLabels(string path, int firstLabel, int maxLabels)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        (uint[] sizes, byte[] labels) = IdxParser.Read(path, IdxKind.Labels, firstLabel, maxLabels);
+        return (labels, (int)sizes[0]);
     }
 }

@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace Vpf.Core.Data;
 
 /// <summary>
@@ -16,7 +14,7 @@ internal sealed class IdxSource : IDisposable
         FileLength = fileLength;
     }
 
-    /// <summary>The bytes of the IDX content (already decompressed when <see cref="IsGzip"/>).</summary>
+    /// <summary>The bytes of the IDX content (already decompressed, a <see cref="GzipContent"/>, when <see cref="IsGzip"/>).</summary>
     public Stream Stream { get; }
 
     /// <summary>Whether the file is gzip-compressed.</summary>
@@ -55,7 +53,7 @@ internal sealed class IdxSource : IDisposable
             int n = ReadFully(file, head);
             file.Position = 0;
             bool gzip = n == 2 && head[0] == 0x1f && head[1] == 0x8b;
-            Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false) : file;
+            Stream stream = gzip ? new GzipContent(file) : file;
             return new IdxSource(stream, gzip, file.Length);
         }
         catch

@@ -30,6 +30,25 @@ public static class MnistFolder
         return (train, test);
     }
 
+    /// <summary>
+    /// As <see cref="Load(string, BinarisationOptions?)"/>, keeping only the first <paramref name="maxTrainRows"/>
+    /// training and <paramref name="maxTestRows"/> test images (0 = all): memory follows the rows kept, not the counts
+    /// the files declare, while every file is still checked whole.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A row limit is negative.</exception>
+    /// <exception cref="DataFileException">As for <see cref="Load(string, BinarisationOptions?)"/>.</exception>
+    public static (BinaryDataset Train, BinaryDataset Test) LoadFirst(string directory, int maxTrainRows, int maxTestRows, BinarisationOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTrainRows);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTestRows);
+        DataFolder.Check(directory);
+        string[] paths = FileNames.Select(name => Find(directory, name)).ToArray();
+        BinaryDataset train = BinaryDataset.LoadIdx(paths[0], paths[1], options, streamSalt: 0, 0, maxTrainRows == 0 ? int.MaxValue : maxTrainRows);
+        BinaryDataset test = BinaryDataset.LoadIdx(paths[2], paths[3], options, streamSalt: 1, 0, maxTestRows == 0 ? int.MaxValue : maxTestRows);
+        return (train, test);
+    }
+
     private static string Find(string directory, string name)
     {
         string raw = Path.Combine(directory, name), gz = raw + ".gz";

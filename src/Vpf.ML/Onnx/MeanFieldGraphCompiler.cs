@@ -7,6 +7,7 @@ namespace Vpf.ML.Onnx;
 /// Compiles the mean-field inference of <see cref="Vpf.Core.Inference.MeanFieldSweep"/> for one trained machine into
 /// an ONNX graph, step for step:
 /// <list type="number">
+/// <item>check: every input value must lie in [0, max] (see <see cref="PixelRangeGuard"/>), else the run fails;</item>
 /// <item>binarise: v = Cast(GreaterOrEqual(x, threshold × max), float), or grey levels v = clip(x / max, 0, 1) (or the
 /// input as it is, as the options say);</item>
 /// <item>bottom-up initialisation: μ_l = σ(2·μ_{l−1}W_{l−1} + s_l) for intermediate layers, with the start bias
@@ -30,7 +31,8 @@ internal static class MeanFieldGraphCompiler
         var graph = new OnnxGraph("vpf_mean_field", options.InputName, sizes[0]);
 
         var mu = new string[model.LayerCount];
-        mu[0] = options.GreyLevels ? GreyLevels(graph, options) : options.Binarise ? Binarise(graph, options) : options.InputName;
+        string input = PixelRangeGuard.Guard(graph, options);
+        mu[0] = options.GreyLevels ? GreyLevels(graph, options, input) : options.Binarise ? Binarise(graph, options, input) : input;
 
         var w = new string[top];
         for (int l = 0; l < top; l++) w[l] = graph.Constant($"W{l}", [sizes[l], sizes[l + 1]], model.Weights(l));
@@ -83,17 +85,17 @@ internal static class MeanFieldGraphCompiler
         return graph;
     }
 
-    private static string Binarise(OnnxGraph graph, OnnxExportOptions options)
+    private static string Binarise(OnnxGraph graph, OnnxExportOptions options, string input)
     {
         string threshold = graph.Scalar("threshold", options.ThresholdIntensity);
-        string on = graph.Node("GreaterOrEqual", "on", [options.InputName, threshold]);
+        string on = graph.Node("GreaterOrEqual", "on", [input, threshold]);
         return graph.Node("Cast", "v", [on], [("to", OnnxTensor.FloatType)]);
     }
 
     /// <summary>Visible rates clip(x / max, 0, 1): Min(Max(x · (1 / max), 0), 1), computed as <see cref="VpfFeatureScoring"/> does.</summary>
-    private static string GreyLevels(OnnxGraph graph, OnnxExportOptions options)
+    private static string GreyLevels(OnnxGraph graph, OnnxExportOptions options, string input)
     {
-        string scaled = graph.Mul(options.InputName, graph.Scalar("inverse_max", 1f / options.MaxIntensity), "scaled");
+        string scaled = graph.Mul(input, graph.Scalar("inverse_max", 1f / options.MaxIntensity), "scaled");
         string floor = graph.Node("Max", "at_least_0", [scaled, graph.Scalar("zero", 0f)]);
         return graph.Node("Min", "v", [floor, graph.Scalar("one", 1f)]);
     }

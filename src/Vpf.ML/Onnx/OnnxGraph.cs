@@ -47,11 +47,14 @@ internal sealed class OnnxGraph
     /// <summary>A scalar constant (shape []), broadcast by the element-wise operators.</summary>
     public string Scalar(string hint, float value) => Constant(hint, [], [value]);
 
-    /// <summary>Adds a node with one output and returns that output's name.</summary>
-    public string Node(string opType, string hint, string[] inputs, IReadOnlyList<(string Name, long Value)>? intAttributes = null)
+    /// <summary>
+    /// Adds a node with one output and returns that output's name; <paramref name="nodeName"/> replaces the generated
+    /// node name (ONNX Runtime quotes it when the node fails, so a check can explain itself there).
+    /// </summary>
+    public string Node(string opType, string hint, string[] inputs, IReadOnlyList<(string Name, long Value)>? intAttributes = null, string? nodeName = null)
     {
         string output = Fresh(hint);
-        _nodes.Add(new OnnxNode(opType, $"{opType}_{output}", inputs, [output], intAttributes));
+        _nodes.Add(new OnnxNode(opType, nodeName ?? $"{opType}_{output}", inputs, [output], intAttributes));
         return output;
     }
 

@@ -4,8 +4,10 @@ namespace Vpf.ML.Onnx;
 
 /// <summary>
 /// Writes a trained machine's feature extractor — binarisation and unrolled mean-field inference — as a standalone
-/// ONNX model (IR 8, opset 17, operators GreaterOrEqual, Cast, MatMul, Transpose, Add, Mul, Sigmoid, Concat) that any
-/// ONNX runtime can execute. Input: float [batch, visible units]; output: float [batch, Σ sizes of the chosen layers],
+/// ONNX model (IR 8, opset 17, operators GreaterOrEqual, LessOrEqual, And, Not, NonZero, Gather, ReduceSum, Cast,
+/// MatMul, Transpose, Add, Mul, Sigmoid, Concat) that any ONNX runtime can execute. The graph refuses (fails the run)
+/// when an input value is NaN, infinite or outside [0, MaxIntensity] ([0, 1] when it neither binarises nor scales), and
+/// the file carries the SHA-256 of its graph and weights in its metadata, checked by <see cref="Verify"/>. Input: float [batch, visible units]; output: float [batch, Σ sizes of the chosen layers],
 /// the same rates as <see cref="Vpf.Core.Inference.MeanFieldSweep.Infer"/> up to rounding.
 /// </summary>
 public static class VpfOnnxExport
@@ -32,7 +34,32 @@ public static class VpfOnnxExport
         ArgumentNullException.ThrowIfNull(destination);
         options ??= new OnnxExportOptions();
         var graph = MeanFieldGraphCompiler.Compile(model, options);
-        OnnxModelSerializer.Write(graph, destination, Describe(model, options));
+        using var buffer = new MemoryStream();
+        OnnxModelSerializer.Write(graph, buffer, Describe(model, options));
+        destination.Write(OnnxIntegrity.Seal(buffer.ToArray()));
+    }
+
+    /// <summary>
+    /// Throws unless the ONNX file <paramref name="path"/> is intact: a model written by this class carries the SHA-256
+    /// of its graph and weights in its metadata (key <c>vpf.sha256</c>), checked here; a model of another producer
+    /// without that checksum passes unchecked.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is damaged or changed since it was written (the message names the file and what differs).</exception>
+    /// <exception cref="IOException">The file cannot be read (the message names it).</exception>
+    public static void Verify(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"ONNX file '{path}' cannot be read: {e.Message}", e);
+        }
+        if (OnnxIntegrity.Problem(bytes) is { } problem)
+            throw new InvalidDataException($"ONNX file '{path}' is damaged: {problem}.");
     }
 
     /// <summary>The ONNX model for <paramref name="model"/> as bytes.</summary>

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using Vpf.Core.Model;
+using Vpf.ML.Onnx;
+
+namespace Vpf.ML.Tests;
+
+/// <summary>
+/// What a saved pipeline keeps after <c>mlContext.Model.Load</c> in another process: the pixel checks (inside the ONNX
+/// graph), and — through <see cref="VpfModelOperations.LoadChecked"/> — the refusal of a damaged file, naming it.
+/// </summary>
+public sealed class ReloadIntegrityTests : IDisposable
+{
+    private readonly MLContext _mlContext = new(seed: 1);
+    private readonly string _folder = Directory.CreateTempSubdirectory("vpf-ml-reload-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private (ITransformer Model, IDataView Data, string Zip) SavedPipeline()
+    {
+        var data = TestData.View(_mlContext, 60, seed: 2);
+        var model = _mlContext.Transforms.VpfFeatures("Features", "Pixels", FeaturizerTests.SmallOptions()).Fit(data);
+        string zip = Path.Combine(_folder, "pipeline.zip");
+        _mlContext.Model.Save(model, data.Schema, zip);
+        return (model, data, zip);
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(256f)]
+    [InlineData(-1f)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    [InlineData(1e30f)]
+    public void A_reloaded_pipeline_refuses_a_bad_pixel_naming_the_column_pixel_and_range(float value)
+    {
+        var (_, data, zip) = SavedPipeline();
+        var loaded = new MLContext().Model.Load(zip, out _); // ML.NET's plain ONNX transformer: none of this library's code
+        var rows = TestData.Images(5, seed: 2);
+        var good = TestData.Column(loaded.Transform(_mlContext.Data.LoadFromEnumerable(rows)), "Features");
+        rows[3].Pixels[60] = value;
+        var e = Innermost(Assert.ThrowsAny<Exception>(() => TestData.Column(loaded.Transform(_mlContext.Data.LoadFromEnumerable(rows)), "Features")));
+        Assert.Contains("Pixel check: column 'Pixels'", e.Message);
+        Assert.Contains("idx=60 ", e.Message);
+        Assert.Contains("[0, 255] (MaxIntensity)", e.Message);
+        Assert.Equal(5, good.Count); // the same rows with the pixel in range transform
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("256")]
+    [InlineData("-Infinity")]
+    public void A_pipeline_loaded_in_a_fresh_process_refuses_a_bad_pixel(string value)
+    {
+        var (_, _, zip) = SavedPipeline();
+        var rows = TestData.Images(4, seed: 3).Select(r => r.Pixels.Select(x => x.ToString("R", CultureInfo.InvariantCulture)).ToArray()).ToList();
+        rows[2][17] = value;
+        string input = Path.Combine(_folder, "rows.txt"), output = Path.Combine(_folder, "out.txt");
+        File.WriteAllLines(input, [$"{rows.Count} {TestData.Pixels}", .. rows.Select(r => string.Join(" ", r))]);
+
+        var (code, text) = RunLoadCheck(zip, input, output, "Pixels", "Features");
+        Assert.NotEqual(0, code);
+        Assert.Contains("Pixel check: column 'Pixels'", text);
+        Assert.Contains("idx=17 ", text);
+    }
+
+    /// <summary>Runs tests/Vpf.ML.LoadCheck in a new process; returns its exit code and everything it printed.</summary>
+    private static (int Code, string Text) RunLoadCheck(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(PersistenceTests.LoadCheckAssembly());
+        foreach (string a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "LoadCheck did not finish within 2 minutes");
+        return (process.ExitCode, stdout.Result + stderr);
+    }
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(256f, "256")]
+    [InlineData(-1f, "-1")]
+    [InlineData(1e30f, "1E+30")]
+    public void Bulk_scoring_refuses_a_bad_pixel_naming_row_column_pixel_and_value(float value, string shown)
+    {
+        var model = TestData.RandomModel(Architecture.Rbm(TestData.Pixels, 6), seed: 4);
+        var rows = TestData.Images(1500, seed: 5); // more than one block of 1,024 rows
+        rows[1200].Pixels[33] = value;
+        var scored = VpfFeatureScoring.Transform(model, _mlContext.Data.LoadFromEnumerable(rows), "Features", "Pixels");
+        var e = Assert.Throws<InvalidOperationException>(() => TestData.Column(scored, "Features"));
+        Assert.Contains("Row 1200 of column 'Pixels'", e.Message);
+        Assert.Contains($"has {shown} at pixel 33", e.Message);
+        Assert.Contains("[0, 255]", e.Message);
+    }
+
+    [Fact]
+    public void Every_one_of_100_bit_flips_of_a_saved_pipeline_is_refused_naming_the_file_or_changes_nothing()
+    {
+        var (model, data, zip) = SavedPipeline();
+        var expected = TestData.Column(model.Transform(data), "Features");
+        var intact = new MLContext().Model.LoadChecked(zip, out _);
+        Assert.Equal(expected.SelectMany(r => r), TestData.Column(intact.Transform(data), "Features").SelectMany(r => r));
+
+        byte[] good = File.ReadAllBytes(zip);
+        string bad = Path.Combine(_folder, "flipped.zip");
+        var rng = new Random(20261203);
+        int refused = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            byte[] bytes = (byte[])good.Clone();
+            bytes[rng.Next(bytes.Length)] ^= (byte)(1 << rng.Next(8));
+            File.WriteAllBytes(bad, bytes);
+            ITransformer loaded;
+            try
+            {
+                loaded = new MLContext().Model.LoadChecked(bad, out _);
+            }
+            catch (InvalidDataException e)
+            {
+                Assert.Contains("'" + bad + "'", e.Message);
+                refused++;
+                continue;
+            }
+            var features = TestData.Column(loaded.Transform(data), "Features");
+            Assert.Equal(expected.SelectMany(r => r), features.SelectMany(r => r)); // bit-identical (float equality, NaN-free)
+        }
+        Assert.True(refused >= 50, $"only {refused} of 100 flips were refused"); // most bits of the zip are compressed content
+    }
+
+    [Fact]
+    public void Every_one_of_100_bit_flips_of_an_exported_onnx_file_is_refused_naming_the_file()
+    {
+        var model = TestData.RandomModel(Architecture.Rbm(TestData.Pixels, 6), seed: 4);
+        string path = Path.Combine(_folder, "features.onnx");
+        VpfOnnxExport.Write(model, path);
+        VpfOnnxExport.Verify(path); // intact: passes
+        byte[] good = File.ReadAllBytes(path);
+        var rng = new Random(7);
+        for (int i = 0; i < 100; i++)
+        {
+            byte[] bytes = (byte[])good.Clone();
+            int at = rng.Next(bytes.Length);
+            bytes[at] ^= (byte)(1 << rng.Next(8));
+            File.WriteAllBytes(path, bytes);
+            var e = Assert.Throws<InvalidDataException>(() => VpfOnnxExport.Verify(path));
+            Assert.Contains("features.onnx", e.Message);
+        }
+    }
+}
