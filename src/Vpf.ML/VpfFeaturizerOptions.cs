@@ -9,7 +9,7 @@ namespace Vpf.ML;
 
 /// <summary>
 /// Options of <see cref="VpfFeaturizerEstimator"/>: the machine's hidden layers, how VPF trains it (mirroring the core
-/// <see cref="MiniBatchTrainer"/>, <see cref="VpfOptions"/> and <see cref="OptimiserOptions"/>), how pixels are binarised,
+/// <see cref="TrainingOptions"/>, <see cref="VpfOptions"/> and <see cref="OptimiserOptions"/>), how pixels are binarised,
 /// and which hidden layers' mean-field firing rates become the output column.
 /// </summary>
 public sealed class VpfFeaturizerOptions

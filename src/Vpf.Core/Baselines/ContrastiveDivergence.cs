@@ -33,7 +33,7 @@ namespace Vpf.Core.Baselines;
 /// <see cref="ContrastiveDivergenceOptions.DefaultTraining"/>.
 /// </para>
 /// </remarks>
-public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjective, IMeanRateSource
+internal sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjective, IMeanRateSource
 {
     private int _lastRows;
     private float[] _positive = [], _negativeVisible = [], _negativeHidden = [], _scratch = [];

@@ -40,6 +40,6 @@ public sealed class TrainingCanceledException : OperationCanceledException
     /// <summary>Where training stopped; the model holds the parameters after the last finished batch.</summary>
     public TrainingCheckpoint Checkpoint { get; }
 
-    /// <summary>Set by <see cref="TrainingPlan.Run"/>: the machine, this checkpoint and the curve so far, to save and resume from.</summary>
+    /// <summary>Set by <see cref="TrainingPlan"/>.Run: the machine, this checkpoint and the curve so far, to save and resume from.</summary>
     public TrainingRunState? State { get; internal set; }
 }
