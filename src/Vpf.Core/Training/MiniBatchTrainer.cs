@@ -38,7 +38,7 @@ internal sealed class MiniBatchTrainer
     /// Processes that train this model together (synchronous data parallelism), or null to train alone. Each process
     /// evaluates its share of every mini-batch (<see cref="BatchShard.Split"/>), the gradients and objective values
     /// are summed over the group, and every process takes the same optimiser step; cancellation on any process stops
-    /// all of them after the same batch. Every process must call <see cref="Train"/> with the same options, data and
+    /// all of them after the same batch. Every process must call Train with the same options, data and
     /// starting model: that is checked before the first batch.
     /// </summary>
     public IDataParallelGroup? Group { get; init; }
