@@ -5,7 +5,7 @@ using Vpf.Core.Data;
 using Vpf.Core.Model;
 using Vpf.Core.Training;
 using Vpf.Core.Training.Optimisers;
-using Vpf.ML.Onnx;
+using Vpf.Onnx;
 
 namespace Vpf.ML;
 

@@ -11,7 +11,7 @@ namespace Vpf.Packaging.Tests;
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
-    private static readonly string[] Libraries = ["Vpf.Kernels", "Vpf.Core", "Vpf.ML"];
+    private static readonly string[] Libraries = ["Vpf.Kernels", "Vpf.Core", "Vpf.Onnx", "Vpf.ML", "Vpf.Distributed"];
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "vpf-packages-" + Guid.NewGuid().ToString("N")[..8]);
 
     public PackageTests() => Directory.CreateDirectory(_temp);

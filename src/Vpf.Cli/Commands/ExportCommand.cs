@@ -57,8 +57,8 @@ internal sealed class ExportCommand : Command<ExportSettings>
     }
 }
 
-/// <summary>ONNX export of the mean-field feature graph (pixels → hidden firing rates) through Vpf.ML.</summary>
+/// <summary>ONNX export of the mean-field feature graph (pixels → hidden firing rates) through Vpf.Onnx.</summary>
 internal static class OnnxExport
 {
-    public static void Write(string path, Core.Model.DeepBoltzmannMachine model) => Vpf.ML.Onnx.VpfOnnxExport.Write(model, path);
+    public static void Write(string path, Core.Model.DeepBoltzmannMachine model) => Vpf.Onnx.VpfOnnxExport.Write(model, path);
 }
