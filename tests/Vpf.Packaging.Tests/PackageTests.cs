@@ -81,6 +81,24 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("top-layer rates of a held-out image:", output);
     }
 
+    [Fact]
+    public void The_tool_package_carries_the_onnx_writer_but_neither_ML_NET_nor_ONNX_Runtime()
+    {
+        string feed = Path.Combine(_temp, "tool");
+        DotnetProcess.Run(DotnetProcess.RepositoryRoot, "pack", Path.Combine("src", "Vpf.Cli"), "-c", DotnetProcess.Configuration, "--no-build", "-o", feed);
+        string package = Directory.GetFiles(feed, "Vpf.Cli.*.nupkg").Single(f => !f.EndsWith(".snupkg", StringComparison.Ordinal));
+        using var zip = ZipFile.OpenRead(package);
+        var files = zip.Entries.Select(e => e.FullName).ToArray();
+
+        Assert.Contains("tools/net10.0/any/vpf.dll", files);
+        Assert.Contains("tools/net10.0/any/Vpf.Onnx.dll", files);
+        Assert.DoesNotContain(files, f => f.Contains("Microsoft.ML", StringComparison.OrdinalIgnoreCase)
+            || f.Contains("onnxruntime", StringComparison.OrdinalIgnoreCase) || f.Contains("Vpf.ML", StringComparison.Ordinal));
+        // About 5 MB (Plotly.NET and FSharp.Core are most of it); ONNX Runtime's natives alone were over 150 MB.
+        long bytes = new FileInfo(package).Length;
+        Assert.True(bytes < 20_000_000, $"{package} is {bytes:N0} bytes");
+    }
+
     private static string PackedVersion(string feed, string id)
     {
         var file = Directory.GetFiles(feed, $"{id}.*.nupkg").Single(f => !f.EndsWith(".snupkg", StringComparison.Ordinal));
