@@ -27,6 +27,7 @@ open Plotly.NET
 open Common
 open Vpf.Core.Model
 open Vpf.Core.Training
+open Vpf.Core.Training.Optimisers
 
 let quick = args.Flag "--quick"
 let out = outDir "stdp"
