@@ -120,6 +120,8 @@ public sealed class VpfFeaturizerOptions
     /// <summary>
     /// Training draws a fresh binarisation of every image each epoch (a pixel is on with probability
     /// intensity / <see cref="MaxIntensity"/>) instead of thresholding once at <see cref="BinarisationThreshold"/>. Default true.
+    /// The draws feed one training run (the plan's training set per epoch): the optimiser's state, the centering
+    /// offsets and, for PCD and DBM-PCD, the persistent chains carry over from one draw to the next.
     /// </summary>
     public bool StochasticBinarisation = Defaults.StochasticBinarisation;
 
