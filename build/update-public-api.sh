@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Rewrites PublicAPI.Unshipped.txt of Vpf.Kernels, Vpf.Core and Vpf.ML from what the public API analyzer reports:
+# Rewrites PublicAPI.Unshipped.txt of the packed libraries (Vpf.Kernels, Vpf.Core, Vpf.Onnx, Vpf.ML, Vpf.Distributed) from what the public API analyzer reports:
 # symbols added to the code (RS0016) are appended, symbols gone from the code (RS0017) are removed. Review the diff:
 # it is the change to the libraries' public surface. Move the lines to PublicAPI.Shipped.txt when a version ships.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for project in Vpf.Kernels Vpf.Core Vpf.ML; do
+for project in Vpf.Kernels Vpf.Core Vpf.Onnx Vpf.ML Vpf.Distributed; do
   dir="src/$project"
   for f in PublicAPI.Shipped.txt PublicAPI.Unshipped.txt; do
     [ -f "$dir/$f" ] || printf '#nullable enable\n' > "$dir/$f"

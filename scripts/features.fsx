@@ -15,6 +15,7 @@
 #r "nuget: Microsoft.ML.OnnxTransformer, 5.0.1"
 #r "nuget: Microsoft.ML.OnnxRuntime, 1.31.1"
 #r "nuget: Microsoft.ML.OnnxRuntime.Managed, 1.31.1"
+#r "../src/Vpf.ML/bin/Release/net10.0/Vpf.Onnx.dll"
 #r "../src/Vpf.ML/bin/Release/net10.0/Vpf.ML.dll"
 
 open System

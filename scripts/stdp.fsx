@@ -18,7 +18,7 @@
 // - δ_k = ½[(1 − x_k) e^{u_k/2} − x_k e^{−u_k/2}] (vpf-math §3), zero whenever x_k = σ(u_k). The weight change is
 //   gradient descent on K integrated over the episode: Δw = −η ∫ δ_k(t) x_j(t) dt for the asymmetric half, and
 //   Δw = −η ∫ (δ_k x_j + δ_j x_k) dt for VPF's actual, symmetric update.
-// The δ formula is checked against Vpf.Core's MinimumProbabilityFlow gradient on a two-unit model before use.
+// The δ formula is checked against Vpf.Core's MPF gradient (one plain gradient step) on a two-unit model before use.
 #load "Common.fsx"
 
 open System
@@ -27,6 +27,7 @@ open Plotly.NET
 open Common
 open Vpf.Core.Model
 open Vpf.Core.Training
+open Vpf.Core.Training.Optimisers
 
 let quick = args.Flag "--quick"
 let out = outDir "stdp"
@@ -35,19 +36,33 @@ let sigma (u: float) = 1.0 / (1.0 + exp -u)
 let delta (x: float) (u: float) = 0.5 * ((1.0 - x) * exp (u / 2.0) - x * exp (-u / 2.0))
 
 // --- check δ against the library: two fully visible units joined by a lateral weight; ∂K/∂L_01 = δ_0 x_1 + δ_1 x_0.
+// The library's MPF gradient is read off one plain gradient step (SGD, step 1, no momentum, no centering) of a
+// TrainingPlan on the single row (x0, x1): L_01 after the step is L_01 − ∂K/∂L_01.
 let libraryCheck =
-    let model = DeepBoltzmannMachine(Architecture.FullyVisible 2)
-    let b, w = model.Biases 0, model.Lateral 0
-    b.[0] <- 0.3f; b.[1] <- -0.7f; w.[1] <- 0.9f; w.[2] <- 0.9f
-    let gradient = ParameterSet(model.Architecture)
+    let start () =
+        let model = DeepBoltzmannMachine(Architecture.FullyVisible 2)
+        let b, w = model.Biases 0, model.Lateral 0
+        b.[0] <- 0.3f; b.[1] <- -0.7f; w.[1] <- 0.9f; w.[2] <- 0.9f
+        model
+    let oneStep =
+        TrainingPlan(
+            Architecture = Architecture.FullyVisible 2,
+            Method = MpfMethod(),
+            TrainingOptions =
+                TrainingOptions(
+                    Epochs = 1, BatchSize = 1, Seed = 1,
+                    Optimiser = OptimiserOptions(Kind = OptimiserKind.SgdMomentum, LearningRate = 1.0f, Momentum = 0.0f),
+                    Centering = CenteringOptions(Enabled = false)))
     let worst =
-        [ for x0, x1 in [ 0.0, 0.0; 0.0, 1.0; 1.0, 0.0; 1.0, 1.0; 0.25, 0.8 ] ->
-            MinimumProbabilityFlow().Evaluate(model, ReadOnlySpan [| float32 x0; float32 x1 |], 1, gradient, 0UL) |> ignore
+        [ for x0, x1 in [ 0.0, 0.0; 0.0, 1.0; 1.0, 0.0; 1.0, 1.0 ] ->
+            let row = Vpf.Core.Data.BinaryDataset.FromBinaryRows(ReadOnlySpan [| float32 x0; float32 x1 |], 1, 2)
+            let trained = oneStep.Run(row, resumeFrom = TrainingRunState.Start(start ())).Model
+            let libraryGradient = 0.9 - float (trained.Lateral 0).[1]
             let u0, u1 = 0.3 + 0.9 * x1, -0.7 + 0.9 * x0
             let mine = delta x0 u0 * x1 + delta x1 u1 * x0
-            abs (mine - float (gradient.Laterals.[0].[1])) ]
+            abs (mine - libraryGradient) ]
         |> List.max
-    printfn "δ check against Vpf.Core MinimumProbabilityFlow: largest |∂K/∂L_01 difference| = %.2e" worst
+    printfn "δ check against Vpf.Core's MPF gradient: largest |∂K/∂L_01 difference| = %.2e" worst
     if worst > 1e-4 then failwithf "the script's δ disagrees with the library (%g)" worst
     worst
 

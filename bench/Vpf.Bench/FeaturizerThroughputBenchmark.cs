@@ -61,7 +61,7 @@ public class FeaturizerThroughputBenchmark
 
     [Benchmark(Description = "VpfFeatureScoring.Transform (in-process, batched)", OperationsPerInvoke = Rows)]
     public float InProcess() => Consume(VpfFeatureScoring.Transform(_model, _data, "Features", "Pixels",
-        new Vpf.ML.Onnx.OnnxExportOptions { MeanFieldSweeps = Sweeps }));
+        new Vpf.Onnx.OnnxExportOptions { MeanFieldSweeps = Sweeps }));
 
     [Benchmark(Baseline = true, Description = "core MeanFieldSweep.Infer (batched)", OperationsPerInvoke = Rows)]
     public float CoreInfer() => MeanFieldSweep.Infer(_model, _binary, Rows, Sweeps)[2][0];

@@ -6,7 +6,7 @@ using Vpf.Core.Training;
 namespace Vpf.Distributed;
 
 /// <summary>
-/// MPI_COMM_WORLD as a <see cref="IDataParallelGroup"/> for <see cref="MiniBatchTrainer.Group"/>: the processes started
+/// MPI_COMM_WORLD as a <see cref="IDataParallelGroup"/> for the group parameter of <see cref="TrainingPlan"/>.Run: the processes started
 /// by <c>mpiexec</c>. Loads the MPI library only when <see cref="Start"/> is called, so a program that never starts
 /// one never touches MPI. One per process; dispose it (MPI_Finalize) when training is over.
 /// </summary>

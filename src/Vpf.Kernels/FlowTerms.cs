@@ -5,7 +5,7 @@ namespace Vpf.Kernels;
 /// <summary>Sum of the flow terms φ of a block of units and how often the field clamp fired.</summary>
 /// <param name="Phi">Σ φ_k over the block, accumulated in double.</param>
 /// <param name="Clamped">Number of units whose |u| exceeded the field limit and was clamped.</param>
-public readonly record struct FlowSums(double Phi, long Clamped)
+internal readonly record struct FlowSums(double Phi, long Clamped)
 {
     /// <summary>Adds two partial sums.</summary>
     public static FlowSums operator +(FlowSums x, FlowSums y) => new(x.Phi + y.Phi, x.Clamped + y.Clamped);
@@ -16,7 +16,7 @@ public readonly record struct FlowSums(double Phi, long Clamped)
 /// φ = x e^{−u/2} + (1 − x) e^{u/2} and δ = ∂φ/∂u = ½[(1 − x) e^{u/2} − x e^{−u/2}],
 /// valid for binary states (where φ = exp(½(1 − 2x)u), the MPF term) and for mean-field rates x ∈ [0, 1].
 /// </summary>
-public static class FlowTerms
+internal static class FlowTerms
 {
     /// <summary>Default limit on |u|: e^{30} is far from float overflow, and a field that large means a diverging model.</summary>
     public const float DefaultFieldLimit = 60f;

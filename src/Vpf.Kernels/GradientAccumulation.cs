@@ -3,7 +3,7 @@ using Vpf.Kernels.Elementwise;
 namespace Vpf.Kernels;
 
 /// <summary>The non-product parts of a flow gradient: bias sums and the symmetric lateral update.</summary>
-public static class GradientAccumulation
+internal static class GradientAccumulation
 {
     /// <summary>sums[j] += alpha · Σ_r m[r, j] for a rows × sums.Length matrix (bias gradient: mean of δ over the batch).</summary>
     public static void AccumulateColumnSums(ReadOnlySpan<float> m, Span<float> sums, int rows, float alpha = 1f)

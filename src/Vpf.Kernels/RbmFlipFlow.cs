@@ -6,7 +6,7 @@ namespace Vpf.Kernels;
 /// <summary>The result of <see cref="RbmFlipFlow.Evaluate"/>: the flow K averaged over the batch and how many exponents were clamped.</summary>
 /// <param name="MeanFlow">K = mean over rows of Σ_k exp(½ (F(v) − F(v with unit k flipped))).</param>
 /// <param name="ClampCount">Number of (row, unit) exponents that hit the limit.</param>
-public readonly record struct RbmFlipFlowResult(double MeanFlow, long ClampCount);
+internal readonly record struct RbmFlipFlowResult(double MeanFlow, long ClampCount);
 
 /// <summary>
 /// Minimum probability flow of an RBM to its single-visible-flip neighbours, with the hidden units summed out through the
@@ -30,7 +30,7 @@ public readonly record struct RbmFlipFlowResult(double MeanFlow, long ClampCount
 /// clamped to ±<see cref="WeightLimit"/> inside the tables. Visible states are binary (a value ≥ ½ counts as on).
 /// </para>
 /// </remarks>
-public sealed unsafe class RbmFlipFlow
+internal sealed unsafe class RbmFlipFlow
 {
     /// <summary>|W| beyond this is clamped in the exponential tables (e^{80} is still a finite float).</summary>
     public const float WeightLimit = 80f;

@@ -5,7 +5,7 @@ using Vpf.Core.Data;
 using Vpf.Core.Model;
 using Vpf.Core.Training;
 using Vpf.Core.Training.Optimisers;
-using Vpf.ML.Onnx;
+using Vpf.Onnx;
 
 namespace Vpf.ML;
 
@@ -17,7 +17,7 @@ namespace Vpf.ML;
 /// <para>
 /// <see cref="Fit"/> reads the pixel column (a known-size vector of Single with intensities in [0, max]) into a
 /// bit-packed data set, binarising each pixel (on when intensity ≥ threshold × max), trains the machine with the core
-/// <see cref="TrainingPlan"/> (VPF through <see cref="MiniBatchTrainer"/>), then compiles the trained machine's
+/// <see cref="TrainingPlan"/> (VPF by default; with stochastic binarisation, a fresh draw every epoch), then compiles the trained machine's
 /// binarisation and unrolled mean-field inference into an ONNX graph (see <see cref="VpfOnnxExport"/>) and returns
 /// ML.NET's own ONNX transformer for it. The result is therefore an ordinary ML.NET transformer: it saves and loads
 /// with <c>mlContext.Model.Save</c> and <c>Load</c> (the graph, with the weights, is stored inside the model zip) and
@@ -136,28 +136,9 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
                 channel.Info(MessageSensitivity.None, $"Epoch {progress.Epoch}: mean K {progress.EpochMeanObjective:G6} ({progress.Seconds:F1} s).");
         }
         if (grey is null) return plan.Run(data, progress: Report).Model;
-
-        // The plan stops after each epoch and resumes on the next draw, which keeps the optimiser's state, the offsets and
-        // the shuffles of one uninterrupted run.
-        TrainingRunState? state = null;
-        for (int epoch = 1; ; epoch++)
-        {
-            if (epoch > 1) data = StochasticEpoch(grey, greyRows, width, trainSeed, epoch);
-            using var stop = new CancellationTokenSource();
-            int last = epoch;
-            try
-            {
-                return plan.Run(data, progress: p =>
-                {
-                    Report(p);
-                    if (p.Epoch == last && p.Batch == p.BatchesPerEpoch && last < _options.Epochs) stop.Cancel();
-                }, cancellation: stop.Token, resumeFrom: state).Model;
-            }
-            catch (TrainingCanceledException e) when (e.State is not null)
-            {
-                state = e.State;
-            }
-        }
+        // One run over a fresh draw per epoch (the first draw, above, also sets the initial visible biases).
+        var first = data;
+        return plan.Run(epoch => epoch == 1 ? first : StochasticEpoch(grey, greyRows, width, trainSeed, epoch), progress: Report).Model;
     }
 
     /// <summary>One binarisation of the grey levels: pixel on with probability equal to its grey level, from (seed, epoch).</summary>

@@ -3,13 +3,13 @@ using Vpf.Core.Inference;
 using Vpf.Core.Model;
 using Vpf.Core.Training;
 using Vpf.Core.Training.Optimisers;
-using Vpf.ML.Onnx;
+using Vpf.Onnx;
 
 namespace Vpf.ML;
 
 /// <summary>
 /// Options of <see cref="VpfFeaturizerEstimator"/>: the machine's hidden layers, how VPF trains it (mirroring the core
-/// <see cref="MiniBatchTrainer"/>, <see cref="VpfOptions"/> and <see cref="OptimiserOptions"/>), how pixels are binarised,
+/// <see cref="TrainingOptions"/>, <see cref="VpfOptions"/> and <see cref="OptimiserOptions"/>), how pixels are binarised,
 /// and which hidden layers' mean-field firing rates become the output column.
 /// </summary>
 public sealed class VpfFeaturizerOptions
@@ -115,6 +115,8 @@ public sealed class VpfFeaturizerOptions
     /// <summary>
     /// Training draws a fresh binarisation of every image each epoch (a pixel is on with probability
     /// intensity / <see cref="MaxIntensity"/>) instead of thresholding once at <see cref="BinarisationThreshold"/>. Default true.
+    /// The draws feed one training run (the plan's training set per epoch): the optimiser's state, the centering
+    /// offsets and, for PCD and DBM-PCD, the persistent chains carry over from one draw to the next.
     /// </summary>
     public bool StochasticBinarisation = Defaults.StochasticBinarisation;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using Microsoft.ML;
 using Vpf.Core.Data;
-using Vpf.ML.Onnx;
+using Vpf.Onnx;
 
 namespace Vpf.ML;
 

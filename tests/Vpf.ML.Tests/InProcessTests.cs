@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Vpf.Core.Model;
-using Vpf.ML.Onnx;
+using Vpf.Onnx;
 
 namespace Vpf.ML.Tests;
 

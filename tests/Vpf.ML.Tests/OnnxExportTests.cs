@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
-using Vpf.ML.Onnx;
+using Vpf.Onnx;
 
 namespace Vpf.ML.Tests;
 

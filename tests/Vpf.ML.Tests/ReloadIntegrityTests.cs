@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Vpf.Core.Model;
-using Vpf.ML.Onnx;
+using Vpf.Onnx;
 
 namespace Vpf.ML.Tests;
 

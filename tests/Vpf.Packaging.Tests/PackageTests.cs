@@ -11,7 +11,7 @@ namespace Vpf.Packaging.Tests;
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
-    private static readonly string[] Libraries = ["Vpf.Kernels", "Vpf.Core", "Vpf.ML"];
+    private static readonly string[] Libraries = ["Vpf.Kernels", "Vpf.Core", "Vpf.Onnx", "Vpf.ML", "Vpf.Distributed"];
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "vpf-packages-" + Guid.NewGuid().ToString("N")[..8]);
 
     public PackageTests() => Directory.CreateDirectory(_temp);
@@ -79,6 +79,24 @@ public sealed class PackageTests : IDisposable
             Path.Combine(data, "t10k-images-idx3-ubyte.gz"), Path.Combine(data, "t10k-labels-idx1-ubyte.gz"));
         Assert.Matches(@"epoch 3: mean K = \d+\.\d{3}", output);
         Assert.Contains("top-layer rates of a held-out image:", output);
+    }
+
+    [Fact]
+    public void The_tool_package_carries_the_onnx_writer_but_neither_ML_NET_nor_ONNX_Runtime()
+    {
+        string feed = Path.Combine(_temp, "tool");
+        DotnetProcess.Run(DotnetProcess.RepositoryRoot, "pack", Path.Combine("src", "Vpf.Cli"), "-c", DotnetProcess.Configuration, "--no-build", "-o", feed);
+        string package = Directory.GetFiles(feed, "Vpf.Cli.*.nupkg").Single(f => !f.EndsWith(".snupkg", StringComparison.Ordinal));
+        using var zip = ZipFile.OpenRead(package);
+        var files = zip.Entries.Select(e => e.FullName).ToArray();
+
+        Assert.Contains("tools/net10.0/any/vpf.dll", files);
+        Assert.Contains("tools/net10.0/any/Vpf.Onnx.dll", files);
+        Assert.DoesNotContain(files, f => f.Contains("Microsoft.ML", StringComparison.OrdinalIgnoreCase)
+            || f.Contains("onnxruntime", StringComparison.OrdinalIgnoreCase) || f.Contains("Vpf.ML", StringComparison.Ordinal));
+        // About 5 MB (Plotly.NET and FSharp.Core are most of it); ONNX Runtime's natives alone were over 150 MB.
+        long bytes = new FileInfo(package).Length;
+        Assert.True(bytes < 20_000_000, $"{package} is {bytes:N0} bytes");
     }
 
     private static string PackedVersion(string feed, string id)

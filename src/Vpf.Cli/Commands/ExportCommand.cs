@@ -63,8 +63,8 @@ internal sealed class ExportCommand : Command<ExportSettings>
     }
 }
 
-/// <summary>ONNX export of the mean-field feature graph (pixels → hidden firing rates) through Vpf.ML.</summary>
+/// <summary>ONNX export of the mean-field feature graph (pixels → hidden firing rates) through Vpf.Onnx.</summary>
 internal static class OnnxExport
 {
-    public static void Write(Stream stream, Core.Model.DeepBoltzmannMachine model) => Vpf.ML.Onnx.VpfOnnxExport.Write(model, stream);
+    public static void Write(Stream stream, Core.Model.DeepBoltzmannMachine model) => Vpf.Onnx.VpfOnnxExport.Write(model, stream);
 }

@@ -9,7 +9,7 @@ namespace Vpf.Core.Data;
 /// C library's <c>stat</c> (which follows symbolic links); elsewhere, or if that call is unavailable, it falls back
 /// to what .NET can tell (directories, and equal resolved full paths).
 /// </summary>
-public static class FileIdentity
+internal static class FileIdentity
 {
     private const int StatBufferLength = 256;
     private const uint TypeMask = 0xF000, RegularType = 0x8000, DirectoryType = 0x4000;

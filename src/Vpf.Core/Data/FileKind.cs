@@ -1,7 +1,7 @@
 namespace Vpf.Core.Data;
 
 /// <summary>What a path names on disk, as far as writing over it is concerned.</summary>
-public enum FileKind
+internal enum FileKind
 {
     /// <summary>Nothing is there.</summary>
     Missing,

@@ -4,7 +4,7 @@ namespace Vpf.Core.Data;
 /// The content of an IDX image file: <see cref="Count"/> images of <see cref="Rows"/> × <see cref="Columns"/>
 /// unsigned-byte intensities, row-major, image after image (one byte per pixel, as in the file).
 /// </summary>
-public sealed class IdxImages
+internal sealed class IdxImages
 {
     private readonly byte[] _pixels;
 

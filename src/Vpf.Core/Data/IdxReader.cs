@@ -12,7 +12,7 @@ namespace Vpf.Core.Data;
 /// A header declaring zero items is read as an empty set here; <see cref="BinaryDataset.LoadIdx(string, string?, BinarisationOptions?)"/> rejects it.
 /// Every failure is a <see cref="DataFileException"/>, never a bare I/O exception.
 /// </remarks>
-public static class IdxReader
+internal static class IdxReader
 {
     /// <summary>Reads an IDX image file.</summary>
     /// <exception cref="DataFileException">The file is missing, unreadable, empty, malformed or not an image file.</exception>

@@ -8,7 +8,7 @@ using Vpf.Core.Training;
 namespace Vpf.Core.Persistence;
 
 /// <summary>
-/// A training checkpoint on disk: everything <see cref="MiniBatchTrainer.Train"/> needs to go on from where a cancelled run
+/// A training checkpoint on disk: everything <see cref="TrainingPlan"/>.Run needs to go on from where a cancelled run
 /// stopped and finish bit for bit as an uninterrupted run would. The file is a zip archive holding the model as a
 /// model file (<c>model.vpf</c>, with its <see cref="ModelFileInfo"/>), each optimiser moment tensor set as a model
 /// file of its own (<c>moment-0.vpf</c>, …), and the scalar fields of the <see cref="TrainingCheckpoint"/> as JSON

@@ -8,7 +8,7 @@ namespace Vpf.Core.Training;
 /// </summary>
 /// <param name="FirstRow">Index, within the whole mini-batch, of the first row handed over.</param>
 /// <param name="GlobalRows">Rows of the whole mini-batch, over every process.</param>
-public readonly record struct BatchShard(int FirstRow, int GlobalRows)
+internal readonly record struct BatchShard(int FirstRow, int GlobalRows)
 {
     /// <summary>The whole mini-batch of <paramref name="rows"/> rows, held by one process.</summary>
     public static BatchShard Whole(int rows) => new(0, rows);

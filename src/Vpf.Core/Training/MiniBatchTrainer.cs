@@ -18,7 +18,7 @@ namespace Vpf.Core.Training;
 /// biases are compensated so that the model is always the equivalent uncentered machine. The offsets travel in
 /// <see cref="TrainingCheckpoint.Offsets"/>.
 /// </remarks>
-public sealed class MiniBatchTrainer
+internal sealed class MiniBatchTrainer
 {
     /// <summary>Creates a trainer; options are validated here.</summary>
     public MiniBatchTrainer(ITrainingObjective objective, TrainingOptions? options = null)
@@ -38,7 +38,7 @@ public sealed class MiniBatchTrainer
     /// Processes that train this model together (synchronous data parallelism), or null to train alone. Each process
     /// evaluates its share of every mini-batch (<see cref="BatchShard.Split"/>), the gradients and objective values
     /// are summed over the group, and every process takes the same optimiser step; cancellation on any process stops
-    /// all of them after the same batch. Every process must call <see cref="Train"/> with the same options, data and
+    /// all of them after the same batch. Every process must call Train with the same options, data and
     /// starting model: that is checked before the first batch.
     /// </summary>
     public IDataParallelGroup? Group { get; init; }
@@ -58,11 +58,24 @@ public sealed class MiniBatchTrainer
     public IReadOnlyList<EpochSummary> Train(DeepBoltzmannMachine model, BinaryDataset data,
         Action<TrainingProgress>? progress = null, CancellationToken cancellation = default, TrainingCheckpoint? resumeFrom = null)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        return Train(model, _ => data, progress, cancellation, resumeFrom);
+    }
+
+    /// <summary>
+    /// As <see cref="Train(DeepBoltzmannMachine, BinaryDataset, Action{TrainingProgress}?, CancellationToken, TrainingCheckpoint?)"/>
+    /// with the rows of each epoch from <paramref name="epochData"/> (epoch 1 first), called once per epoch trained. The
+    /// shuffle and the batches of an epoch are cut from its own rows; the centering offset a_0 is the mean of the first
+    /// epoch's rows (of a resumed run: the checkpoint's).
+    /// </summary>
+    public IReadOnlyList<EpochSummary> Train(DeepBoltzmannMachine model, Func<int, BinaryDataset> epochData,
+        Action<TrainingProgress>? progress = null, CancellationToken cancellation = default, TrainingCheckpoint? resumeFrom = null)
+    {
+        ArgumentNullException.ThrowIfNull(epochData);
         Objective.Validate(model.Architecture);
-        if (data.Dimension != model.LayerSize(0))
-            throw new InvalidOptionsException("data", $"rows have {data.Dimension} values but the model has {model.LayerSize(0)} visible units.");
-        if (data.Count == 0)
-            throw new InvalidOptionsException("data", "the training set is empty.");
+        // A finished run resumed trains nothing, but its checkpoint is still checked against the last epoch's rows.
+        int dataEpoch = resumeFrom is null ? 1 : Math.Clamp(resumeFrom.EpochsCompleted + 1, 1, Options.Epochs);
+        var data = EpochRows(model, epochData, dataEpoch);
 
         int batchSize = Math.Min(Options.BatchSize, data.Count);
         int batches = (data.Count + batchSize - 1) / batchSize;
@@ -108,6 +121,13 @@ public sealed class MiniBatchTrainer
 
         for (int epoch = firstEpoch; epoch <= Options.Epochs; epoch++)
         {
+            if (epoch != dataEpoch)
+            {
+                (data, dataEpoch) = (EpochRows(model, epochData, epoch), epoch);
+                batchSize = Math.Min(Options.BatchSize, data.Count);
+                batches = (data.Count + batchSize - 1) / batchSize;
+                if (batch.Length < batchSize * n0) batch = new float[batchSize * n0];
+            }
             var order = EpochOrder(data.Count, epoch);
             for (int b = epoch == firstEpoch ? firstBatch : 0; b < batches; b++)
             {
@@ -171,6 +191,17 @@ public sealed class MiniBatchTrainer
             (sumObjective, rowsSeen, clamps) = (0, 0, 0);
         }
         return history;
+    }
+
+    private static BinaryDataset EpochRows(DeepBoltzmannMachine model, Func<int, BinaryDataset> epochData, int epoch)
+    {
+        var data = epochData(epoch) ?? throw new InvalidOptionsException("data", $"the data source gave no rows (null) for epoch {epoch}.");
+        string which = epoch == 1 ? "rows" : $"epoch {epoch}'s rows";
+        if (data.Dimension != model.LayerSize(0))
+            throw new InvalidOptionsException("data", $"{which} have {data.Dimension} values but the model has {model.LayerSize(0)} visible units.");
+        if (data.Count == 0)
+            throw new InvalidOptionsException("data", epoch == 1 ? "the training set is empty." : $"the training set of epoch {epoch} is empty.");
+        return data;
     }
 
     /// <summary>The row order of an epoch, derived from (seed, epoch) alone so that a resumed run sees the same batches.</summary>

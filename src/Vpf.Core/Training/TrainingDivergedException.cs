@@ -21,6 +21,6 @@ public sealed class TrainingDivergedException : VpfException
     /// <summary>1-based batch within that epoch.</summary>
     public int Batch { get; }
 
-    /// <summary>Set by <see cref="TrainingPlan.Run"/>: the machine at its last good parameters and the curve so far.</summary>
+    /// <summary>Set by <see cref="TrainingPlan"/>.Run: the machine at its last good parameters and the curve so far.</summary>
     public TrainingRunState? State { get; internal set; }
 }

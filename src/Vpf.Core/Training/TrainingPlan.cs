@@ -8,8 +8,8 @@ namespace Vpf.Core.Training;
 /// <summary>
 /// One training run as a value: the machine's <see cref="Architecture"/>, the <see cref="Method"/>, the loop's
 /// <see cref="TrainingOptions"/>, the <see cref="Initialisation"/> and optional greedy <see cref="Pretraining"/>.
-/// <see cref="Validate"/> checks all of it in one place; <see cref="Run"/> builds the machine, trains it through
-/// <see cref="MiniBatchTrainer"/> and records the held-out curve. Front ends (command line, ML.NET, scripts) build a plan
+/// <see cref="Validate"/> checks all of it in one place; Run builds the machine, trains it with the method's objective
+/// on one training set or on a fresh set per epoch, and records the held-out curve. Front ends (command line, ML.NET, scripts) build a plan
 /// and map the option names of <see cref="InvalidOptionsException"/> to their own.
 /// </summary>
 /// <remarks>
@@ -93,8 +93,8 @@ public sealed record TrainingPlan
     public DeepBoltzmannMachine CreateModel(BinaryDataset train) => Initialise(train).Model;
 
     /// <summary>
-    /// Trains: builds the machine (<see cref="CreateModel"/>) or goes on from <paramref name="resumeFrom"/>, runs
-    /// <see cref="MiniBatchTrainer"/> with one objective from <see cref="Method"/>, and after every epoch records a
+    /// Trains: builds the machine (<see cref="CreateModel"/>) or goes on from <paramref name="resumeFrom"/>, runs the
+    /// mini-batch loop with one objective from <see cref="Method"/>, and after every epoch records a
     /// <see cref="CurvePoint"/> on the first <see cref="HeldOutRows"/> rows of <paramref name="heldOut"/>.
     /// </summary>
     /// <param name="train">Training rows; their width must be the visible layer's size.</param>
@@ -115,8 +115,43 @@ public sealed record TrainingPlan
         IDataParallelGroup? group = null)
     {
         ArgumentNullException.ThrowIfNull(train);
+        return Run(_ => train, heldOut, progress, cancellation, resumeFrom, epochCompleted, group);
+    }
+
+    /// <summary>
+    /// As <see cref="Run(BinaryDataset, BinaryDataset?, Action{TrainingProgress}?, CancellationToken, TrainingRunState?, Action{CurvePoint}?, IDataParallelGroup?)"/>,
+    /// with a fresh training set for every epoch, e.g. a new stochastic binarisation of the same grey levels (the
+    /// ML.NET featurizer's <c>StochasticBinarisation</c>). One run throughout: the optimiser's state, the centering
+    /// offsets, the objective's state, the held-out curve and the time budget carry over from epoch to epoch as they
+    /// do with one set.
+    /// </summary>
+    /// <param name="trainForEpoch">The training rows of epoch e = 1 … <see cref="TrainingOptions.Epochs"/>. It is called once
+    /// per epoch trained, in order; every epoch's rows must have the visible layer's width (their number may differ).
+    /// Epoch 1's rows also set what <see cref="CreateModel"/> takes from the data (visible biases, pretraining) and the
+    /// centering offset a_0. For a resume to reproduce an uninterrupted run, the same epoch must give the same rows
+    /// (derive them from a seed and the epoch); a resumed run starts by asking for the checkpoint's epoch. With
+    /// <paramref name="group"/>, every process must give the same rows for every epoch (only the first epoch's are compared).</param>
+    /// <param name="heldOut">Held-out rows for the curve; null (or empty) for no curve.</param>
+    /// <param name="progress">Called after every batch (its seconds exclude evaluation and earlier callbacks; pretraining is not reported).</param>
+    /// <param name="cancellation">Checked between batches.</param>
+    /// <param name="resumeFrom">A state from <see cref="TrainingCanceledException.State"/> of a run of this plan on the same data source, or
+    /// <see cref="TrainingRunState.Start"/> of a machine made by <see cref="CreateModel"/>.</param>
+    /// <param name="epochCompleted">Called with each new curve point, after the epoch's last <paramref name="progress"/> call.</param>
+    /// <param name="group">With data-parallel training, the processes that train together; null to train alone.</param>
+    /// <exception cref="InvalidOptionsException">A bad option, named by its path from the plan; rows of the wrong width, no rows or null ("data").</exception>
+    /// <exception cref="TrainingCanceledException">Cancelled; <see cref="TrainingCanceledException.State"/> holds what a resume needs.</exception>
+    /// <exception cref="TrainingDivergedException">Diverged; <see cref="TrainingDivergedException.State"/> holds the machine at its last good parameters.</exception>
+    public TrainingResult Run(Func<int, BinaryDataset> trainForEpoch, BinaryDataset? heldOut = null, Action<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default, TrainingRunState? resumeFrom = null, Action<CurvePoint>? epochCompleted = null,
+        IDataParallelGroup? group = null)
+    {
+        ArgumentNullException.ThrowIfNull(trainForEpoch);
         Validate();
-        CheckData(train);
+        // The plan's first look at the rows (for the checks and the initial machine) and the trainer's share one call.
+        int firstEpoch = resumeFrom?.Checkpoint is { } c ? Math.Clamp(c.EpochsCompleted + 1, 1, TrainingOptions.Epochs) : 1;
+        var first = trainForEpoch(firstEpoch) ?? throw new InvalidOptionsException("data", $"the data source gave no rows (null) for epoch {firstEpoch}.");
+        CheckData(first);
+        BinaryDataset EpochRows(int epoch) => epoch == firstEpoch ? first : trainForEpoch(epoch);
         if (heldOut is not null && heldOut.Count > 0 && heldOut.Dimension != Architecture.VisibleSize)
             throw new InvalidOptionsException("heldOut", $"rows have {heldOut.Dimension} values but the model has {Architecture.VisibleSize} visible units.");
 
@@ -135,7 +170,7 @@ public sealed record TrainingPlan
         }
         else
         {
-            (model, pretrained, pretrainingSeconds) = Initialise(train);
+            (model, pretrained, pretrainingSeconds) = Initialise(first);
         }
 
         // One objective per run: the held-out objective is measured with it too (state it keeps for later batches is restored).
@@ -173,7 +208,7 @@ public sealed record TrainingPlan
         IReadOnlyList<EpochSummary> history;
         try
         {
-            history = trainer.Train(model, train, OnBatch, budgetStop.Token, resumeFrom?.Checkpoint);
+            history = trainer.Train(model, EpochRows, OnBatch, budgetStop.Token, resumeFrom?.Checkpoint);
         }
         catch (TrainingCanceledException e) when (budgetSpent && !cancellation.IsCancellationRequested)
         {

@@ -4,7 +4,7 @@ namespace Vpf.Core.Training;
 
 /// <summary>
 /// Where a <see cref="TrainingPlan"/> run stands: the machine, the trainer's checkpoint, the held-out curve so far and
-/// the seconds not counted as training. <see cref="TrainingPlan.Run"/> goes on from one; a cancelled or diverged run
+/// the seconds not counted as training. <see cref="TrainingPlan"/>.Run goes on from one; a cancelled or diverged run
 /// attaches one to its exception so that the caller can save the machine (see <see cref="TrainingCanceledException.State"/>
 /// and <see cref="TrainingDivergedException.State"/>).
 /// </summary>

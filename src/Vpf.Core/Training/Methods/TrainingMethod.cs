@@ -85,7 +85,7 @@ public abstract record TrainingMethod
 
     /// <summary>Creates the objective, with fresh state; options are validated first.</summary>
     /// <exception cref="InvalidOptionsException">An option is out of range (named relative to the method, e.g. "Options.MeanFieldSweeps").</exception>
-    public ITrainingObjective CreateObjective()
+    internal ITrainingObjective CreateObjective()
     {
         Validate();
         return Create();

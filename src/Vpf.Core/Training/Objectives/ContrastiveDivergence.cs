@@ -31,7 +31,7 @@ namespace Vpf.Core.Training;
 /// Default training settings: <see cref="CdMethod.DefaultTraining"/> and <see cref="PcdMethod.DefaultTraining"/>.
 /// </para>
 /// </remarks>
-public sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjective, IMeanRateSource
+internal sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjective, IMeanRateSource
 {
     private int _lastRows;
     private float[] _positive = [], _negativeVisible = [], _negativeHidden = [], _scratch = [];

@@ -33,7 +33,7 @@ namespace Vpf.Core.Training;
 /// </para>
 /// <para>Randomness: sweep s of layer l uses stream StreamKey(κ, s, l) of the batch key κ; chain starts use the options' seed.</para>
 /// </remarks>
-public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, IStatefulObjective, IMeanRateSource
+internal sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, IStatefulObjective, IMeanRateSource
 {
     private int _lastRows;
     private float[][] _rates = [], _chains = [];

@@ -8,7 +8,7 @@ namespace Vpf.Core.Training;
 /// such as contrastive divergence put their own monitored value in <see cref="ObjectiveValue.Value"/> and their
 /// (approximate) negative log-likelihood gradient in the gradient. The trainer and the optimisers only see this.
 /// </summary>
-public interface ITrainingObjective
+internal interface ITrainingObjective
 {
     /// <summary>
     /// Evaluates the objective on the first <paramref name="rows"/> rows of <paramref name="visible"/> (rows × n_0 of 0/1)

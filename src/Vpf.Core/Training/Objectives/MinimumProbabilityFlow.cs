@@ -7,7 +7,7 @@ namespace Vpf.Core.Training;
 /// K = mean over the batch of Σ_k exp(½ (1 − 2x_k) u_k(x)), no partition function and no sampling.
 /// It is the flow gradient on the data states themselves.
 /// </summary>
-public sealed class MinimumProbabilityFlow : ITrainingObjective
+internal sealed class MinimumProbabilityFlow : ITrainingObjective
 {
     private FlowGradient? _gradient;
     private readonly float[][] _states = new float[1][];

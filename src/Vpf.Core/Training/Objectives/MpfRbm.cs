@@ -15,7 +15,7 @@ namespace Vpf.Core.Training;
 /// (tested at 1e-4). Exponents are clamped to ±<see cref="ExponentLimit"/> (the same bound as the kernel's field limit
 /// of ±60 on u/2) and counted. Visible states are binary.
 /// </remarks>
-public sealed class MpfRbm : ITrainingObjective, IMeanRateSource
+internal sealed class MpfRbm : ITrainingObjective, IMeanRateSource
 {
     /// <summary>Bound on each flip's exponent ½ (F(v) − F(v′)).</summary>
     internal const double ExponentLimit = 30;

@@ -8,4 +8,4 @@ namespace Vpf.Core.Training;
 /// <param name="Value">Mean over the batch of the objective: Σ_k φ_k for a flow (always &gt; 0 for a finite model), the
 /// reconstruction cross-entropy in nats per row for a contrastive-divergence baseline.</param>
 /// <param name="ClampCount">Units whose |u| exceeded the kernel's field limit (a sign of a diverging model when not 0).</param>
-public readonly record struct ObjectiveValue(double Value, long ClampCount);
+internal readonly record struct ObjectiveValue(double Value, long ClampCount);

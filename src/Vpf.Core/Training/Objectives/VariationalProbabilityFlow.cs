@@ -8,7 +8,7 @@ namespace Vpf.Core.Training;
 /// Variational Probability Flow on one mini-batch (vpf-math.md §3): E-step (mean-field rates with v clamped),
 /// states from the chosen <see cref="FlowEstimator"/>, M-step (the flow gradient on those states, held fixed).
 /// </summary>
-public sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSource
+internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSource
 {
     private Workspace? _work;
     private int _lastRows;

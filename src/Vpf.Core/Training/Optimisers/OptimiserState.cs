@@ -9,4 +9,4 @@ namespace Vpf.Core.Training.Optimisers;
 /// <param name="Kind">The optimiser the state belongs to.</param>
 /// <param name="Step">Steps taken so far.</param>
 /// <param name="Moments">Adam: first and second moments; SGD: the velocity. Empty before the first step.</param>
-public sealed record OptimiserState(OptimiserKind Kind, long Step, IReadOnlyList<ParameterSet> Moments);
+internal sealed record OptimiserState(OptimiserKind Kind, long Step, IReadOnlyList<ParameterSet> Moments);

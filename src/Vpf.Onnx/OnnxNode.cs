@@ -1,4 +1,4 @@
-namespace Vpf.ML.Onnx;
+namespace Vpf.Onnx;
 
 /// <summary>One operator of the graph: type, input and output value names, and integer attributes.</summary>
 internal sealed class OnnxNode

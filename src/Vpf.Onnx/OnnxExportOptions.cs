@@ -1,6 +1,6 @@
 using Vpf.Core.Inference;
 
-namespace Vpf.ML.Onnx;
+namespace Vpf.Onnx;
 
 /// <summary>
 /// What the exported ONNX graph computes: how pixels are binarised, how many mean-field sweeps are unrolled with which
@@ -8,7 +8,7 @@ namespace Vpf.ML.Onnx;
 /// </summary>
 public sealed record OnnxExportOptions
 {
-    /// <summary>Defaults shared with <see cref="VpfFeaturizerOptions"/>.</summary>
+    /// <summary>Defaults, shared with the ML.NET featurizer's options.</summary>
     public static class Defaults
     {
         /// <summary>Mean-field sweeps after the bottom-up initialisation.</summary>

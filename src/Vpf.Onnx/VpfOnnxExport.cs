@@ -1,6 +1,6 @@
 using Vpf.Core.Model;
 
-namespace Vpf.ML.Onnx;
+namespace Vpf.Onnx;
 
 /// <summary>
 /// Writes a trained machine's feature extractor — binarisation and unrolled mean-field inference — as a standalone

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Vpf.ML.Onnx;
+namespace Vpf.Onnx;
 
 /// <summary>
 /// A SHA-256 of a serialised ONNX model carried in the model itself, as a <c>metadata_props</c> entry appended after

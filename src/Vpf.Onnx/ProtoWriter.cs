@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Vpf.ML.Onnx;
+namespace Vpf.Onnx;
 
 /// <summary>
 /// The protobuf wire format, as much of it as ONNX needs: varints (wire type 0), 32-bit floats (wire type 5) and

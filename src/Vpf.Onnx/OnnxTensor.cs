@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace Vpf.ML.Onnx;
+namespace Vpf.Onnx;
 
 /// <summary>A constant float tensor of the graph (an initializer): name, shape and row-major values.</summary>
 internal sealed class OnnxTensor

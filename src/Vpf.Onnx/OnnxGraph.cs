@@ -1,4 +1,4 @@
-namespace Vpf.ML.Onnx;
+namespace Vpf.Onnx;
 
 /// <summary>
 /// A small ONNX graph under construction: one float input and one float output of shape [batch, width], constant

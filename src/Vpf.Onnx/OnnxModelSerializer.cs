@@ -1,4 +1,4 @@
-namespace Vpf.ML.Onnx;
+namespace Vpf.Onnx;
 
 /// <summary>
 /// Writes an <see cref="OnnxGraph"/> as an ONNX ModelProto: IR version 8, default-domain opset 17, the graph's input
@@ -27,7 +27,7 @@ internal static class OnnxModelSerializer
         if (graph.OutputName.Length == 0) throw new InvalidOperationException("The graph has no output.");
         var model = new ProtoWriter();
         model.Int64(ModelIrVersion, IrVersion);
-        model.String(ModelProducerName, "Vpf.ML");
+        model.String(ModelProducerName, "Vpf.Onnx");
         model.String(ModelProducerVersion, typeof(OnnxModelSerializer).Assembly.GetName().Version?.ToString() ?? "0");
         model.String(ModelDocString, docString);
         model.Message(ModelGraph, GraphProto(graph));

@@ -1,4 +1,4 @@
-namespace Vpf.ML.Onnx;
+namespace Vpf.Onnx;
 
 /// <summary>Checks and resolves a list of hidden layers to output (null → the top layer).</summary>
 internal static class OutputLayerList

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Vpf.ML.Onnx;
+namespace Vpf.Onnx;
 
 /// <summary>
 /// Makes the graph itself refuse a NaN, infinite or out-of-range input value, so that the check survives saving: a

@@ -1,7 +1,7 @@
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
 
-namespace Vpf.ML.Onnx;
+namespace Vpf.Onnx;
 
 /// <summary>
 /// Compiles the mean-field inference of <see cref="Vpf.Core.Inference.MeanFieldSweep"/> for one trained machine into
@@ -92,7 +92,7 @@ internal static class MeanFieldGraphCompiler
         return graph.Node("Cast", "v", [on], [("to", OnnxTensor.FloatType)]);
     }
 
-    /// <summary>Visible rates clip(x / max, 0, 1): Min(Max(x · (1 / max), 0), 1), computed as <see cref="VpfFeatureScoring"/> does.</summary>
+    /// <summary>Visible rates clip(x / max, 0, 1): Min(Max(x · (1 / max), 0), 1), computed as the ML.NET featurizer's bulk scoring does.</summary>
     private static string GreyLevels(OnnxGraph graph, OnnxExportOptions options, string input)
     {
         string scaled = graph.Mul(input, graph.Scalar("inverse_max", 1f / options.MaxIntensity), "scaled");
