@@ -1,7 +1,8 @@
 using Vpf.Core.Model;
+using Vpf.Core.Training;
 using Vpf.Kernels;
 
-namespace Vpf.Core.Training;
+namespace Vpf.Core.Tests.Support;
 
 /// <summary>
 /// The double-precision, one-thread evaluation of <see cref="MpfRbm"/>'s K and gradient, straight from the formulas:
@@ -70,7 +71,7 @@ internal static class MpfRbmReference
         return new ObjectiveValue(total / rows, clamped);
     }
 
-    private static double Softplus(double x) => Evaluation.ExactLikelihood.Softplus(x);
+    private static double Softplus(double x) => Vpf.Core.Evaluation.ExactLikelihood.Softplus(x);
 
     private static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
 }
