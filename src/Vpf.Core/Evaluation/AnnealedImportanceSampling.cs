@@ -102,7 +102,7 @@ public static class AnnealedImportanceSampling
             }
         }
         double logZ0 = 0;
-        foreach (float a in baseBias) logZ0 += ExactLikelihood.Softplus(a);
+        foreach (float a in baseBias) logZ0 += FreeEnergy.Softplus(a);
         for (int l = 1; l < layers; l++) logZ0 += model.LayerSize(l) * Math.Log(2);
 
         bool analytic = SumsOutOddLayers(model.Architecture);

@@ -71,7 +71,7 @@ internal static class MpfRbmReference
         return new ObjectiveValue(total / rows, clamped);
     }
 
-    private static double Softplus(double x) => Vpf.Core.Evaluation.ExactLikelihood.Softplus(x);
+    private static double Softplus(double x) => FreeEnergy.Softplus(x);
 
     private static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
 }
