@@ -31,6 +31,15 @@ internal unsafe interface IDoubleLanes<TVec> where TVec : unmanaged
 
     /// <summary>Loads 2·Count floats and widens them (exactly) to two vectors of doubles.</summary>
     static abstract void LoadWidened(float* p, out TVec lower, out TVec upper);
+
+    static abstract TVec Abs(TVec x);
+    static abstract TVec Max(TVec a, TVec b);
+
+    /// <summary>Per lane: <paramref name="ifTrue"/> where <paramref name="condition"/> ≥ 0, else <paramref name="ifFalse"/>.</summary>
+    static abstract TVec SelectNonNegative(TVec condition, TVec ifTrue, TVec ifFalse);
+
+    /// <summary>Rounds both vectors to single precision and stores them as 2·Count consecutive floats.</summary>
+    static abstract void StoreNarrowed(TVec lower, TVec upper, float* p);
 }
 
 /// <summary>Four doubles per vector.</summary>
@@ -54,6 +63,16 @@ internal readonly unsafe struct DoubleLanes256 : IDoubleLanes<Vector256<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LoadWidened(float* p, out Vector256<double> lower, out Vector256<double> upper)
         => (lower, upper) = Vector256.Widen(Vector256.Load(p));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Abs(Vector256<double> x) => Vector256.Abs(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Max(Vector256<double> a, Vector256<double> b) => Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> SelectNonNegative(Vector256<double> condition, Vector256<double> ifTrue, Vector256<double> ifFalse)
+        => Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(condition, Vector256<double>.Zero), ifTrue, ifFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed(Vector256<double> lower, Vector256<double> upper, float* p) => Vector256.Narrow(lower, upper).Store(p);
 }
 
 /// <summary>Two doubles per vector.</summary>
@@ -77,4 +96,14 @@ internal readonly unsafe struct DoubleLanes128 : IDoubleLanes<Vector128<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LoadWidened(float* p, out Vector128<double> lower, out Vector128<double> upper)
         => (lower, upper) = Vector128.Widen(Vector128.Load(p));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Abs(Vector128<double> x) => Vector128.Abs(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<double> Max(Vector128<double> a, Vector128<double> b) => Vector128.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> SelectNonNegative(Vector128<double> condition, Vector128<double> ifTrue, Vector128<double> ifFalse)
+        => Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(condition, Vector128<double>.Zero), ifTrue, ifFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreNarrowed(Vector128<double> lower, Vector128<double> upper, float* p) => Vector128.Narrow(lower, upper).Store(p);
 }
