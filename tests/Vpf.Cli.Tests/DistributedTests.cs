@@ -9,6 +9,7 @@ namespace Vpf.Cli.Tests;
 // Open MPI's launcher is used when installed. Models are compared parameter by parameter: with SGD (linear in the
 // gradient) 2 processes and 1 process differ only by the order of the gradient's float additions; the tolerance
 // 1e-4 is two orders below what the training moves (checked in the test).
+[Trait("Category", "Slow")]
 public class DistributedTests(ITestOutputHelper log)
 {
     private const double Tolerance = 1e-4;

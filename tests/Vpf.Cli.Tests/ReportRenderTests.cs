@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 
 namespace Vpf.Cli.Tests;
 
+[Trait("Category", "Slow")]
 public class ReportRenderTests(ITestOutputHelper log)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Vpf.Packaging.Tests;
 /// runs samples/QuickStart against the packages from that folder only (no project references, no other feed), as a
 /// user's project would after <c>dotnet add package Vpf.Core --source &lt;folder&gt;</c>.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class PackageTests : IDisposable
 {
     private static readonly string[] Libraries = ["Vpf.Kernels", "Vpf.Core", "Vpf.Onnx", "Vpf.ML", "Vpf.Distributed"];

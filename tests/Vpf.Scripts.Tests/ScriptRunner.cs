@@ -78,4 +78,37 @@ internal static class ScriptRunner
         // plotly.js itself mentions its CDN; what must not be there is a script tag that loads anything from the network.
         Assert.DoesNotMatch(@"<script[^>]*\ssrc=[""']?https?:", text);
     }
+
+    /// <summary>
+    /// Known answers of every embedded evaluation report: for a pixel-flip corruption the corrupted input is wrong on
+    /// every corrupted pixel (error exactly 1); and what does not depend on the model — the corrupted input's and the
+    /// majority fill's scores per corruption, the raw-pixel probe (where a report computed it rather than writing NaN), the
+    /// independent-pixel likelihood — is the same in every report, since all were evaluated on the same images with the
+    /// same seed.
+    /// </summary>
+    public static void AssertModelIndependentParts(IReadOnlyList<(string Name, JsonNode Report)> reports)
+    {
+        Assert.NotEmpty(reports);
+        string Baselines(JsonNode report)
+        {
+            var parts = new List<string>();
+            foreach (var c in report["reconstruction"]!["corruptions"]!.AsArray())
+            {
+                parts.Add($"{c!["corruption"]}: input {c["corruptedInput"]!.ToJsonString()}, fill {c["majorityFill"]!.ToJsonString()}");
+                if (string.Equals(c["kind"]?.GetValue<string>(), "PixelFlips", StringComparison.OrdinalIgnoreCase))
+                    Assert.Equal(1.0, c["corruptedInput"]!["errorOnCorrupted"]!.GetValue<double>());
+            }
+            parts.Add($"independent pixels {report["logLikelihood"]?["independentPixels"]?.ToJsonString()}");
+            return string.Join("\n", parts);
+        }
+        var probes = reports.Select(r => r.Report["linearProbe"]?["result"]?["pixelAccuracy"]?.ToJsonString())
+            .Where(p => p is not null && p != "\"NaN\"").Distinct().ToList();
+        Assert.True(probes.Count <= 1, $"the raw-pixel probe differs between runs: {string.Join(", ", probes)}");
+        string first = Baselines(reports[0].Report);
+        foreach (var (name, report) in reports.Skip(1))
+        {
+            string these = Baselines(report);
+            Assert.True(first == these, $"{name}: the model-independent scores differ from {reports[0].Name}'s:\n{these}\nvs\n{first}");
+        }
+    }
 }

@@ -4,12 +4,16 @@ using System.Text.RegularExpressions;
 namespace Vpf.Scripts.Tests;
 
 /// <summary>
-/// Every script of scripts/ runs in quick mode and writes its outputs with finite numbers. The tests of this class run
-/// one after another (one xunit collection), so the quick runs do not compete for the cores.
+/// Every script of scripts/ runs in quick mode and writes its outputs; besides presence and range, each output is held
+/// to an answer known without the model (the scores of the trivial predictors agree across runs, a flipped pixel of the
+/// corrupted input is always wrong, accuracies as fractions of the test images, a model and its
+/// mirror equal, the STDP window's symmetry). The tests of this class run one after another (one xunit collection), so
+/// the quick runs do not compete for the cores.
 /// </summary>
 public class ScriptTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public void Paper_quick_writes_tables_and_pages_with_finite_metrics()
     {
         var (dir, log, _) = ScriptRunner.RunQuick("paper.fsx");
@@ -42,6 +46,8 @@ public class ScriptTests
             foreach (var r in recon)
                 foreach (var predictor in new[] { "model", "corruptedInput", "majorityFill" })
                     Assert.InRange(ScriptRunner.Finite(r![predictor]!["errorOnCorrupted"], $"{name} {r["corruption"]} {predictor}"), 0.0, 1.0);
+            var plan = run["plan"]!;
+            Assert.Equal(plan["method"]!.GetValue<string>(), report["model"]!["training"]!["method"]!.GetValue<string>());
             var curve = run["curve"]!.AsArray();
             Assert.True(curve.Count >= 2, $"{name}: the curve has {curve.Count} points.");
             foreach (var p in curve)
@@ -51,9 +57,11 @@ public class ScriptTests
                 ScriptRunner.Finite(p["flip20Error"], name + " curve flip error");
             }
         }
+        ScriptRunner.AssertModelIndependentParts([.. runs.Select(r => ($"{r!["model"]} / {r["method"]}", r["evaluation"]!))]);
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Features_quick_compares_every_feature_set()
     {
         var (dir, log, _) = ScriptRunner.RunQuick("features.fsx");
@@ -63,17 +71,25 @@ public class ScriptTests
         var names = results.Select(r => r!["features"]!.GetValue<string>()).ToList();
         foreach (var expected in new[] { "raw pixels", "PCA", "VPF RBM", "VPF DBM", "CD-1" })
             Assert.True(names.Any(n => n.StartsWith(expected, StringComparison.Ordinal)), $"no '{expected}' row in {string.Join(", ", names)}\n{log}");
+        var json = ScriptRunner.ReadJson(Path.Combine(dir, "features.json"));
+        double testRows = ScriptRunner.Finite(json["testRows"], "test rows");
+        Assert.Equal(500, testRows);
         foreach (var r in results)
         {
             string name = r!["features"]!.GetValue<string>();
             // Ten classes: a working pipeline is well above chance even in quick mode.
-            Assert.InRange(ScriptRunner.Finite(r["accuracy"], name + " accuracy"), 0.15, 1.0);
+            double accuracy = ScriptRunner.Finite(r["accuracy"], name + " accuracy");
+            Assert.InRange(accuracy, 0.15, 1.0);
+            // An accuracy is a count of correctly classified test images over their number.
+            double correct = accuracy * testRows;
+            Assert.True(Math.Abs(correct - Math.Round(correct)) < 1e-6, $"{name}: accuracy {accuracy} is not a multiple of 1/{testRows}.");
             Assert.True(ScriptRunner.Finite(r["fitSeconds"], name + " fit seconds") > 0);
             ScriptRunner.Finite(r["logLoss"], name + " log-loss");
         }
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Stdp_quick_writes_the_timing_window()
     {
         var (dir, _, _) = ScriptRunner.RunQuick("stdp.fsx");
@@ -97,6 +113,7 @@ public class ScriptTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Defaults_quick_evaluates_every_variation_of_both_models()
     {
         var (dir, log, _) = ScriptRunner.RunQuick("defaults.fsx");
@@ -115,9 +132,13 @@ public class ScriptTests
             foreach (var c in report["reconstruction"]!["corruptions"]!.AsArray())
                 Assert.InRange(ScriptRunner.Finite(c!["model"]!["errorOnCorrupted"], $"{name} {c["corruption"]}"), 0.0, 1.0);
         }
+        // Per model: every variation is evaluated on the same images, so the trivial predictors score the same.
+        foreach (var model in rows.GroupBy(r => r!["model"]!.GetValue<string>()))
+            ScriptRunner.AssertModelIndependentParts([.. model.Select(r => ($"{model.Key} / {r!["variation"]}", r["evaluation"]!))]);
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Polarity_quick_finds_each_model_and_its_mirror_equal()
     {
         var (dir, log, _) = ScriptRunner.RunQuick("polarity.fsx");

@@ -1,4 +1,3 @@
-using System.Numerics;
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
 using Vpf.Core.Sampling;
@@ -102,7 +101,7 @@ public static class AnnealedImportanceSampling
             }
         }
         double logZ0 = 0;
-        foreach (float a in baseBias) logZ0 += Softplus.Of(a);
+        foreach (float a in baseBias) logZ0 += FreeEnergy.Softplus(a);
         for (int l = 1; l < layers; l++) logZ0 += model.LayerSize(l) * Math.Log(2);
 
         bool analytic = SumsOutOddLayers(model.Architecture);
@@ -209,48 +208,9 @@ public static class AnnealedImportanceSampling
             logWeights[r] += SoftplusDifferenceRow(fields.AsSpan(r * n, n), probabilities.AsSpan(r * n, n), previous, beta));
     }
 
+    /// <summary>One row of <see cref="AddSoftplusDifferences"/>: the kernel's sum, and σ(β u) written into the probabilities.</summary>
     internal static double SoftplusDifferenceRow(ReadOnlySpan<float> u, Span<float> probabilities, double previous, double beta)
-    {
-        int n = u.Length, i = 0;
-        var acc = Vector<double>.Zero;
-        if (KernelSettings.VectorOfTEnabled)
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                Vector.Widen(new Vector<float>(u.Slice(i)), out var lo, out var hi);
-                var pl = Term(lo, previous, beta, ref acc);
-                var ph = Term(hi, previous, beta, ref acc);
-                Vector.Narrow(pl, ph).CopyTo(probabilities.Slice(i));
-            }
-        double sum = Vector.Sum(acc);
-        for (; i < n; i++)
-        {
-            double a = beta * u[i], b = previous * u[i];
-            double ea = Math.Exp(-Math.Abs(a)), eb = Math.Exp(-Math.Abs(b));
-            sum += Math.Max(a, 0) - Math.Max(b, 0) + Math.Log((1 + ea) / (1 + eb));
-            probabilities[i] = (float)(a >= 0 ? 1 / (1 + ea) : ea / (1 + ea));
-        }
-        return sum;
-    }
+        => EvaluationKernels.SoftplusDifferences(u, probabilities, previous, beta);
 
-    private static Vector<double> Term(Vector<double> u, double previous, double beta, ref Vector<double> acc)
-    {
-        var a = u * beta;
-        var b = u * previous;
-        var ea = Vector.Exp(-Vector.Abs(a));
-        var eb = Vector.Exp(-Vector.Abs(b));
-        var onePlusA = Vector<double>.One + ea;
-        acc += Vector.Max(a, Vector<double>.Zero) - Vector.Max(b, Vector<double>.Zero) + Vector.Log(onePlusA / (Vector<double>.One + eb));
-        return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(a, Vector<double>.Zero), Vector<double>.One, ea) / onePlusA;
-    }
-
-    internal static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        int n = a.Length, i = 0;
-        var acc = Vector<float>.Zero;
-        for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-            acc += new Vector<float>(a.Slice(i)) * new Vector<float>(b.Slice(i));
-        double s = Vector.Sum(acc);
-        for (; i < n; i++) s += (double)a[i] * b[i];
-        return s;
-    }
+    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => EvaluationKernels.SingleDot(a, b);
 }

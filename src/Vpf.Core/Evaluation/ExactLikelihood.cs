@@ -61,31 +61,7 @@ internal static class ExactLikelihood
         // of binary data are sparse, so this costs about as much as the float product would.
         var data = visible.ToArray();
         var f = new double[rows];
-        Sampling.LayerGibbs.ForEachChain(rows, (long)nv * nh, r => f[r] = RbmFreeEnergyRow(model, data.AsSpan(r * nv, nv)));
-        return f;
-    }
-
-    private static double RbmFreeEnergyRow(DeepBoltzmannMachine model, ReadOnlySpan<float> v)
-    {
-        int nv = model.LayerSize(0), nh = model.LayerSize(1);
-        var w = model.Weights(0);
-        var b = model.Biases(0);
-        var c = model.Biases(1);
-        var lateral = model.Lateral(0);
-        var z = new double[nh];
-        for (int j = 0; j < nh; j++) z[j] = c[j];
-        double f = 0;
-        for (int k = 0; k < nv; k++)
-        {
-            double vk = v[k];
-            if (vk == 0) continue;
-            f -= b[k] * vk;
-            if (lateral is not null)
-                for (int j = k + 1; j < nv; j++) f -= lateral[k * nv + j] * vk * v[j];
-            var row = w.AsSpan(k * nh, nh);
-            for (int j = 0; j < nh; j++) z[j] += vk * row[j];
-        }
-        for (int j = 0; j < nh; j++) f -= Softplus.Of(z[j]);
+        Sampling.LayerGibbs.ForEachChain(rows, (long)nv * nh, r => f[r] = FreeEnergy.Rbm(model, data.AsSpan(r * nv, nv)));
         return f;
     }
 
@@ -167,7 +143,7 @@ internal static class ExactLikelihood
                 for (int k = 0; k < n; k++) field[k] = b[k];
                 if (l > 0) AddBelow(model, states[l - 1], l, field);
                 if (l + 1 < model.LayerCount) AddAbove(model, states[l + 1], l, field);
-                for (int k = 0; k < n; k++) t += Softplus.Of(field[k]);
+                t = FreeEnergy.AddSummedOut(t, field.AsSpan(0, n));
                 continue;
             }
             var x = states[l];

@@ -1,4 +1,3 @@
-using System.Numerics;
 using Vpf.Kernels;
 
 namespace Vpf.Core.Evaluation;
@@ -123,18 +122,7 @@ public static class ParzenWindow
     }
 
     /// <summary>Σ_j exp(scale·d_j − shift), vectorised in double.</summary>
-    private static double SumExp(ReadOnlySpan<double> d, double scale, double shift)
-    {
-        int i = 0;
-        var acc = Vector<double>.Zero;
-        var vs = new Vector<double>(scale);
-        var vm = new Vector<double>(shift);
-        for (; i <= d.Length - Vector<double>.Count; i += Vector<double>.Count)
-            acc += Vector.Exp(new Vector<double>(d.Slice(i)) * vs - vm);
-        double s = Vector.Sum(acc);
-        for (; i < d.Length; i++) s += Math.Exp(scale * d[i] - shift);
-        return s;
-    }
+    private static double SumExp(ReadOnlySpan<double> d, double scale, double shift) => EvaluationKernels.SumExp(d, scale, shift);
 
     private static double[] SquaredNorms(ReadOnlySpan<float> rows, int count, int dimension)
     {

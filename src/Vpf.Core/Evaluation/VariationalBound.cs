@@ -1,6 +1,6 @@
-using System.Numerics;
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
+using Vpf.Kernels;
 
 namespace Vpf.Core.Evaluation;
 
@@ -74,18 +74,5 @@ public static class VariationalBound
     }
 
     /// <summary>Dot product accumulated in double.</summary>
-    internal static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        int n = a.Length, i = 0;
-        var acc = Vector<double>.Zero;
-        for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            Vector.Widen(new Vector<float>(a.Slice(i)), out var alo, out var ahi);
-            Vector.Widen(new Vector<float>(b.Slice(i)), out var blo, out var bhi);
-            acc += alo * blo + ahi * bhi;
-        }
-        double s = Vector.Sum(acc);
-        for (; i < n; i++) s += (double)a[i] * b[i];
-        return s;
-    }
+    internal static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => EvaluationKernels.Dot(a, b);
 }

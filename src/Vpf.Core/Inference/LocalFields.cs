@@ -25,16 +25,8 @@ internal static class LocalFields
         bool includeBelow = true)
     {
         int n = model.LayerSize(layer);
-        if (layer > 0 && includeBelow)
-        {
-            int below = model.LayerSize(layer - 1);
-            MatrixProduct.Multiply(states[layer - 1].AsSpan(0, rows * below), model.Weights(layer - 1), input, rows, below, n, accumulate: true);
-        }
-        if (layer + 1 < model.LayerCount)
-        {
-            int above = model.LayerSize(layer + 1);
-            MatrixProduct.MultiplyByTransposed(states[layer + 1].AsSpan(0, rows * above), model.Weights(layer), input, rows, above, n, accumulate: true);
-        }
+        LayerConditional.AddNeighbourInput(model, layer, layer > 0 && includeBelow ? states[layer - 1] : default,
+            layer + 1 < model.LayerCount ? states[layer + 1] : default, input, rows);
         if (model.Lateral(layer) is { } lateral)
             // L is symmetric, so x·L = x·Lᵀ; its zero diagonal keeps a unit from feeding itself.
             MatrixProduct.Multiply(states[layer].AsSpan(0, rows * n), lateral, input, rows, n, n, accumulate: true);

@@ -75,8 +75,8 @@ public static class MeanFieldSweep
             int n = model.LayerSize(l), below = model.LayerSize(l - 1);
             var u = (l == 1 && visibleInput is not null ? visibleInput : input).AsSpan(0, rows * n);
             MatrixProduct.Multiply(rates[l - 1].AsSpan(0, rows * below), model.Weights(l - 1), u, rows, below, n);
-            if (l < top) FieldActivation.Sigmoid(u, StartBias(model, l), rates[l], rows, 2f);
-            else FieldActivation.Sigmoid(u, model.Biases(l), rates[l], rows);
+            if (l < top) LayerConditional.Rates(model, l, u, StartBias(model, l), rates[l], rows, 2f);
+            else LayerConditional.Rates(model, l, u, model.Biases(l), rates[l], rows);
         }
     }
 
@@ -113,9 +113,9 @@ public static class MeanFieldSweep
         else inputFromBelow.AsSpan(0, rows * n).CopyTo(u);
         LocalFields.AddInputs(model, rates, layer, u, rows, includeBelow: inputFromBelow is null);
         if (model.Lateral(layer) is null)
-            FieldActivation.Sigmoid(u, model.Biases(layer), rates[layer], rows);
+            LayerConditional.Rates(model, layer, u, model.Biases(layer), rates[layer], rows);
         else
-            FieldActivation.DampedMeanFieldStep(u, model.Biases(layer), rates[layer], rows, damping);
+            LayerConditional.DampedRates(model, layer, u, model.Biases(layer), rates[layer], rows, damping);
     }
 
     /// <summary>An RBM's bottom-up pass is already its exact posterior; only deeper or laterally connected models iterate.</summary>

@@ -151,13 +151,13 @@ public sealed class Reconstructor
         LocalFields.AddInputs(_model, rates, 0, u, rows);
         var v = rates[0];
         if (_model.Lateral(0) is null)
-            FieldActivation.Sigmoid(u, _model.Biases(0), u, rows);
+            LayerConditional.Rates(_model, 0, u, _model.Biases(0), u, rows);
         else
         {
             // The damped step works in place on its rates: give it a copy of the current ones, in u's place.
             var next = new float[rows * n0];
             v.AsSpan(0, rows * n0).CopyTo(next);
-            FieldActivation.DampedMeanFieldStep(u, _model.Biases(0), next, rows, _options.Damping);
+            LayerConditional.DampedRates(_model, 0, u, _model.Biases(0), next, rows, _options.Damping);
             next.CopyTo(u);
         }
         for (int i = 0; i < rows * n0; i++)

@@ -64,8 +64,8 @@ internal sealed class LayerGibbs
             for (int i = 0; i < total; i++)
                 if (clamp[i]) x[i] = clampValues[i];
 
-        input.Clear();
-        AddNeighbourInputs(states, layer, input);
+        LayerConditional.NeighbourInput(_model, layer, layer > 0 ? states[layer - 1] : default,
+            layer + 1 < _model.LayerCount ? states[layer + 1] : default, input, rows);
 
         if (_model.Lateral(layer) is { } lateral)
         {
@@ -75,31 +75,15 @@ internal sealed class LayerGibbs
         // Draw every unit, then put back the clamped ones (their probability is their value).
         var draw = clamp is null ? x : _draw.AsSpan(0, total);
         if (rowKeys is null)
-            GibbsConditional.SampleIndependent(input, bias, p, draw, rows, beta, key, firstCounter);
+            LayerConditional.Sample(_model, layer, input, bias, p, draw, rows, beta, key, firstCounter);
         else
             for (int r = 0; r < rows; r++)
-                GibbsConditional.SampleIndependent(input.Slice(r * n, n), bias, p.Slice(r * n, n), draw.Slice(r * n, n), 1, beta, rowKeys[r]);
+                LayerConditional.Sample(_model, layer, input.Slice(r * n, n), bias, p.Slice(r * n, n), draw.Slice(r * n, n), 1, beta, rowKeys[r]);
         if (clamp is null) return;
         for (int i = 0; i < total; i++)
         {
             if (clamp[i]) p[i] = x[i];
             else x[i] = draw[i];
-        }
-    }
-
-    /// <summary>Adds x_{l−1} W_{l−1} + x_{l+1} W_lᵀ (no bias, no lateral term) to <paramref name="input"/>.</summary>
-    public void AddNeighbourInputs(float[][] states, int layer, Span<float> input)
-    {
-        int n = _model.LayerSize(layer), rows = Rows;
-        if (layer > 0)
-        {
-            int below = _model.LayerSize(layer - 1);
-            MatrixProduct.Multiply(states[layer - 1].AsSpan(0, rows * below), _model.Weights(layer - 1), input, rows, below, n, accumulate: true);
-        }
-        if (layer + 1 < _model.LayerCount)
-        {
-            int above = _model.LayerSize(layer + 1);
-            MatrixProduct.MultiplyByTransposed(states[layer + 1].AsSpan(0, rows * above), _model.Weights(layer), input, rows, above, n, accumulate: true);
         }
     }
 

@@ -65,8 +65,7 @@ internal static class HeldOutMetrics
         var rates = MeanFieldSweep.Infer(model, visible, rows, Math.Max(1, sweeps));
         var p = new float[rows * nv];
         if (rows == 0) return p;
-        MatrixProduct.MultiplyByTransposed(rates[1], model.Weights(0), p, rows, nh, nv);
-        FieldActivation.Sigmoid(p, model.Biases(0), p, rows);
+        LayerConditional.RatesFromNeighbours(model, 0, default, rates[1].AsSpan(0, rows * nh), p, rows);
         return p;
     }
 

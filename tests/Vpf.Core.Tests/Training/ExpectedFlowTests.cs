@@ -7,32 +7,80 @@ namespace Vpf.Core.Tests.Training;
 
 /// <summary>
 /// The optimised <see cref="ExpectedFlow"/> (tabulated e^{±w/2}, blocked log-products, clamped rows as dot products,
-/// vector lanes, work split over threads) against <see cref="ExpectedFlowReference"/>, the plain per-pair logaddexp
-/// form it replaced, accumulated in double.
+/// vector lanes, work split over threads) against two oracles that share no code with it: the expectation under the
+/// factorised q summed over every joint state (small models), and the closed form of vpf-math.md §3 evaluated with
+/// plain products in double (larger models), itself checked against the enumeration.
 /// </summary>
 [Collection("KernelSettings")]
 public class ExpectedFlowTests
 {
-    public static TheoryData<string, double, string> Cases => new()
+    /// <summary>Models whose rows have at most 13 units with a rate strictly between 0 and 1: small enough to enumerate.</summary>
+    public static TheoryData<string, double, string> SmallCases => new()
     {
         { "5-7L-6", 0.7, "visible binary" },
-        { "13L-9-11L", 0.7, "visible rates" },
+        { "4L-3-3L", 0.7, "visible rates" },
+        { "5-6L-3", 1.5, "mixed" },
+        { "4-5-4L-2", 0.7, "hidden clamped" },
+        { "6L-7", 3.0, "visible binary" },
+        { "4L", 0.7, "visible rates" },
+    };
+
+    public static TheoryData<string, double, string> LargeCases => new()
+    {
         { "17-21L-3", 1.5, "mixed" },
         { "8-16-8L-5", 0.7, "hidden clamped" },
         { "37L-29", 3.0, "visible binary" },
         { "37L-29", 3.0, "mixed" },
-        { "4L", 0.7, "visible rates" },
         { "33-1", 0.7, "mixed" },
     };
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void Optimised_equals_the_per_pair_reference(string architecture, double scale, string states)
+    [MemberData(nameof(SmallCases))]
+    public void Optimised_equals_the_expectation_summed_over_every_joint_state(string architecture, double scale, string states)
+    {
+        var model = TinyModels.Random(TinyModels.Parse(architecture), seed: architecture.Length + (int)(10 * scale), scale: scale);
+        const int rows = 5;
+        var rates = States(model, rows, seed: 3, states);
+        AssertMatches(ExpectedFlowEnumeration.Compute(model, rates, rows), model, rates, rows, $"{architecture} ({states}, scale {scale})");
+    }
+
+    [Theory]
+    [MemberData(nameof(LargeCases))]
+    public void Optimised_equals_the_closed_form_in_plain_products(string architecture, double scale, string states)
     {
         var model = TinyModels.Random(TinyModels.Parse(architecture), seed: architecture.Length + (int)(10 * scale), scale: scale);
         const int rows = 7;
         var rates = States(model, rows, seed: 3, states);
-        AssertMatchesReference(model, rates, rows, $"{architecture} ({states}, scale {scale})");
+        AssertMatches(ExpectedFlowProducts.Compute(model, rates, rows), model, rates, rows, $"{architecture} ({states}, scale {scale})");
+    }
+
+    [Theory]
+    [MemberData(nameof(SmallCases))]
+    public void The_two_oracles_agree(string architecture, double scale, string states)
+    {
+        var model = TinyModels.Random(TinyModels.Parse(architecture), seed: architecture.Length + (int)(10 * scale), scale: scale);
+        var rates = States(model, 3, seed: 4, states);
+        var enumerated = ExpectedFlowEnumeration.Compute(model, rates, 3);
+        var products = ExpectedFlowProducts.Compute(model, rates, 3);
+        Assert.Equal(enumerated.K, products.K, 1e-12 * enumerated.K);
+        for (int t = 0; t < enumerated.Gradient.Length; t++)
+            for (int i = 0; i < enumerated.Gradient[t].Length; i++)
+                Assert.Equal(enumerated.Gradient[t][i], products.Gradient[t][i], 1e-11 * (1 + Math.Abs(enumerated.Gradient[t][i])));
+    }
+
+    [Fact]
+    public void A_hand_computed_single_edge_matches()
+    {
+        // Two units joined by w = 2 with biases 0, rates μ₀ = 1 (clamped on) and μ₁ = ½. x₀ = 1 always, so
+        // φ₀ = e^{−u₀/2} with u₀ = 2x₁: E = ½·1 + ½·e^{−1}; φ₁ = e^{(1−2x₁)u₁/2} with u₁ = 2: E = ½·e^{−1} + ½·e.
+        // K = ½ + e^{−1} + ½e.
+        var model = TinyModels.Random(TinyModels.Parse("1-1"), seed: 1);
+        model.Weights(0)[0] = 2f;
+        model.Biases(0)[0] = model.Biases(1)[0] = 0f;
+        var rates = new[] { new[] { 1f }, new[] { 0.5f } };
+        var gradient = new ParameterSet(model.Architecture);
+        double k = new ExpectedFlow(model).Compute(rates, 1, gradient).Value;
+        Assert.Equal(0.5 + Math.Exp(-1) + 0.5 * Math.E, k, 1e-12);
     }
 
     [Fact]
@@ -40,9 +88,9 @@ public class ExpectedFlowTests
     {
         var model = TinyModels.Random(TinyModels.Parse("19-23L-18"), seed: 4, scale: 1);
         var rates = States(model, 5, seed: 5, "mixed");
-        VectorWidth.Run(0, () => AssertMatchesReference(model, rates, 5, "scalar"));
-        Assert.True(KernelSettings.VectorBits >= 256 || !System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
-        AssertMatchesReference(model, rates, 5, "vector");
+        var oracle = ExpectedFlowProducts.Compute(model, rates, 5);
+        foreach (int bits in new[] { 0, 128, 256 })
+            VectorWidth.Run(bits, () => AssertMatches(oracle, model, rates, 5, $"{bits}-bit path"));
     }
 
     [Fact]
@@ -55,7 +103,7 @@ public class ExpectedFlowTests
         for (int r = 0; r < 3; r++) rates[1][r * 5] = rates[2][r * 4 + 3] = 0;
         var gradient = new ParameterSet(model.Architecture);
         var eval = new ExpectedFlow(model).Compute(rates, 3, gradient);
-        var reference = ExpectedFlowReference.Compute(model, rates, 3);
+        var reference = ExpectedFlowProducts.Compute(model, rates, 3);
         Assert.True(double.IsFinite(eval.Value));
         Assert.Equal(reference.K, eval.Value, 1e-9 * reference.K);
         AssertGradient(reference, gradient, 1e-6, "fallback");
@@ -89,7 +137,7 @@ public class ExpectedFlowTests
             Assert.Equal(BitConverter.DoubleToInt64Bits(results[0].K), BitConverter.DoubleToInt64Bits(k));
             Assert.Equal(results[0].Gradient, g);
         }
-        AssertMatchesReference(model, rates, rows, "threaded");
+        AssertMatches(ExpectedFlowProducts.Compute(model, rates, rows), model, rates, rows, "threaded");
     }
 
     [Fact]
@@ -107,13 +155,12 @@ public class ExpectedFlowTests
         }
     }
 
-    private static void AssertMatchesReference(DeepBoltzmannMachine model, float[][] rates, int rows, string what)
+    private static void AssertMatches((double K, double[][] Gradient) reference, DeepBoltzmannMachine model, float[][] rates, int rows, string what)
     {
         var gradient = new ParameterSet(model.Architecture);
         // Dirty the output: Compute overwrites it.
         foreach (var t in gradient.Tensors) Array.Fill(t, 123f);
         var eval = new ExpectedFlow(model).Compute(rates, rows, gradient);
-        var reference = ExpectedFlowReference.Compute(model, rates, rows);
         Assert.True(Math.Abs(eval.Value - reference.K) <= 1e-9 * Math.Abs(reference.K), $"{what}: K = {eval.Value}, reference {reference.K}");
         AssertGradient(reference, gradient, 1e-9, what);
     }
@@ -183,111 +230,3 @@ public class ExpectedFlowTests
     }
 }
 
-/// <summary>
-/// The plain form of the Expected estimator (vpf-math.md §3.2), as ExpectedFlow computed it before it was optimised:
-/// per (row, unit, neighbour) one logaddexp for each of A and B and one stable sigmoid per ρ; here every sum is kept in
-/// double, so that the optimised path can be held to 1e-9.
-/// </summary>
-internal static class ExpectedFlowReference
-{
-    /// <summary>Batch mean of Σ_k E_q[φ_k] and its gradient, tensors in <see cref="ParameterSet.Tensors"/> order.</summary>
-    public static (double K, double[][] Gradient) Compute(DeepBoltzmannMachine model, IReadOnlyList<float[]> rates, int rows)
-    {
-        int layers = model.LayerCount;
-        var weights = Enumerable.Range(0, layers - 1).Select(l => new double[model.Weights(l).Length]).ToArray();
-        var biases = Enumerable.Range(0, layers).Select(l => new double[model.LayerSize(l)]).ToArray();
-        var laterals = Enumerable.Range(0, layers).Select(l => model.Lateral(l) is { } lat ? new double[lat.Length] : null).ToArray();
-        var a = Enumerable.Range(0, layers).Select(l => new double[model.LayerSize(l)]).ToArray();
-        var b = Enumerable.Range(0, layers).Select(l => new double[model.LayerSize(l)]).ToArray();
-        double total = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            double Mu(int l, int k) => rates[l][r * model.LayerSize(l) + k];
-            for (int l = 0; l < layers; l++)
-            {
-                int n = model.LayerSize(l);
-                var bias = model.Biases(l);
-                for (int k = 0; k < n; k++)
-                {
-                    double logA = Math.Log(Mu(l, k)) - 0.5 * bias[k];
-                    double logB = Math.Log(1.0 - Mu(l, k)) + 0.5 * bias[k];
-                    foreach (var (mu, w) in Neighbours(model, rates, l, k, r))
-                    {
-                        logA += LogMix(mu, -0.5 * w);
-                        logB += LogMix(mu, 0.5 * w);
-                    }
-                    a[l][k] = Math.Exp(logA);
-                    b[l][k] = Math.Exp(logB);
-                    total += a[l][k] + b[l][k];
-                    biases[l][k] += 0.5 * (b[l][k] - a[l][k]) / rows;
-                }
-            }
-            for (int l = 0; l < layers; l++)
-            {
-                int n = model.LayerSize(l);
-                if (l + 1 < layers)
-                {
-                    int m = model.LayerSize(l + 1);
-                    var w = model.Weights(l);
-                    for (int k = 0; k < n; k++)
-                        for (int j = 0; j < m; j++)
-                            weights[l][k * m + j] += (EdgeTerm(a[l][k], b[l][k], Mu(l + 1, j), w[k * m + j])
-                                + EdgeTerm(a[l + 1][j], b[l + 1][j], Mu(l, k), w[k * m + j])) / rows;
-                }
-                if (model.Lateral(l) is { } lat)
-                    for (int k = 0; k < n; k++)
-                        for (int j = k + 1; j < n; j++)
-                        {
-                            double d = (EdgeTerm(a[l][k], b[l][k], Mu(l, j), lat[k * n + j]) + EdgeTerm(a[l][j], b[l][j], Mu(l, k), lat[k * n + j])) / rows;
-                            laterals[l]![k * n + j] += d;
-                            laterals[l]![j * n + k] += d;
-                        }
-            }
-        }
-        var tensors = new List<double[]>();
-        tensors.AddRange(weights);
-        tensors.AddRange(biases);
-        tensors.AddRange(laterals.OfType<double[]>());
-        return (total / rows, tensors.ToArray());
-    }
-
-    private static IEnumerable<(double Mu, double Weight)> Neighbours(DeepBoltzmannMachine model, IReadOnlyList<float[]> rates, int l, int k, int r)
-    {
-        int n = model.LayerSize(l);
-        if (l > 0)
-        {
-            int below = model.LayerSize(l - 1);
-            var w = model.Weights(l - 1);
-            for (int j = 0; j < below; j++) yield return (rates[l - 1][r * below + j], w[j * n + k]);
-        }
-        if (l + 1 < model.LayerCount)
-        {
-            int above = model.LayerSize(l + 1);
-            var w = model.Weights(l);
-            for (int j = 0; j < above; j++) yield return (rates[l + 1][r * above + j], w[k * above + j]);
-        }
-        if (model.Lateral(l) is { } lat)
-            for (int j = 0; j < n; j++)
-                if (j != k) yield return (rates[l][r * n + j], lat[k * n + j]);
-    }
-
-    private static double EdgeTerm(double a, double b, double mu, double w) =>
-        -0.5 * a * Tilted(mu, -0.5 * w) + 0.5 * b * Tilted(mu, 0.5 * w);
-
-    private static double LogMix(double mu, double a)
-    {
-        if (mu <= 0) return 0;
-        if (mu >= 1) return a;
-        double p = Math.Log(1 - mu), q = Math.Log(mu) + a;
-        double hi = Math.Max(p, q);
-        return hi + Math.Log(Math.Exp(p - hi) + Math.Exp(q - hi));
-    }
-
-    private static double Tilted(double mu, double a)
-    {
-        if (mu <= 0) return 0;
-        if (mu >= 1) return 1;
-        double z = Math.Log(mu) - Math.Log(1 - mu) + a;
-        return z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
-    }
-}

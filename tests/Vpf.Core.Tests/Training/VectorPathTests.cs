@@ -43,7 +43,7 @@ public class VectorPathTests
         var (scalarSum, scalarP) = Run(0);
         Assert.Equal(scalarSum, vectorSum, 1e-12 * Math.Abs(scalarSum));
         for (int i = 0; i < u.Length; i++) Assert.Equal(scalarP[i], vectorP[i], 1e-6f);
-        double expected = u.Sum(x => Softplus.Of(0.35 * x) - Softplus.Of(0.3 * x));
+        double expected = u.Sum(x => FreeEnergy.Softplus(0.35 * x) - FreeEnergy.Softplus(0.3 * x));
         Assert.Equal(expected, scalarSum, 1e-12 * Math.Abs(expected));
     }
 }

@@ -1,6 +1,6 @@
 using Vpf.Core.Model;
 using Vpf.Kernels;
-using static Vpf.Core.Training.ExpectedFlowKernels;
+using static Vpf.Kernels.ExpectedFlowKernels;
 
 namespace Vpf.Core.Training;
 

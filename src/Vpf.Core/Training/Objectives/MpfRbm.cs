@@ -33,8 +33,7 @@ internal sealed class MpfRbm : ITrainingObjective, IMeanRateSource
         int nv = _lastModel.LayerSize(0), nh = _lastModel.LayerSize(1);
         if (_rates.Length < _lastRows * nh) _rates = new float[_lastRows * nh];
         var rates = _rates.AsSpan(0, _lastRows * nh);
-        MatrixProduct.Multiply(_lastVisible.AsSpan(0, _lastRows * nv), _lastModel.Weights(0), rates, _lastRows, nv, nh);
-        FieldActivation.Sigmoid(rates, _lastModel.Biases(1), rates, _lastRows);
+        LayerConditional.RatesFromNeighbours(_lastModel, 1, _lastVisible.AsSpan(0, _lastRows * nv), default, rates, _lastRows);
         MeanRates.ColumnMeans(rates, _lastRows, mean);
         return true;
     }

@@ -37,32 +37,22 @@ internal static class RbmGibbs
         int nv = model.LayerSize(0), nh = model.LayerSize(1);
         var v = visible[..(rows * nv)];
         var h = hidden[..(rows * nh)];
-        // The shared Gibbs conditional (fused σ and draw), in place: the inputs become probabilities, then states.
+        uint hiddenCounter = checked((uint)((long)firstChain * nh)), visibleCounter = checked((uint)((long)firstChain * nv));
         for (int s = 0; s < steps; s++)
         {
-            MatrixProduct.Multiply(v, model.Weights(0), h, rows, nv, nh);
-            GibbsConditional.SampleIndependent(h, model.Biases(1), h, h, rows, hiddenInputScale, CounterRandom.StreamKey(key, (ulong)s, 0), checked((uint)((long)firstChain * nh)));
-            MatrixProduct.MultiplyByTransposed(h, model.Weights(0), v, rows, nh, nv);
-            GibbsConditional.SampleIndependent(v, model.Biases(0), v, v, rows, visibleInputScale, CounterRandom.StreamKey(key, (ulong)s, 1), checked((uint)((long)firstChain * nv)));
+            LayerConditional.SampleFromNeighbours(model, 1, v, default, h, rows, hiddenInputScale, CounterRandom.StreamKey(key, (ulong)s, 0), hiddenCounter);
+            LayerConditional.SampleFromNeighbours(model, 0, default, h, v, rows, visibleInputScale, CounterRandom.StreamKey(key, (ulong)s, 1), visibleCounter);
         }
         HiddenProbabilities(model, v, h, rows, hiddenInputScale);
     }
 
+    /// <summary>p(h | v) = σ(c + s·vW) of rows × n_v visible states.</summary>
     internal static void HiddenProbabilities(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, Span<float> hidden, int rows, float scale)
-    {
-        int nv = model.LayerSize(0), nh = model.LayerSize(1);
-        var h = hidden[..(rows * nh)];
-        MatrixProduct.Multiply(visible[..(rows * nv)], model.Weights(0), h, rows, nv, nh);
-        FieldActivation.Sigmoid(h, model.Biases(1), h, rows, scale);
-    }
+        => LayerConditional.RatesFromNeighbours(model, 1, visible, default, hidden, rows, scale);
 
+    /// <summary>p(v | h) = σ(b + s·hWᵀ) of rows × n_h hidden states.</summary>
     internal static void VisibleProbabilities(DeepBoltzmannMachine model, ReadOnlySpan<float> hidden, Span<float> visible, int rows, float scale)
-    {
-        int nv = model.LayerSize(0), nh = model.LayerSize(1);
-        var v = visible[..(rows * nv)];
-        MatrixProduct.MultiplyByTransposed(hidden[..(rows * nh)], model.Weights(0), v, rows, nh, nv);
-        FieldActivation.Sigmoid(v, model.Biases(0), v, rows, scale);
-    }
+        => LayerConditional.RatesFromNeighbours(model, 0, default, hidden, visible, rows, scale);
 
     /// <summary>
     /// Mean over rows of the cross-entropy −Σ_i [v_i log p_i + (1 − v_i) log(1 − p_i)] between the data and its
@@ -74,7 +64,7 @@ internal static class RbmGibbs
     {
         int nv = model.LayerSize(0), nh = model.LayerSize(1);
         var logits = scratch[..(rows * nv)];
-        MatrixProduct.MultiplyByTransposed(hiddenRates[..(rows * nh)], model.Weights(0), logits, rows, nh, nv);
+        LayerConditional.NeighbourInput(model, 0, default, hiddenRates[..(rows * nh)], logits, rows);
         return CrossEntropyFromInputs(visible, logits, model.Biases(0), rows, visibleInputScale);
     }
 
@@ -87,7 +77,7 @@ internal static class RbmGibbs
             for (int i = 0; i < n; i++)
             {
                 double a = bias[i] + (double)scale * input[r * n + i];
-                total += Softplus.Of(a) - visible[r * n + i] * a;
+                total += FreeEnergy.Softplus(a) - visible[r * n + i] * a;
             }
         return total / rows;
     }

@@ -115,8 +115,7 @@ internal static class GreedyPretraining
             for (int i = 0; i < count; i++) indices[i] = start + i;
             input.CopyRows(indices.AsSpan(0, count), rows);
             var h = hidden.AsSpan(0, count * nh);
-            MatrixProduct.Multiply(rows.AsSpan(0, count * nv), rbm.Weights(0), h, count, nv, nh);
-            GibbsConditional.SampleIndependent(h, rbm.Biases(1), h, h, count, scale, CounterRandom.StreamKey(key, (ulong)chunk));
+            LayerConditional.SampleFromNeighbours(rbm, 1, rows.AsSpan(0, count * nv), default, h, count, scale, CounterRandom.StreamKey(key, (ulong)chunk));
             for (int r = 0; r < count; r++)
                 for (int j = 0; j < nh; j++) bits[start + r, j] = h[r * nh + j] != 0f;
         }

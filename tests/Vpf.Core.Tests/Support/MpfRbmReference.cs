@@ -1,7 +1,8 @@
 using Vpf.Core.Model;
+using Vpf.Core.Training;
 using Vpf.Kernels;
 
-namespace Vpf.Core.Training;
+namespace Vpf.Core.Tests.Support;
 
 /// <summary>
 /// The double-precision, one-thread evaluation of <see cref="MpfRbm"/>'s K and gradient, straight from the formulas:
@@ -70,7 +71,11 @@ internal static class MpfRbmReference
         return new ObjectiveValue(total / rows, clamped);
     }
 
-    private static double Softplus(double x) => Model.Softplus.Of(x);
+<<<<<<<< HEAD:src/Vpf.Core/Training/Objectives/MpfRbmReference.cs
+    private static double Softplus(double x) => Model.FreeEnergy.Softplus(x);
+========
+    private static double Softplus(double x) => FreeEnergy.Softplus(x);
+>>>>>>>> onekind:tests/Vpf.Core.Tests/Support/MpfRbmReference.cs
 
     private static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
 }
