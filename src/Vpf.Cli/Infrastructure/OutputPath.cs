@@ -1,4 +1,5 @@
 using Vpf.Core.Data;
+using Vpf.Core.Persistence;
 
 namespace Vpf.Cli;
 

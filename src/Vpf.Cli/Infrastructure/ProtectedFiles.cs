@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Vpf.Core.Data;
 using Vpf.Core.Persistence;
 
 namespace Vpf.Cli;
