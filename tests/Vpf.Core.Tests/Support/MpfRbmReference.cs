@@ -71,11 +71,7 @@ internal static class MpfRbmReference
         return new ObjectiveValue(total / rows, clamped);
     }
 
-<<<<<<<< HEAD:src/Vpf.Core/Training/Objectives/MpfRbmReference.cs
-    private static double Softplus(double x) => Model.FreeEnergy.Softplus(x);
-========
     private static double Softplus(double x) => FreeEnergy.Softplus(x);
->>>>>>>> onekind:tests/Vpf.Core.Tests/Support/MpfRbmReference.cs
 
     private static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
 }
