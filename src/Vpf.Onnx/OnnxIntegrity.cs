@@ -14,7 +14,7 @@ internal static class OnnxIntegrity
     public const string ChecksumKey = "vpf.sha256";
 
     /// <summary>The producer name this library writes (ModelProto.producer_name).</summary>
-    public const string Producer = "Vpf.ML";
+    public const string Producer = "Vpf.Onnx";
 
     private const int ProducerNameField = 2, MetadataPropsField = 14, EntryKeyField = 1, EntryValueField = 2;
 
@@ -30,10 +30,14 @@ internal static class OnnxIntegrity
     }
 
     /// <summary>
-    /// Null when <paramref name="model"/> is intact: its checksum matches, or it carries none and was not written by this
-    /// library (another tool's model). Otherwise what is wrong, in words.
+    /// Null when <paramref name="model"/> is intact: its checksum matches, or it carries none, was not written by this
+    /// library (another tool's model) and <paramref name="requireChecksum"/> is false. Otherwise what is wrong, in words.
     /// </summary>
-    public static string? Problem(ReadOnlySpan<byte> model)
+    /// <remarks>
+    /// A flipped bit in a length or tag near the start can hide both the producer name and the checksum from this
+    /// parser, so a file that must be one of ours (<see cref="VpfOnnxExport.Verify"/>) requires the checksum.
+    /// </remarks>
+    public static string? Problem(ReadOnlySpan<byte> model, bool requireChecksum = false)
     {
         int position = 0, metadataStart = -1;
         string? stored = null, producer = null;
@@ -69,7 +73,7 @@ internal static class OnnxIntegrity
             if (position > model.Length) return $"field {field} at byte {fieldStart} runs past the end of the ONNX model";
         }
         if (stored is null)
-            return producer == Producer ? $"the ONNX model written by {Producer} carries no '{ChecksumKey}' checksum" : null;
+            return requireChecksum || producer == Producer ? $"the ONNX model carries no '{ChecksumKey}' checksum (every model {Producer} writes has one)" : null;
         string actual = Convert.ToHexStringLower(SHA256.HashData(model[..metadataStart]));
         return actual == stored ? null : $"the ONNX model's SHA-256 is {actual} but it records {stored}: it changed after it was written";
     }

@@ -27,7 +27,7 @@ internal static class OnnxModelSerializer
         if (graph.OutputName.Length == 0) throw new InvalidOperationException("The graph has no output.");
         var model = new ProtoWriter();
         model.Int64(ModelIrVersion, IrVersion);
-        model.String(ModelProducerName, "Vpf.Onnx");
+        model.String(ModelProducerName, OnnxIntegrity.Producer);
         model.String(ModelProducerVersion, typeof(OnnxModelSerializer).Assembly.GetName().Version?.ToString() ?? "0");
         model.String(ModelDocString, docString);
         model.Message(ModelGraph, GraphProto(graph));

@@ -41,8 +41,8 @@ public static class VpfOnnxExport
 
     /// <summary>
     /// Throws unless the ONNX file <paramref name="path"/> is intact: a model written by this class carries the SHA-256
-    /// of its graph and weights in its metadata (key <c>vpf.sha256</c>), checked here; a model of another producer
-    /// without that checksum passes unchecked.
+    /// of its graph and weights in its metadata (key <c>vpf.sha256</c>), checked here; a file without that checksum (another
+    /// producer's model, or one damaged where the checksum is found) is refused.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is damaged or changed since it was written (the message names the file and what differs).</exception>
     /// <exception cref="IOException">The file cannot be read (the message names it).</exception>
@@ -58,7 +58,7 @@ public static class VpfOnnxExport
         {
             throw new IOException($"ONNX file '{path}' cannot be read: {e.Message}", e);
         }
-        if (OnnxIntegrity.Problem(bytes) is { } problem)
+        if (OnnxIntegrity.Problem(bytes, requireChecksum: true) is { } problem)
             throw new InvalidDataException($"ONNX file '{path}' is damaged: {problem}.");
     }
 
