@@ -110,19 +110,21 @@ public class HostileInputTests
         string lockFile = RunLock.PathFor(model);
         // "flock -o" holds the lock itself and does not pass it to its child, so killing flock must release it.
         using var holder = System.Diagnostics.Process.Start("/usr/bin/flock", ["-o", lockFile, "sleep", "60"]);
+        // Wait until flock holds the lock (a non-blocking flock on the same file then fails with 75). Running the CLI
+        // before that would race: a finished run removes its lock file, and flock could end up locking the removed file.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var (code, output) = CliRunner.Run(Train(data, model));
-            if (code == ExitCodes.Usage)
-            {
-                Assert.Contains("another vpf run", output);
-                break;
-            }
-            Assert.Equal(0, code); // flock had not taken the lock yet: the run went through; try again
-            File.Delete(model);
+            using var probe = System.Diagnostics.Process.Start("/usr/bin/flock", ["-n", "-E", "75", lockFile, "true"]);
+            probe.WaitForExit();
+            if (probe.ExitCode == 75) break;
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "flock never took the lock");
+            Thread.Sleep(20);
         }
+        var (code, output) = CliRunner.Run(Train(data, model));
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("another vpf run", output);
+        Assert.False(File.Exists(model));
         holder.Kill(entireProcessTree: true); // SIGKILL
         holder.WaitForExit();
         // The dead holder's lock file is free: the run takes it, and removes it when done.
