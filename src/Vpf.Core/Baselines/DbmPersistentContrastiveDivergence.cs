@@ -79,6 +79,7 @@ public sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, ISt
     {
         if (architecture.LayerCount < 2)
             throw new InvalidOptionsException("layers", $"DBM persistent contrastive divergence needs at least one hidden layer; {architecture} is fully visible — train it with MPF.");
+        GaussianVisible.Refuse(architecture, "DBM persistent contrastive divergence");
     }
 
     /// <inheritdoc />

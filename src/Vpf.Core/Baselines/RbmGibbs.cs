@@ -4,7 +4,8 @@ using Vpf.Kernels;
 namespace Vpf.Core.Baselines;
 
 /// <summary>
-/// Block Gibbs sampling of an RBM (two layers, no lateral weights): h ~ p(h | v) = σ(c + vW), v ~ p(v | h) = σ(b + hWᵀ),
+/// Block Gibbs sampling of an RBM (two layers, no lateral weights): h ~ p(h | v) = σ(c + vW), v ~ p(v | h) = σ(b + hWᵀ)
+/// (or N(b + hWᵀ, I) for Gaussian visible units),
 /// on batches stored row-major (rows × n). All randomness is counter-based: the result depends only on the model,
 /// the start and the key, so a chain can be replayed bit for bit.
 /// </summary>
@@ -43,7 +44,10 @@ internal static class RbmGibbs
             MatrixProduct.Multiply(v, model.Weights(0), h, rows, nv, nh);
             GibbsConditional.SampleIndependent(h, model.Biases(1), h, h, rows, hiddenInputScale, CounterRandom.StreamKey(key, (ulong)s, 0), checked((uint)((long)firstChain * nh)));
             MatrixProduct.MultiplyByTransposed(h, model.Weights(0), v, rows, nh, nv);
-            GibbsConditional.SampleIndependent(v, model.Biases(0), v, v, rows, visibleInputScale, CounterRandom.StreamKey(key, (ulong)s, 1), checked((uint)((long)firstChain * nv)));
+            if (model.Architecture.HasGaussianVisible) // v ~ N(b + hWᵀ, I), vpf-math.md §9; the input scale is 1 (checked by the callers)
+                GaussianUnits.Sample(v, model.Biases(0), v, v, rows, CounterRandom.StreamKey(key, (ulong)s, 1), checked((uint)((long)firstChain * nv)));
+            else
+                GibbsConditional.SampleIndependent(v, model.Biases(0), v, v, rows, visibleInputScale, CounterRandom.StreamKey(key, (ulong)s, 1), checked((uint)((long)firstChain * nv)));
         }
         HiddenProbabilities(model, v, h, rows, hiddenInputScale);
     }
