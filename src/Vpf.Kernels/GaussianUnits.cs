@@ -53,4 +53,22 @@ public static class GaussianUnits
         var (key0, key1) = CounterRandom.KeyWords(key);
         CounterMap<GaussianNoiseOperator>.Invoke(means, states, total, key0, key1, firstCounter);
     }
+
+    /// <summary>
+    /// The hidden units' errors of marginal score matching on a rows × n_h batch (vpf-math.md §9): on entry
+    /// <paramref name="errors"/> holds t = ∂J/∂s through the visible residual, on return e = ∂J/∂a = g·t + g(1 − 2s)·q_j with
+    /// s = <paramref name="rates"/> = σ(a), g = s(1 − s) and q = <paramref name="columnSquares"/> (q_j = Σ_i W_ij²).
+    /// </summary>
+    public static void ScoreMatchingHiddenErrors(ReadOnlySpan<float> rates, ReadOnlySpan<float> columnSquares, Span<float> errors, int rows)
+    {
+        Validate.Rows(rows);
+        int n = columnSquares.Length;
+        int total = Validate.Product(rows, n, "rows × columnSquares.Length");
+        string what = $"rows × columnSquares.Length = {rows} × {n}";
+        Validate.Length(rates.Length, total, nameof(rates), what);
+        Validate.Length(errors.Length, total, nameof(errors), what);
+        Validate.Disjoint(rates[..total], errors[..total], nameof(rates), nameof(errors));
+        Validate.Disjoint(columnSquares, errors[..total], nameof(columnSquares), nameof(errors));
+        RowBias<ScoreMatchingHiddenOperator>.Invoke(rates, columnSquares, errors, total, 0f);
+    }
 }

@@ -7,7 +7,7 @@ namespace Vpf.Core.Training;
 /// <summary>
 /// How a machine is trained: the objective and its options. One derived record per method — <see cref="VpfMethod"/>,
 /// <see cref="MpfMethod"/>, <see cref="MpfRbmMethod"/>, <see cref="CdMethod"/>, <see cref="PcdMethod"/>,
-/// <see cref="DbmPcdMethod"/> — each with exactly one persisted <see cref="Name"/>, the name a model file records and
+/// <see cref="DbmPcdMethod"/>, <see cref="ScoreMatchingRbmMethod"/> — each with exactly one persisted <see cref="Name"/>, the name a model file records and
 /// every front end accepts (<see cref="Parse"/>).
 /// </summary>
 public abstract record TrainingMethod
@@ -15,9 +15,9 @@ public abstract record TrainingMethod
     private protected TrainingMethod() { }
 
     /// <summary>The persisted names, one per method, in the order of the documentation.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["vpf", "mpf", "mpf-rbm", "cd", "pcd", "dbm-pcd"];
+    public static IReadOnlyList<string> Names { get; } = ["vpf", "mpf", "mpf-rbm", "cd", "pcd", "dbm-pcd", "sm-rbm"];
 
-    /// <summary>The method's one persisted name: "vpf", "mpf", "mpf-rbm", "cd", "pcd" or "dbm-pcd".</summary>
+    /// <summary>The method's one persisted name: "vpf", "mpf", "mpf-rbm", "cd", "pcd", "dbm-pcd" or "sm-rbm".</summary>
     public abstract string Name { get; }
 
     /// <summary>
@@ -93,6 +93,7 @@ public abstract record TrainingMethod
         "cd" => new CdMethod { Steps = Read<ContrastiveDivergenceOptions>(optionsJson).Steps },
         "pcd" => new PcdMethod { Steps = Read<ContrastiveDivergenceOptions>(optionsJson).Steps },
         "dbm-pcd" => new DbmPcdMethod { Options = Read<DbmPcdOptions>(optionsJson) },
+        "sm-rbm" => new ScoreMatchingRbmMethod(),
         _ => null,
     };
 

@@ -67,3 +67,34 @@ internal readonly struct GaussianNoiseOperator : ICounterOperator
         return Vector256.Create<float>(lanes);
     }
 }
+
+/// <summary>
+/// The error of a hidden unit's pre-activation a in marginal score matching (vpf-math.md §9): with s = σ(a) the input,
+/// g = s(1 − s), previous = t = ∂J/∂s through the residual and bias = Σ_i W_ij², returns g·t + g(1 − 2s)·Σ_i W_ij².
+/// </summary>
+internal readonly struct ScoreMatchingHiddenOperator : IRowBiasOperator
+{
+    public static bool Vectorizable => true;
+    public static bool ReadsDestination => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Invoke(float s, float squares, float t, float unused)
+    {
+        float g = s * (1f - s);
+        return g * t + g * (1f - 2f * s) * squares;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Invoke(Vector128<float> s, Vector128<float> squares, Vector128<float> t, Vector128<float> unused)
+    {
+        Vector128<float> g = s * (Vector128<float>.One - s);
+        return g * t + g * (Vector128<float>.One - Vector128.Create(2f) * s) * squares;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Invoke(Vector256<float> s, Vector256<float> squares, Vector256<float> t, Vector256<float> unused)
+    {
+        Vector256<float> g = s * (Vector256<float>.One - s);
+        return g * t + g * (Vector256<float>.One - Vector256.Create(2f) * s) * squares;
+    }
+}

@@ -90,7 +90,7 @@ public class TrainingPlanTests
         [
             new VpfMethod { Options = new VpfOptions { Estimator = FlowEstimator.Expected, MeanFieldSweeps = 3, Damping = 0.25f } },
             new MpfMethod(), new MpfRbmMethod(), new CdMethod { Steps = 3 }, new PcdMethod { Steps = 2 },
-            new DbmPcdMethod { Options = new DbmPcdOptions { GibbsSteps = 2, Chains = 7 } },
+            new DbmPcdMethod { Options = new DbmPcdOptions { GibbsSteps = 2, Chains = 7 } }, new ScoreMatchingRbmMethod(),
         ];
         Assert.Equal(TrainingMethod.Names, methods.Select(m => m.Name));
         foreach (var method in methods)
