@@ -1,0 +1,96 @@
+using Vpf.Core.Model;
+using Vpf.Core.Sampling;
+using Vpf.Kernels;
+
+namespace Vpf.Core.Tests.Gaussian;
+
+/// <summary>The Gibbs conditional of a Gaussian visible layer, p(v | h) = N(b + W h, I), and the chains it drives.</summary>
+public class GaussianGibbsTests
+{
+    [Fact]
+    public void Visible_draws_have_the_analytic_conditional_mean_and_unit_variance()
+    {
+        var model = GaussianModels.Random("3-2", seed: 81);
+        const int chains = 20_000;
+        var gibbs = new LayerGibbs(model, chains);
+        var states = new[] { new float[chains * 3], new float[chains * 2] };
+        for (int r = 0; r < chains; r++) { states[1][r * 2] = 1; states[1][r * 2 + 1] = 0; }
+        var means = new float[chains * 3];
+        gibbs.Update(states, 0, 1f, null, key: 99, probabilities: means);
+
+        var expected = KnownGaussianRbm.Mean(model, code: 1);
+        for (int i = 0; i < 3; i++)
+        {
+            double sum = 0, squares = 0;
+            for (int r = 0; r < chains; r++)
+            {
+                Assert.Equal(expected[i], means[r * 3 + i], 1e-5);
+                double d = states[0][r * 3 + i] - expected[i];
+                sum += d;
+                squares += d * d;
+            }
+            double mean = sum / chains, variance = squares / chains - mean * mean;
+            // Standard errors: 1/√N ≈ 0.007 for the mean, √(2/N) ≈ 0.01 for the variance; 4 of them.
+            Assert.True(Math.Abs(mean) < 0.03, $"unit {i}: mean offset {mean}");
+            Assert.True(Math.Abs(variance - 1) < 0.04, $"unit {i}: variance {variance}");
+        }
+    }
+
+    [Fact]
+    public void Gibbs_chains_reach_the_exact_moments_of_v()
+    {
+        var model = GaussianModels.Random("2-3", seed: 82, scale: 0.6);
+        var p = KnownGaussianRbm.HiddenMarginal(model);
+        var exactMean = new double[2];
+        var exactSquare = new double[2];
+        for (int code = 0; code < p.Length; code++)
+        {
+            var a = KnownGaussianRbm.Mean(model, code);
+            for (int i = 0; i < 2; i++) { exactMean[i] += p[code] * a[i]; exactSquare[i] += p[code] * (a[i] * a[i] + 1); }
+        }
+        const int chains = 4000;
+        var sampler = new GibbsSampler(model, chains, seed: 5);
+        sampler.InitialiseRandom();
+        sampler.Step(40);
+        var v = sampler.States[0];
+        for (int i = 0; i < 2; i++)
+        {
+            double mean = 0, square = 0;
+            for (int r = 0; r < chains; r++) { mean += v[r * 2 + i]; square += v[r * 2 + i] * v[r * 2 + i]; }
+            mean /= chains;
+            square /= chains;
+            double variance = exactSquare[i] - exactMean[i] * exactMean[i];
+            Assert.True(Math.Abs(mean - exactMean[i]) < 4 * Math.Sqrt(variance / chains), $"unit {i}: mean {mean}, exact {exactMean[i]}");
+            Assert.True(Math.Abs(square - exactSquare[i]) < 0.1 * exactSquare[i], $"unit {i}: E[v²] {square}, exact {exactSquare[i]}");
+        }
+    }
+
+    [Fact]
+    public void The_same_key_gives_the_same_draws_and_another_key_other_draws()
+    {
+        float[] input = [0.5f, -1f, 2f, 0f, 0f, 0f];
+        float[] bias = [0.1f, 0.2f, 0.3f];
+        var a = new float[6];
+        var b = new float[6];
+        var c = new float[6];
+        var means = new float[6];
+        GaussianUnits.Sample(input, bias, means, a, 2, key: 7);
+        GaussianUnits.Sample(input, bias, means, b, 2, key: 7);
+        GaussianUnits.Sample(input, bias, means, c, 2, key: 8);
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+        Assert.Equal([0.6f, -0.8f, 2.3f, 0.1f, 0.2f, 0.3f], means);
+    }
+
+    [Fact]
+    public void Annealed_or_clamped_visible_updates_are_refused_naming_the_architecture()
+    {
+        var model = GaussianModels.Random("3-2", seed: 83);
+        var gibbs = new LayerGibbs(model, 2);
+        var states = new[] { new float[6], new float[4] };
+        var annealed = Assert.Throws<InvalidOptionsException>(() => gibbs.Update(states, 0, 0.5f, null, key: 1));
+        Assert.Equal("Architecture", annealed.Option);
+        var clamped = Assert.Throws<InvalidOptionsException>(() => gibbs.Update(states, 0, 1f, null, key: 1, clamp: new bool[6]));
+        Assert.Contains("clamped", clamped.Message);
+    }
+}
