@@ -66,6 +66,28 @@ public class GaussianGibbsTests
     }
 
     [Fact]
+    public void Mean_field_reconstruction_of_a_Gaussian_layer_is_its_conditional_mean_given_the_hidden_rates()
+    {
+        var model = GaussianModels.Random("3-2", seed: 84);
+        float[] v = [0.5f, -1.5f, 2f, 1f, 0f, -0.25f];
+        var p = Vpf.Core.Evaluation.HeldOutMetrics.Reconstruct(model, v, 2);
+        for (int r = 0; r < 2; r++)
+        {
+            var mu = new double[2];
+            for (int j = 0; j < 2; j++)
+            {
+                double a = model.Biases(1)[j];
+                for (int i = 0; i < 3; i++) a += v[r * 3 + i] * model.Weights(0)[i * 2 + j];
+                mu[j] = 1 / (1 + Math.Exp(-a));
+            }
+            for (int i = 0; i < 3; i++)
+                Assert.Equal(model.Biases(0)[i] + mu[0] * model.Weights(0)[i * 2] + mu[1] * model.Weights(0)[i * 2 + 1], p[r * 3 + i], 1e-5);
+        }
+        var error = Assert.Throws<InvalidOptionsException>(() => Vpf.Core.Evaluation.HeldOutMetrics.ReconstructionCrossEntropy(model, v, 2));
+        Assert.Contains("ReconstructionCrossEntropy", error.Message);
+    }
+
+    [Fact]
     public void The_same_key_gives_the_same_draws_and_another_key_other_draws()
     {
         float[] input = [0.5f, -1f, 2f, 0f, 0f, 0f];
