@@ -10,6 +10,10 @@ public sealed record ScoreMatchingRbmMethod : TrainingMethod
     public override string Name => "sm-rbm";
 
     /// <inheritdoc />
+    /// <remarks>False: J is Hyvärinen's score-matching objective, the small-move limit of a flow but not comparable with K.</remarks>
+    public override bool IsFlow => false;
+
+    /// <inheritdoc />
     public override string ObjectiveName => "J";
 
     /// <inheritdoc />

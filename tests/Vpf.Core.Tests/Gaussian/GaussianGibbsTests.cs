@@ -88,6 +88,19 @@ public class GaussianGibbsTests
     }
 
     [Fact]
+    public void A_dbm_starts_the_layer_above_a_Gaussian_visible_layer_from_the_doubled_input_around_zero()
+    {
+        var model = GaussianModels.Random("3-2-2", seed: 85);
+        Assert.Equal(model.Biases(1), Vpf.Core.Inference.MeanFieldSweep.StartBias(model, 1));
+        var binary = new DeepBoltzmannMachine(model.Parameters.WithArchitecture(Architecture.Dbm(3, 2, 2)));
+        for (int j = 0; j < 2; j++)
+        {
+            double columnSum = model.Weights(0)[j] + model.Weights(0)[2 + j] + model.Weights(0)[4 + j];
+            Assert.Equal(model.Biases(1)[j] - 0.5 * columnSum, Vpf.Core.Inference.MeanFieldSweep.StartBias(binary, 1)[j], 1e-6);
+        }
+    }
+
+    [Fact]
     public void The_same_key_gives_the_same_draws_and_another_key_other_draws()
     {
         float[] input = [0.5f, -1f, 2f, 0f, 0f, 0f];

@@ -100,8 +100,8 @@ public class TrainingPlanTests
         }
         Assert.Null(TrainingMethod.TryParse("VPF/MeanField", null));
         Assert.Equal("Method", Assert.Throws<InvalidOptionsException>(() => TrainingMethod.Parse("magic")).Option);
-        Assert.Equal([true, true, true, false, false, false], methods.Select(m => m.IsFlow));
-        Assert.Equal(["K", "K", "K", "reconstruction CE", "reconstruction CE", "reconstruction CE"], methods.Select(m => m.ObjectiveName));
+        Assert.Equal([true, true, true, false, false, false, false], methods.Select(m => m.IsFlow));
+        Assert.Equal(["K", "K", "K", "reconstruction CE", "reconstruction CE", "reconstruction CE", "J"], methods.Select(m => m.ObjectiveName));
     }
 
     [Fact]
