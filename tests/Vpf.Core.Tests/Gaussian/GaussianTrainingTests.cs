@@ -62,3 +62,36 @@ public class GaussianTrainingTests
             Assert.True(end > noWeights + 0.6 * (best - noWeights), report);
     }
 }
+
+/// <summary>The whole VPF objective (E-step, states, M-step) on a DBM whose visible units are Gaussian.</summary>
+public class GaussianVpfObjectiveTests
+{
+    [Fact]
+    public void MeanField_vpf_on_a_Gaussian_dbm_is_the_flow_gradient_at_the_mean_field_rates_of_the_real_valued_data()
+    {
+        var model = GaussianModels.Random("3-4-2", seed: 111);
+        const int rows = 5;
+        var v = GaussianModels.RandomStates(model, rows, seed: 112, binary: true)[0];
+        var vpf = new VariationalProbabilityFlow(new VpfOptions { Estimator = FlowEstimator.MeanField, MeanFieldSweeps = 4 });
+        var gradient = new ParameterSet(model.Architecture);
+        double k = vpf.Evaluate(model, v, rows, gradient, 0).Value;
+
+        var rates = Vpf.Core.Inference.MeanFieldSweep.Infer(model, v, rows, sweeps: 4);
+        var expected = new ParameterSet(model.Architecture);
+        double oracle = new FlowGradient(model, rows).Compute(rates, rows, expected).Value;
+        Assert.Equal(oracle, k, 1e-9);
+        Assert.Equal(expected.Tensors.SelectMany(t => t), gradient.Tensors.SelectMany(t => t));
+        // The visible part is the score-matching term of the real-valued data: the bias gradient is −mean r.
+        for (int i = 0; i < 3; i++)
+        {
+            double r = 0;
+            for (int row = 0; row < rows; row++)
+            {
+                double mean = model.Biases(0)[i];
+                for (int j = 0; j < 4; j++) mean += model.Weights(0)[i * 4 + j] * rates[1][row * 4 + j];
+                r += v[row * 3 + i] - mean;
+            }
+            Assert.Equal(-r / rows, gradient.Biases[0][i], 1e-5);
+        }
+    }
+}
