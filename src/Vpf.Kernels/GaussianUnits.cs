@@ -29,8 +29,9 @@ public static class GaussianUnits
     /// <summary>
     /// Draws a Gaussian layer of a batch of chains: means = input + bias (rows × bias.Length) and
     /// states = means + Z with Z ~ N(0, 1) from counter <paramref name="firstCounter"/> + i of stream <paramref name="key"/>
-    /// for element i (Box–Muller over the counter-based uniforms of <see cref="CounterRandom"/>). Any of input, means and
-    /// states may be the same memory.
+    /// for element i (Box–Muller over the counter-based uniforms of <see cref="CounterRandom"/>): the same uniforms on every
+    /// vector path and thread count, the draws equal up to the rounding of the vector logarithm and cosine. Any of input,
+    /// means and states may be the same memory.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The counters would run past 2^32.</exception>
     public static void Sample(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Span<float> means, Span<float> states, int rows, ulong key,

@@ -52,7 +52,7 @@ public sealed class GaussianUnitsTests
     }
 
     [Fact]
-    public void Gaussian_draws_are_identical_on_every_width_and_have_zero_mean_and_unit_variance()
+    public void Gaussian_draws_agree_on_every_width_repeat_exactly_and_have_zero_mean_and_unit_variance()
     {
         const int rows = 400, n = 101;
         float[] input = Data.Uniform(rows * n, -2, 2, 5), bias = Data.Uniform(n, -1, 1, 6);
@@ -65,7 +65,13 @@ public sealed class GaussianUnitsTests
             return states;
         }
         var reference = VectorWidth.Run(0, Draw);
-        foreach (int bits in VectorWidth.All) Assert.Equal(reference, VectorWidth.Run(bits, Draw));
+        foreach (int bits in VectorWidth.All)
+        {
+            // The same uniforms: the draws differ by the rounding of Log and Cos only (|Z| ≤ 5.8 with 24-bit uniforms).
+            var draws = VectorWidth.Run(bits, Draw);
+            for (int k = 0; k < draws.Length; k++) Data.Close(reference[k], draws[k], 0, 1e-5, $"bits {bits} draw {k}");
+            Assert.Equal(draws, VectorWidth.Run(bits, Draw));
+        }
         double sum = 0, squares = 0;
         for (int k = 0; k < reference.Length; k++)
         {

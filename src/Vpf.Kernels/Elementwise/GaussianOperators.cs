@@ -38,12 +38,12 @@ internal readonly struct ScoreMatchingTermOperator : IMapSumOperator
 
 /// <summary>
 /// A unit-variance Gaussian draw around a mean: mean + Z with Z = √(−2 ln U₁) cos(2π U₂) (Box–Muller), U₁ = 1 − U(key, counter)
-/// ∈ (0, 1] and U₂ the uniform of the same counter under the swapped key words. Scalar only: the draw costs O(n) against
-/// the O(n·m) matrix products around it, and one formula on every path keeps the draws identical across widths.
+/// ∈ (0, 1] and U₂ the uniform of the same counter under the swapped key words. The uniforms are the same integer hashes on
+/// every path; the vector paths differ from the scalar one only by the rounding of Vector.Log/Cos against MathF.Log/Cos.
 /// </summary>
 internal readonly struct GaussianNoiseOperator : ICounterOperator
 {
-    public static bool Vectorizable => false;
+    public static bool Vectorizable => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Invoke(float mean, uint counter, uint key0, uint key1)
@@ -53,18 +53,26 @@ internal readonly struct GaussianNoiseOperator : ICounterOperator
         return mean + MathF.Sqrt(-2f * MathF.Log(u1)) * MathF.Cos(2f * MathF.PI * u2);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Invoke(Vector128<float> mean, Vector128<uint> counter, Vector128<uint> key0, Vector128<uint> key1)
     {
-        Span<float> lanes = stackalloc float[Vector128<float>.Count];
-        for (int i = 0; i < lanes.Length; i++) lanes[i] = Invoke(mean[i], counter[i], key0[i], key1[i]);
-        return Vector128.Create<float>(lanes);
+        Vector128<float> unit = Vector128.Create(CounterRandom.Unit);
+        Vector128<uint> h1 = BernoulliOperator.Mix(BernoulliOperator.Mix(counter ^ key0) + key1);
+        Vector128<uint> h2 = BernoulliOperator.Mix(BernoulliOperator.Mix(counter ^ key1) + key0);
+        Vector128<float> u1 = Vector128<float>.One - Vector128.ConvertToSingle(Vector128.ShiftRightLogical(h1, 8).AsInt32()) * unit;
+        Vector128<float> u2 = Vector128.ConvertToSingle(Vector128.ShiftRightLogical(h2, 8).AsInt32()) * unit;
+        return mean + Vector128.Sqrt(Vector128.Create(-2f) * Vector128.Log(u1)) * Vector128.Cos(Vector128.Create(2f * MathF.PI) * u2);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Invoke(Vector256<float> mean, Vector256<uint> counter, Vector256<uint> key0, Vector256<uint> key1)
     {
-        Span<float> lanes = stackalloc float[Vector256<float>.Count];
-        for (int i = 0; i < lanes.Length; i++) lanes[i] = Invoke(mean[i], counter[i], key0[i], key1[i]);
-        return Vector256.Create<float>(lanes);
+        Vector256<float> unit = Vector256.Create(CounterRandom.Unit);
+        Vector256<uint> h1 = BernoulliOperator.Mix(BernoulliOperator.Mix(counter ^ key0) + key1);
+        Vector256<uint> h2 = BernoulliOperator.Mix(BernoulliOperator.Mix(counter ^ key1) + key0);
+        Vector256<float> u1 = Vector256<float>.One - Vector256.ConvertToSingle(Vector256.ShiftRightLogical(h1, 8).AsInt32()) * unit;
+        Vector256<float> u2 = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(h2, 8).AsInt32()) * unit;
+        return mean + Vector256.Sqrt(Vector256.Create(-2f) * Vector256.Log(u1)) * Vector256.Cos(Vector256.Create(2f * MathF.PI) * u2);
     }
 }
 
