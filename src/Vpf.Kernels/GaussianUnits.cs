@@ -49,8 +49,7 @@ public static class GaussianUnits
         Validate.Disjoint(bias, means[..total], nameof(bias), nameof(means));
         if ((ulong)firstCounter + (ulong)total > 1ul << 32)
             throw new ArgumentOutOfRangeException(nameof(firstCounter), firstCounter, $"counters {firstCounter} + {total} run past 2^32.");
-        for (int r = 0; r < rows; r++)
-            for (int i = 0; i < n; i++) means[r * n + i] = input[r * n + i] + bias[i];
+        RowBias<AddBiasOperator>.Invoke(input, bias, means, total, 0f);
         var (key0, key1) = CounterRandom.KeyWords(key);
         CounterMap<GaussianNoiseOperator>.Invoke(means, states, total, key0, key1, firstCounter);
     }

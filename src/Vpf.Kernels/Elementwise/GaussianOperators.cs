@@ -106,3 +106,19 @@ internal readonly struct ScoreMatchingHiddenOperator : IRowBiasOperator
         return g * t + g * (Vector256<float>.One - Vector256.Create(2f) * s) * squares;
     }
 }
+
+/// <summary>out = input + bias: a Gaussian unit's conditional mean from its input and bias.</summary>
+internal readonly struct AddBiasOperator : IRowBiasOperator
+{
+    public static bool Vectorizable => true;
+    public static bool ReadsDestination => false;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Invoke(float input, float bias, float previous, float unused) => input + bias;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Invoke(Vector128<float> input, Vector128<float> bias, Vector128<float> previous, Vector128<float> unused) => input + bias;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Invoke(Vector256<float> input, Vector256<float> bias, Vector256<float> previous, Vector256<float> unused) => input + bias;
+}
