@@ -1,6 +1,7 @@
 using Vpf.Core.Baselines;
 using Vpf.Core.Evaluation;
 using Vpf.Core.Model;
+using Vpf.Core.Tests.Support;
 using Vpf.Core.Training;
 using Vpf.Core.Training.Optimisers;
 
@@ -93,5 +94,31 @@ public class GaussianVpfObjectiveTests
             }
             Assert.Equal(-r / rows, gradient.Biases[0][i], 1e-5);
         }
+    }
+}
+
+/// <summary>A training plan (the door every front end uses) with a Gaussian visible layer, on 0/1 rows read as real values.</summary>
+public class GaussianTrainingPlanTests
+{
+    [Theory]
+    [InlineData("sm-rbm")]
+    [InlineData("vpf")]
+    [InlineData("cd")]
+    public void A_plan_trains_a_Gaussian_rbm_lowers_its_objective_and_keeps_the_kind_in_the_model(string method)
+    {
+        var data = SyntheticData.Prototypes(200, 16, prototypes: 4, noise: 0.05, seed: 151);
+        var plan = new TrainingPlan
+        {
+            Architecture = Architecture.Rbm(16, 6).WithVisibleUnits(VisibleUnitKind.Gaussian),
+            Method = TrainingMethod.Parse(method),
+            TrainingOptions = new TrainingOptions { Epochs = 6, BatchSize = 25, Seed = 3, Optimiser = new OptimiserOptions { LearningRate = 0.02f } },
+            HeldOutRows = 50,
+        };
+        var result = plan.Run(data, data);
+        Assert.Equal(VisibleUnitKind.Gaussian, result.Model.Architecture.VisibleUnits);
+        var first = result.Curve[0];
+        var last = result.Curve[^1];
+        Assert.True(last.MeanObjective < first.MeanObjective, $"{method}: {first.MeanObjective} after epoch 1, {last.MeanObjective} after epoch {last.Epoch}");
+        Assert.All(result.Curve, point => Assert.True(double.IsNaN(point.HeldOutCrossEntropy)));
     }
 }
