@@ -36,6 +36,7 @@ public static class AnnealedImportanceSampling
     /// <summary>Estimates log Z of <paramref name="model"/> (any architecture: RBM, DBM, lateral weights, fully visible).</summary>
     public static AisEstimate EstimateLogPartition(DeepBoltzmannMachine model, AisOptions? options = null)
     {
+        GaussianVisible.Refuse(model.Architecture, "AnnealedImportanceSampling.EstimateLogPartition");
         options ??= new AisOptions();
         var (logWeights, logZ0) = Run(model, options);
         return Summarise(logWeights, logZ0, options.Schedule.Temperatures);

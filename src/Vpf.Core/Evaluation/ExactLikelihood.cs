@@ -20,7 +20,11 @@ internal static class ExactLikelihood
     public const int MaxEnumeratedUnits = 24;
 
     /// <summary>log Z, enumerating the smaller admissible parity and summing the other out analytically.</summary>
-    public static double LogPartition(DeepBoltzmannMachine model) => SumOut(model, visible: null);
+    public static double LogPartition(DeepBoltzmannMachine model)
+    {
+        GaussianVisible.Refuse(model.Architecture, "ExactLikelihood.LogPartition (use GaussianRbmLikelihood)");
+        return SumOut(model, visible: null);
+    }
 
     /// <summary>Mean over <paramref name="visibleRows"/> (each of length n_0, 0/1) of log p(v), given log Z.</summary>
     public static double MeanLogLikelihood(DeepBoltzmannMachine model, IReadOnlyList<float[]> visibleRows, double logPartition)
@@ -42,6 +46,7 @@ internal static class ExactLikelihood
     {
         if (visible.Length != model.LayerSize(0))
             throw new ArgumentException($"Expected {model.LayerSize(0)} visible units; got {visible.Length}.", nameof(visible));
+        GaussianVisible.Refuse(model.Architecture, "ExactLikelihood.LogUnnormalisedMarginal (use GaussianRbmLikelihood)");
         if (model.Architecture.IsRbm) return -RbmFreeEnergy(model, visible);
         return SumOut(model, visible);
     }
@@ -54,6 +59,7 @@ internal static class ExactLikelihood
     {
         if (!model.Architecture.IsRbm)
             throw new InvalidOptionsException("model", $"expected an RBM (two layers, no hidden laterals); got {model.Architecture}.");
+        GaussianVisible.Refuse(model.Architecture, "ExactLikelihood.RbmFreeEnergies (use GaussianRbmLikelihood.FreeEnergies)");
         int nv = model.LayerSize(0), nh = model.LayerSize(1);
         if (rows < 0 || visible.Length != rows * nv)
             throw new ArgumentException($"Expected {rows} rows of {nv} visible units ({rows * nv} values); got {visible.Length}.", nameof(visible));

@@ -82,6 +82,7 @@ public static class MeanFieldSweep
 
     /// <summary>
     /// The bias of an intermediate layer's bottom-up start, b_l − ½ 1ᵀW_{l−1}: the start is σ(2 μ_{l−1} W_{l−1} + this).
+    /// Above a Gaussian visible layer it is b_1 (the stand-in taken around 0).
     /// Public so that other runtimes (the ONNX export) compute the same start.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not an intermediate hidden layer (1 ≤ l &lt; L).</exception>
@@ -96,7 +97,10 @@ public static class MeanFieldSweep
         var columnSums = new float[n];
         MatrixProduct.Multiply(ones, model.Weights(layer - 1), columnSums, 1, below, n);
         var bias = model.Biases(layer);
-        for (int j = 0; j < n; j++) columnSums[j] = bias[j] - 0.5f * columnSums[j];
+        // The stand-in is taken around the middle of the layer below: ½ for binary units, 0 for Gaussian visible units on
+        // standardised data (the point v → −v with mirrored parameters maps to itself, vpf-math.md §9).
+        float middle = layer == 1 && model.Architecture.HasGaussianVisible ? 0f : 0.5f;
+        for (int j = 0; j < n; j++) columnSums[j] = bias[j] - middle * columnSums[j];
         return columnSums;
     }
 

@@ -1,9 +1,9 @@
 namespace Vpf.Core.Model;
 
 /// <summary>
-/// The shape of a binary Boltzmann machine: sizes of layers x⁰ = v (visible), x¹ … x^L (hidden), and which
-/// layers have lateral (intra-layer) weights. An RBM is two layers without laterals; a fully visible machine
-/// (Ising model) is one layer with laterals.
+/// The shape of a Boltzmann machine: sizes of layers x⁰ = v (visible), x¹ … x^L (hidden), which layers have lateral
+/// (intra-layer) weights, and the kind of the visible units (binary, or Gaussian for real-valued data, vpf-math.md §9).
+/// An RBM is two layers without laterals; a fully visible machine (Ising model) is one layer with laterals.
 /// </summary>
 public sealed class Architecture : IEquatable<Architecture>
 {
@@ -20,6 +20,13 @@ public sealed class Architecture : IEquatable<Architecture>
     /// <summary>Creates an architecture; <paramref name="lateral"/> (optional) says per layer whether it has lateral weights.</summary>
     /// <exception cref="InvalidOptionsException">No layers, a size below 1, a lateral list of the wrong length, or more than <see cref="MaxParameters"/> parameters.</exception>
     public Architecture(IReadOnlyList<int> layerSizes, IReadOnlyList<bool>? lateral = null)
+        : this(layerSizes, lateral, VisibleUnitKind.Binary)
+    {
+    }
+
+    /// <summary>Creates an architecture whose visible units are of kind <paramref name="visibleUnits"/>.</summary>
+    /// <exception cref="InvalidOptionsException">As the other constructor; also an unknown kind, or a Gaussian visible layer with lateral weights.</exception>
+    public Architecture(IReadOnlyList<int> layerSizes, IReadOnlyList<bool>? lateral, VisibleUnitKind visibleUnits)
     {
         if (layerSizes.Count < 1)
             throw new InvalidOptionsException("layers", "a Boltzmann machine needs at least one layer; got none.");
@@ -30,6 +37,12 @@ public sealed class Architecture : IEquatable<Architecture>
             throw new InvalidOptionsException("lateral", $"expected one flag per layer ({layerSizes.Count}); got {lateral.Count}.");
         _sizes = layerSizes.ToArray();
         _lateral = lateral?.ToArray() ?? new bool[_sizes.Length];
+        if (!Enum.IsDefined(visibleUnits))
+            throw new InvalidOptionsException("visibleUnits", $"unknown visible unit kind {(int)visibleUnits}; expected Binary or Gaussian.");
+        // With lateral weights −½vᵀLv the Gaussian energy need not be bounded below (no normalisable distribution).
+        if (visibleUnits == VisibleUnitKind.Gaussian && _lateral[0])
+            throw new InvalidOptionsException("lateral", "a Gaussian visible layer cannot have lateral weights; got lateral weights in layer 0.");
+        VisibleUnits = visibleUnits;
         long? count = CountParameters(_sizes, _lateral);
         if (count is null || count > MaxParameters)
             throw new InvalidOptionsException("layers",
@@ -75,8 +88,17 @@ public sealed class Architecture : IEquatable<Architecture>
                 throw new InvalidOptionsException("lateral", $"layer {l} does not exist; layers are 0…{_sizes.Length - 1}.");
             lateral[l] = true;
         }
-        return new Architecture(_sizes, lateral);
+        return new Architecture(_sizes, lateral, VisibleUnits);
     }
+
+    /// <summary>The same layers with visible units of kind <paramref name="visibleUnits"/>.</summary>
+    public Architecture WithVisibleUnits(VisibleUnitKind visibleUnits) => new(_sizes, _lateral, visibleUnits);
+
+    /// <summary>The kind of the visible units: <see cref="VisibleUnitKind.Binary"/> unless set.</summary>
+    public VisibleUnitKind VisibleUnits { get; }
+
+    /// <summary>True when the visible units are Gaussian.</summary>
+    public bool HasGaussianVisible => VisibleUnits == VisibleUnitKind.Gaussian;
 
     /// <summary>Units per layer, visible layer first.</summary>
     public IReadOnlyList<int> LayerSizes => _sizes;
@@ -98,7 +120,8 @@ public sealed class Architecture : IEquatable<Architecture>
 
     /// <inheritdoc />
     public bool Equals(Architecture? other) =>
-        other is not null && _sizes.AsSpan().SequenceEqual(other._sizes) && _lateral.AsSpan().SequenceEqual(other._lateral);
+        other is not null && _sizes.AsSpan().SequenceEqual(other._sizes) && _lateral.AsSpan().SequenceEqual(other._lateral)
+        && VisibleUnits == other.VisibleUnits;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as Architecture);
@@ -108,10 +131,12 @@ public sealed class Architecture : IEquatable<Architecture>
     {
         var hash = new HashCode();
         for (int l = 0; l < _sizes.Length; l++) { hash.Add(_sizes[l]); hash.Add(_lateral[l]); }
+        hash.Add(VisibleUnits);
         return hash.ToHashCode();
     }
 
-    /// <summary>Written like "784-500L-1000": sizes joined by '-', an 'L' marks lateral weights.</summary>
+    /// <summary>Written like "784-500L-1000": sizes joined by '-', an 'L' marks lateral weights, a 'G' Gaussian visible units ("784G-500").</summary>
     public override string ToString() =>
-        string.Join("-", _sizes.Select((n, l) => _lateral[l] ? $"{n}L" : n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        string.Join("-", _sizes.Select((n, l) => n.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + (l == 0 && HasGaussianVisible ? "G" : "") + (_lateral[l] ? "L" : "")));
 }

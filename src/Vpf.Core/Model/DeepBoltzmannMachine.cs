@@ -54,13 +54,20 @@ public sealed class DeepBoltzmannMachine
 
     /// <summary>
     /// Sets the visible biases to log(p/(1 − p)) of the data's per-pixel marginals p (clipped to [ε, 1 − ε]), the
-    /// usual start for binary image models: a model with zero weights then already matches the pixel means.
+    /// usual start for binary image models: a model with zero weights then already matches the pixel means. For Gaussian
+    /// visible units the biases are set to the column means themselves (ε unused), with the same effect.
     /// </summary>
     public void SetVisibleBiasesFromMarginals(ReadOnlySpan<double> marginals, double epsilon = 1e-3)
     {
         var b = Biases(0);
         if (marginals.Length != b.Length)
             throw new ArgumentException($"Expected {b.Length} marginals (one per visible unit); got {marginals.Length}.", nameof(marginals));
+        if (Architecture.HasGaussianVisible)
+        {
+            // A Gaussian unit's mean with the weights zero is its bias itself: the column mean, not a logit.
+            for (int i = 0; i < b.Length; i++) b[i] = (float)marginals[i];
+            return;
+        }
         for (int i = 0; i < b.Length; i++)
         {
             double p = Math.Clamp(marginals[i], epsilon, 1 - epsilon);
@@ -68,7 +75,10 @@ public sealed class DeepBoltzmannMachine
         }
     }
 
-    /// <summary>Energy E(x) of one joint state, layer by layer (for tests and exact enumeration of small models).</summary>
+    /// <summary>
+    /// Energy E(x) of one joint state, layer by layer (for tests and exact enumeration of small models). A Gaussian
+    /// visible layer contributes ½ (v_i − b_i)² per unit in place of −b_i v_i (vpf-math.md §9).
+    /// </summary>
     public double Energy(IReadOnlyList<float[]> states)
     {
         if (states.Count != LayerCount)
@@ -80,7 +90,10 @@ public sealed class DeepBoltzmannMachine
             int n = LayerSize(l);
             if (x.Length != n) throw new ArgumentException($"Layer {l} state has {x.Length} units; expected {n}.", nameof(states));
             var b = Biases(l);
-            for (int k = 0; k < n; k++) e -= (double)b[k] * x[k];
+            if (l == 0 && Architecture.HasGaussianVisible)
+                for (int k = 0; k < n; k++) e += 0.5 * ((double)x[k] - b[k]) * ((double)x[k] - b[k]);
+            else
+                for (int k = 0; k < n; k++) e -= (double)b[k] * x[k];
             if (Lateral(l) is { } lat)
                 for (int k = 0; k < n; k++)
                     for (int j = k + 1; j < n; j++) e -= (double)lat[k * n + j] * x[k] * x[j];

@@ -24,6 +24,25 @@ public sealed class ParameterSet
         }
     }
 
+    private ParameterSet(Architecture architecture, float[][] weights, float[][] biases, float[]?[] laterals)
+    {
+        Architecture = architecture;
+        Weights = weights;
+        Biases = biases;
+        Laterals = laterals;
+    }
+
+    /// <summary>
+    /// The same tensors (shared, not copied) under <paramref name="architecture"/>, which must have the same layers and
+    /// lateral flags: how a reader attaches a visible unit kind it reads after the tensors.
+    /// </summary>
+    internal ParameterSet WithArchitecture(Architecture architecture)
+    {
+        if (!architecture.LayerSizes.SequenceEqual(Architecture.LayerSizes) || !architecture.HasLateral.SequenceEqual(Architecture.HasLateral))
+            throw new ArgumentException($"Architecture {architecture} does not have the layers of {Architecture}.", nameof(architecture));
+        return new ParameterSet(architecture, Weights, Biases, Laterals);
+    }
+
     /// <summary>The architecture these parameters belong to.</summary>
     public Architecture Architecture { get; }
 

@@ -15,7 +15,10 @@ public static class ModelFile
     /// <summary>The usual extension of model files.</summary>
     public const string Extension = ".vpf";
 
-    /// <summary>The format version this library writes, "major.minor.patch"; it reads the same major and any minor up to this one.</summary>
+    /// <summary>
+    /// The newest format version this library writes, "major.minor.patch"; it reads the same major and any minor up to this
+    /// one. A model with binary visible units is written as 1.0.0, the oldest version that holds it.
+    /// </summary>
     public static string FormatVersion => ModelFileFormat.Version;
 
     /// <summary>Saves <paramref name="model"/> and <paramref name="info"/> (default: an info holding only the creation time) to <paramref name="path"/>, atomically.</summary>

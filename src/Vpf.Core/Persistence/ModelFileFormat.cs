@@ -11,7 +11,8 @@ internal static class ModelFileFormat
     public static ReadOnlySpan<byte> Magic => "VPFM"u8;
 
     public const ushort Major = 1;
-    public const ushort Minor = 0;
+    /// <summary>1 since the visible unit kind (format 1.1.0); files of minor 0 have binary visible units.</summary>
+    public const ushort Minor = 1;
     public const ushort Patch = 0;
 
     /// <summary>Magic, version triple, reserved word, total length.</summary>

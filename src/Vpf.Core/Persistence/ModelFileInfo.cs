@@ -12,7 +12,7 @@ public sealed record ModelFileInfo
 {
     /// <summary>
     /// Name of the training method: one of <see cref="Training.TrainingMethod.Names"/> ("vpf", "mpf", "mpf-rbm", "cd",
-    /// "pcd", "dbm-pcd") for files this library trained, free text from other writers; null when unknown.
+    /// "pcd", "dbm-pcd", "sm-rbm") for files this library trained, free text from other writers; null when unknown.
     /// </summary>
     public string? TrainingMethod { get; init; }
 

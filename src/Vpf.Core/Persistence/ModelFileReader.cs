@@ -20,6 +20,7 @@ internal sealed class ModelFileReader
     private readonly string _path;
     private readonly byte[] _bytes;
     private int _position;
+    private ushort _minor;
 
     /// <summary>What running out of bytes means: the file is shorter than it says (Truncated), or its structure does not fit its length (Invalid).</summary>
     private ModelFileProblem _outOfBytes = ModelFileProblem.Truncated;
@@ -47,6 +48,7 @@ internal sealed class ModelFileReader
 
         Need(6, "the format version (3 × uint16)");
         ushort major = U16(), minor = U16(), patch = U16();
+        _minor = minor;
         string found = $"{major}.{minor}.{patch}";
         if (major != ModelFileFormat.Major)
             throw Fail(ModelFileProblem.UnsupportedVersion,
@@ -132,10 +134,23 @@ internal sealed class ModelFileReader
         var info = ParseInfo(_bytes.AsSpan(_position, infoLength));
         _position += infoLength;
 
+        var visibleUnits = VisibleUnitKind.Binary;
+        if (_minor >= 1)
+        {
+            Need(1, "the visible unit kind (1 byte, format ≥ 1.1)");
+            byte kind = _bytes[_position++];
+            if (!Enum.IsDefined((VisibleUnitKind)kind))
+                throw Fail(ModelFileProblem.Invalid, $"expected visible unit kind 0 (binary) or 1 (Gaussian) but found {kind}.");
+            visibleUnits = (VisibleUnitKind)kind;
+            if (visibleUnits == VisibleUnitKind.Gaussian && lateral[0])
+                throw Fail(ModelFileProblem.Invalid, "a Gaussian visible layer cannot have lateral weights but layer 0 has them.");
+            parameters = parameters.WithArchitecture(new Model.Architecture(sizes, lateral, visibleUnits));
+        }
+
         if (Remaining < ModelFileFormat.ChecksumLength)
             throw Fail(_outOfBytes, $"expected a 4-byte CRC-32C checksum at offset {_position} but the file ends after {Remaining} of its bytes.");
         if (_outOfBytes == ModelFileProblem.Invalid && Remaining != ModelFileFormat.ChecksumLength)
-            throw Fail(ModelFileProblem.Invalid, $"expected the checksum right after the info block at offset {_position} but {Remaining - 4} more bytes follow.");
+            throw Fail(ModelFileProblem.Invalid, $"expected the checksum right after the {(_minor >= 1 ? "visible unit kind" : "info block")} at offset {_position} but {Remaining - 4} more bytes follow.");
 
         if (ModelFileFormat.FindProblem(parameters) is { } problem)
             throw Fail(ModelFileProblem.Invalid, problem);

@@ -7,7 +7,7 @@ using Vpf.Core.Model;
 
 namespace Vpf.Core.Persistence;
 
-// *** Binary format *** (version 1.0.0)
+// *** Binary format *** (version 1.1.0; a model with binary visible units is written as 1.0.0, byte for byte as before)
 //
 // Every integer and float is little-endian. Offsets for a model with N layers:
 //
@@ -29,6 +29,7 @@ namespace Vpf.Core.Persistence;
 //                       4·count  values, float32, row-major (W_l[k, j] joins unit k of layer l to unit j of l + 1)
 //   …         4       info length m, i32 ≥ 0
 //   …         m       info: UTF-8 JSON of ModelFileInfo (camelCase; readers ignore properties they do not know)
+//   …         1       format ≥ 1.1 only: visible unit kind, u8: 0 binary, 1 Gaussian (a 1.0 file has binary visible units)
 //   …         4       CRC-32C (Castagnoli) of every byte before it, u32
 //
 // Every parameter is finite and every L_l is symmetric with a zero diagonal: the writer refuses anything else and the
@@ -59,11 +60,14 @@ internal static class ModelFileWriter
         long total = ModelFileFormat.FixedHeaderLength + 4 + 5L * n + 4;
         foreach (var slot in slots) total += 1 + Encoding.ASCII.GetByteCount(slot.Name) + 8 + 4 * slot.Count;
         total += 4 + infoBytes.Length + ModelFileFormat.ChecksumLength;
+        // The oldest version that holds the model: old readers keep reading binary models.
+        bool withKind = arch.VisibleUnits != VisibleUnitKind.Binary;
+        if (withKind) total += 1;
 
         var output = new ChecksummedOutput(stream);
         output.Write(ModelFileFormat.Magic);
         output.WriteUInt16(ModelFileFormat.Major);
-        output.WriteUInt16(ModelFileFormat.Minor);
+        output.WriteUInt16(withKind ? ModelFileFormat.Minor : (ushort)0);
         output.WriteUInt16(ModelFileFormat.Patch);
         output.WriteUInt16(0);
         output.WriteInt64(total);
@@ -83,6 +87,7 @@ internal static class ModelFileWriter
         }
         output.WriteInt32(infoBytes.Length);
         output.Write(infoBytes);
+        if (withKind) output.WriteByte((byte)arch.VisibleUnits);
         output.FinishWithChecksum();
         if (output.Position != total)
             throw new InvalidOperationException($"Model file writer bug: wrote {output.Position} bytes, computed {total}.");

@@ -47,6 +47,7 @@ public sealed class Reconstructor
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
+        GaussianVisible.Refuse(model.Architecture, "Reconstructor");
         _options = options ?? new ReconstructionOptions();
         _options.Validate();
         int n0 = model.LayerSize(0);

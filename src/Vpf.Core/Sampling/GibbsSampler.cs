@@ -99,7 +99,10 @@ public sealed class GibbsSampler
     /// <summary>The current joint states: per layer, Chains × n_l. Live: the next sweep changes them.</summary>
     public IReadOnlyList<float[]> States => _states;
 
-    /// <summary>p(v_k = 1 | rest) of every chain from the last visible update (clamped units: their value). Live.</summary>
+    /// <summary>
+    /// p(v_k = 1 | rest) of every chain from the last visible update (clamped units: their value); for Gaussian visible
+    /// units the conditional means (b + W h)_k. Live.
+    /// </summary>
     public ReadOnlySpan<float> VisibleProbabilities => _visibleProbabilities;
 
     /// <summary>Sets every unit of every chain to 1 with probability <paramref name="onProbability"/>, independently.</summary>

@@ -43,7 +43,8 @@ internal sealed class LayerGibbs
     /// <param name="key">Stream key of this update (unused when <paramref name="rowKeys"/> is given).</param>
     /// <param name="clamp">rows × n_0 flags of visible units that do not change (layer 0 only), or null.</param>
     /// <param name="clampValues">Values of the clamped units (rows × n_0), or null to keep their current states.</param>
-    /// <param name="probabilities">Receives the conditional probabilities used (rows × n_l; clamped units: their value), or null.</param>
+    /// <param name="probabilities">Receives the conditional probabilities used (rows × n_l; clamped units: their value), or null;
+    /// for a Gaussian visible layer the conditional means b + W h.</param>
     /// <param name="rowKeys">One stream key per chain (counter k for unit k), or null.</param>
     /// <param name="firstRow">With one stream key, the global index of the first chain: chain r draws the counters of chain
     /// firstRow + r, so a slice of a larger set of chains (one process's shard) draws what the whole set would give it.</param>
@@ -66,6 +67,12 @@ internal sealed class LayerGibbs
 
         LayerConditional.NeighbourInput(_model, layer, layer > 0 ? states[layer - 1] : default,
             layer + 1 < _model.LayerCount ? states[layer + 1] : default, input, rows);
+
+        if (layer == 0 && _model.Architecture.HasGaussianVisible)
+        {
+            GaussianVisibleGibbs.Sample(_model, input, p, x, rows, beta, visibleBase, key, clamp, rowKeys, firstCounter);
+            return;
+        }
 
         if (_model.Lateral(layer) is { } lateral)
         {

@@ -54,7 +54,7 @@ internal static class HeldOutMetrics
 
     /// <summary>
     /// Visible firing probabilities σ(b₀ + μ₁W₀ᵀ) after inferring the hidden rates μ by <paramref name="sweeps"/> mean-field
-    /// sweeps (at least 1) and projecting down once. Needs a hidden layer.
+    /// sweeps (at least 1) and projecting down once (for Gaussian visible units the means b₀ + μ₁W₀ᵀ). Needs a hidden layer.
     /// </summary>
     public static float[] Reconstruct(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, int sweeps = VpfOptions.DefaultMeanFieldSweeps)
     {
@@ -65,6 +65,12 @@ internal static class HeldOutMetrics
         var rates = MeanFieldSweep.Infer(model, visible, rows, Math.Max(1, sweeps));
         var p = new float[rows * nv];
         if (rows == 0) return p;
+        if (model.Architecture.HasGaussianVisible)
+        {
+            // A Gaussian visible layer's mean-field value is its conditional mean b₀ + μ₁W₀ᵀ (vpf-math.md §9).
+            Sampling.GaussianVisibleGibbs.Means(model, rates[1], p, rows);
+            return p;
+        }
         LayerConditional.RatesFromNeighbours(model, 0, default, rates[1].AsSpan(0, rows * nh), p, rows);
         return p;
     }
@@ -84,6 +90,11 @@ internal static class HeldOutMetrics
     }
 
     /// <summary>The held-out reconstruction cross-entropy of <paramref name="model"/>: <see cref="CrossEntropy"/> of <see cref="Reconstruct"/>.</summary>
-    public static double ReconstructionCrossEntropy(DeepBoltzmannMachine model, ReadOnlySpan<float> batch, int rows, int sweeps = VpfOptions.DefaultMeanFieldSweeps) =>
-        CrossEntropy(Reconstruct(model, batch, rows, sweeps), batch, rows);
+    /// <exception cref="InvalidOptionsException">Gaussian visible units (option "Architecture"): a cross-entropy needs binary targets.</exception>
+    public static double ReconstructionCrossEntropy(DeepBoltzmannMachine model, ReadOnlySpan<float> batch, int rows, int sweeps = VpfOptions.DefaultMeanFieldSweeps)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        GaussianVisible.Refuse(model.Architecture, "HeldOutMetrics.ReconstructionCrossEntropy");
+        return CrossEntropy(Reconstruct(model, batch, rows, sweeps), batch, rows);
+    }
 }

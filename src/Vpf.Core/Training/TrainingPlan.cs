@@ -177,7 +177,8 @@ public sealed record TrainingPlan
         var objective = Method.CreateObjective();
         int heldRows = heldOut is null ? 0 : Math.Min(HeldOutRows, heldOut.Count);
         var heldBatch = heldRows > 0 ? HeldOutMetrics.Batch(heldOut!, heldRows) : null;
-        bool reconstructs = Architecture.LayerCount > 1;
+        // The held-out reconstruction is a binary cross-entropy: not defined for Gaussian visible units (NaN in the curve).
+        bool reconstructs = Architecture.LayerCount > 1 && !Architecture.HasGaussianVisible;
 
         using var budgetStop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         bool budgetSpent = false;

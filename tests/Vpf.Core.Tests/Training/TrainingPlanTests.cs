@@ -89,7 +89,7 @@ public class TrainingPlanTests
         [
             new VpfMethod { Options = new VpfOptions { Estimator = FlowEstimator.Expected, MeanFieldSweeps = 3, Damping = 0.25f } },
             new MpfMethod(), new MpfRbmMethod(), new CdMethod { Steps = 3 }, new PcdMethod { Steps = 2 },
-            new DbmPcdMethod { Options = new DbmPcdOptions { GibbsSteps = 2, Chains = 7 } },
+            new DbmPcdMethod { Options = new DbmPcdOptions { GibbsSteps = 2, Chains = 7 } }, new ScoreMatchingRbmMethod(),
         ];
         Assert.Equal(TrainingMethod.Names, methods.Select(m => m.Name));
         foreach (var method in methods)
@@ -99,8 +99,8 @@ public class TrainingPlanTests
         }
         Assert.Null(TrainingMethod.TryParse("VPF/MeanField", null));
         Assert.Equal("Method", Assert.Throws<InvalidOptionsException>(() => TrainingMethod.Parse("magic")).Option);
-        Assert.Equal([true, true, true, false, false, false], methods.Select(m => m.IsFlow));
-        Assert.Equal(["K", "K", "K", "reconstruction CE", "reconstruction CE", "reconstruction CE"], methods.Select(m => m.ObjectiveName));
+        Assert.Equal([true, true, true, false, false, false, false], methods.Select(m => m.IsFlow));
+        Assert.Equal(["K", "K", "K", "reconstruction CE", "reconstruction CE", "reconstruction CE", "J"], methods.Select(m => m.ObjectiveName));
     }
 
     [Fact]

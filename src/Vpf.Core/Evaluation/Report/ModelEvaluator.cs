@@ -28,7 +28,7 @@ public static class ModelEvaluator
     /// <param name="provenance">The model file's provenance, copied into the report; may be null.</param>
     /// <param name="dataSource">Where the data came from, copied into the report; may be null.</param>
     /// <exception cref="ArgumentException">The data sets' dimension differs from the model's visible units, or the test set is empty.</exception>
-    /// <exception cref="InvalidOptionsException">An option is out of range.</exception>
+    /// <exception cref="InvalidOptionsException">An option is out of range, or the model has Gaussian visible units (option "Architecture").</exception>
     public static EvaluationReport Evaluate(DeepBoltzmannMachine model, BinaryDataset train, BinaryDataset test,
         EvaluationOptions? options = null, IProgress<EvaluationProgress>? progress = null,
         ModelFileInfo? provenance = null, string? dataSource = null)
@@ -36,6 +36,8 @@ public static class ModelEvaluator
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
+        // Its sections (AIS, reconstruction, cross-entropies, Parzen on binary pixels) are defined for binary visible units.
+        GaussianVisible.Refuse(model.Architecture, "ModelEvaluator.Evaluate");
         options ??= new EvaluationOptions();
         options.Validate();
         int d = model.LayerSize(0);

@@ -5,7 +5,7 @@ namespace Vpf.Core.Training;
 
 /// <summary>
 /// How a machine is trained: one record per method — <see cref="VpfMethod"/>, <see cref="MpfMethod"/>,
-/// <see cref="MpfRbmMethod"/>, <see cref="CdMethod"/>, <see cref="PcdMethod"/>, <see cref="DbmPcdMethod"/> — each
+/// <see cref="MpfRbmMethod"/>, <see cref="CdMethod"/>, <see cref="PcdMethod"/>, <see cref="DbmPcdMethod"/>, <see cref="ScoreMatchingRbmMethod"/> — each
 /// holding its options, its own default training settings (<see cref="DefaultTraining"/>), its one persisted
 /// <see cref="Name"/> (what a model file records and every front end accepts, see <see cref="Parse(string)"/>), what the
 /// name means on a given machine (<see cref="ResolveFor"/>), and the objective it builds. Front ends ask the record;
@@ -14,14 +14,14 @@ namespace Vpf.Core.Training;
 public abstract record TrainingMethod
 {
     // The name table is this list: one default instance of every method, in the order of the documentation.
-    private static readonly TrainingMethod[] Records = [new VpfMethod(), new MpfMethod(), new MpfRbmMethod(), new CdMethod(), new PcdMethod(), new DbmPcdMethod()];
+    private static readonly TrainingMethod[] Records = [new VpfMethod(), new MpfMethod(), new MpfRbmMethod(), new CdMethod(), new PcdMethod(), new DbmPcdMethod(), new ScoreMatchingRbmMethod()];
 
     private protected TrainingMethod() { }
 
     /// <summary>The persisted names, one per method, in the order of the documentation.</summary>
     public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(Records.Select(r => r.Name).ToArray());
 
-    /// <summary>The method's one persisted name: "vpf", "mpf", "mpf-rbm", "cd", "pcd" or "dbm-pcd".</summary>
+    /// <summary>The method's one persisted name: "vpf", "mpf", "mpf-rbm", "cd", "pcd", "dbm-pcd" or "sm-rbm".</summary>
     public abstract string Name { get; }
 
     /// <summary>

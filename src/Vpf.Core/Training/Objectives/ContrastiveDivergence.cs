@@ -23,7 +23,9 @@ namespace Vpf.Core.Training;
 /// <see cref="ObjectiveValue.Value"/> is not a flow here: it is the monitored value, the mean over the batch of the
 /// reconstruction cross-entropy −Σ_i [v_i log p_i + (1 − v_i) log(1 − p_i)] with p = σ(b + μWᵀ) the deterministic
 /// one-step mean-field reconstruction of the data (in nats per row, before this batch's step). It goes down as the
-/// model learns, but it is not the likelihood; <see cref="ObjectiveValue.ClampCount"/> is 0.
+/// model learns, but it is not the likelihood; <see cref="ObjectiveValue.ClampCount"/> is 0. With Gaussian visible
+/// units (vpf-math.md §9) the negative phase draws v ~ N(b + hWᵀ, I), the gradient keeps the same form, and the monitor
+/// is half the squared reconstruction error ½|v − b − μWᵀ|² per row.
 /// </para>
 /// <para>
 /// Randomness: batch key κ (from the trainer) drives the chains through <see cref="RbmGibbs.Run(DeepBoltzmannMachine, Span{float}, Span{float}, int, int, ulong)"/>
@@ -81,6 +83,8 @@ internal sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjec
         if (!architecture.IsRbm || architecture.HasLateral[0])
             throw new InvalidOptionsException("layers",
                 $"contrastive divergence trains RBMs (two layers, no lateral weights); got {architecture} — use DbmPersistentContrastiveDivergence for deep or laterally connected machines.");
+        if (architecture.HasGaussianVisible && (Options.HiddenInputScale != 1f || Options.VisibleInputScale != 1f))
+            GaussianVisible.Refuse(architecture, "contrastive divergence with scaled inputs (greedy pretraining)");
     }
 
     /// <inheritdoc />
@@ -110,7 +114,9 @@ internal sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjec
         var positive = _positive.AsSpan(0, rows * nh);
         RbmGibbs.HiddenProbabilities(model, data, positive, rows, up);
         _lastRows = rows;
-        double crossEntropy = RbmGibbs.ReconstructionCrossEntropy(model, data, positive, rows, down, _scratch);
+        double crossEntropy = model.Architecture.HasGaussianVisible
+            ? GaussianRbmScores.ReconstructionError(model, data, positive, rows, _scratch)
+            : RbmGibbs.ReconstructionCrossEntropy(model, data, positive, rows, down, _scratch);
 
         // Negative phase.
         Span<float> negativeVisible;
@@ -152,7 +158,13 @@ internal sealed class ContrastiveDivergence : ITrainingObjective, IStatefulObjec
         int count = Options.Chains > 0 ? Options.Chains : rows;
         _firstChain = Options.Chains > 0 ? 0 : firstRow;
         var chains = new float[count * nv];
-        if (Options.ChainStart == PersistentChainStart.Random)
+        if (Options.ChainStart == PersistentChainStart.Random && model.Architecture.HasGaussianVisible)
+        {
+            // Gaussian chains start at N(b, I), the visible layer's distribution with the hidden units off.
+            GaussianUnits.Sample(new float[chains.Length], model.Biases(0), chains, chains, count,
+                CounterRandom.StreamKey((ulong)(uint)Options.ChainSeed, 0x5043_4443ul), checked((uint)((long)_firstChain * nv)));
+        }
+        else if (Options.ChainStart == PersistentChainStart.Random)
         {
             var half = new float[chains.Length];
             Array.Fill(half, 0.5f);

@@ -78,6 +78,7 @@ internal sealed class DbmPersistentContrastiveDivergence : ITrainingObjective, I
     {
         if (architecture.LayerCount < 2)
             throw new InvalidOptionsException("layers", $"DBM persistent contrastive divergence needs at least one hidden layer; {architecture} is fully visible — train it with MPF.");
+        GaussianVisible.Refuse(architecture, "DBM persistent contrastive divergence");
     }
 
     /// <inheritdoc />

@@ -76,6 +76,7 @@ internal sealed class ExpectedFlow
     /// <summary>Creates the estimator for <paramref name="model"/>.</summary>
     public ExpectedFlow(DeepBoltzmannMachine model)
     {
+        GaussianVisible.Refuse(model.Architecture, "VPF's Expected estimator");
         _model = model;
         _layers = model.LayerCount;
         _sizes = new int[_layers];

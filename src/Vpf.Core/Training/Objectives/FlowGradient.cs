@@ -8,7 +8,8 @@ namespace Vpf.Core.Training;
 /// The M-step of VPF (and the whole of MPF): K and its gradient on joint states held fixed (vpf-math.md §3.3).
 /// With φ_k = x_k e^{−u_k/2} + (1 − x_k) e^{u_k/2} and δ_k = ∂φ_k/∂u_k:
 /// ∂K/∂b_l = mean δ_l, ∂K/∂W_l = (x_lᵀδ_{l+1} + δ_lᵀx_{l+1}) / B, ∂K/∂L_l = (x_lᵀδ_l + δ_lᵀx_l) / B with zero diagonal.
-/// Every edge's update is δ_k x_j + δ_j x_k: it sees only the two units it joins.
+/// Every edge's update is δ_k x_j + δ_j x_k: it sees only the two units it joins. A Gaussian visible layer contributes
+/// the score-matching terms ½ r_i² − 1 with δ_i = −r_i (vpf-math.md §9) in place of its flip terms.
 /// </summary>
 internal sealed class FlowGradient
 {
@@ -60,7 +61,11 @@ internal sealed class FlowGradient
             int n = model.LayerSize(l);
             var u = _fields[l].AsSpan(0, rows * n);
             LocalFields.Compute(model, states, l, u, rows);
-            sums += FlowTerms.Compute(states[l].AsSpan(0, rows * n), u, _deltas[l].AsSpan(0, rows * n));
+            // A Gaussian visible layer's pair (φ, δ) is the score-matching pair (½ r² − 1, −r), r = v − u (vpf-math.md §9);
+            // the accumulation below is the same for both kinds.
+            sums += l == 0 && model.Architecture.HasGaussianVisible
+                ? GaussianUnits.ScoreMatchingTerms(states[l].AsSpan(0, rows * n), u, _deltas[l].AsSpan(0, rows * n))
+                : FlowTerms.Compute(states[l].AsSpan(0, rows * n), u, _deltas[l].AsSpan(0, rows * n));
         }
 
         gradient.Clear();

@@ -17,6 +17,7 @@ internal sealed class MinimumProbabilityFlow : ITrainingObjective
     {
         if (architecture.LayerCount != 1)
             throw new InvalidOptionsException("layers", $"MPF trains fully visible machines (one layer); {architecture} has hidden layers — use VPF or MPF-RBM.");
+        GaussianVisible.Refuse(architecture, "MPF");
     }
 
     /// <inheritdoc />

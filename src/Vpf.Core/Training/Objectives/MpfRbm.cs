@@ -43,6 +43,7 @@ internal sealed class MpfRbm : ITrainingObjective, IMeanRateSource
     {
         if (!architecture.IsRbm || architecture.HasLateral[0])
             throw new InvalidOptionsException("layers", $"MPF-RBM needs an RBM (two layers, no lateral weights); got {architecture}.");
+        GaussianVisible.Refuse(architecture, "MPF-RBM (use marginal score matching)");
     }
 
     /// <inheritdoc />

@@ -4,7 +4,8 @@ using Vpf.Kernels;
 namespace Vpf.Core.Training;
 
 /// <summary>
-/// Block Gibbs sampling of an RBM (two layers, no lateral weights): h ~ p(h | v) = σ(c + vW), v ~ p(v | h) = σ(b + hWᵀ),
+/// Block Gibbs sampling of an RBM (two layers, no lateral weights): h ~ p(h | v) = σ(c + vW), v ~ p(v | h) = σ(b + hWᵀ)
+/// (or N(b + hWᵀ, I) for Gaussian visible units),
 /// on batches stored row-major (rows × n). All randomness is counter-based: the result depends only on the model,
 /// the start and the key, so a chain can be replayed bit for bit.
 /// </summary>
@@ -41,7 +42,13 @@ internal static class RbmGibbs
         for (int s = 0; s < steps; s++)
         {
             LayerConditional.SampleFromNeighbours(model, 1, v, default, h, rows, hiddenInputScale, CounterRandom.StreamKey(key, (ulong)s, 0), hiddenCounter);
-            LayerConditional.SampleFromNeighbours(model, 0, default, h, v, rows, visibleInputScale, CounterRandom.StreamKey(key, (ulong)s, 1), visibleCounter);
+            if (model.Architecture.HasGaussianVisible) // v ~ N(b + hWᵀ, I), vpf-math.md §9; the input scale is 1 (checked by the callers)
+            {
+                MatrixProduct.MultiplyByTransposed(h, model.Weights(0), v, rows, nh, nv);
+                GaussianUnits.Sample(v, model.Biases(0), v, v, rows, CounterRandom.StreamKey(key, (ulong)s, 1), visibleCounter);
+            }
+            else
+                LayerConditional.SampleFromNeighbours(model, 0, default, h, v, rows, visibleInputScale, CounterRandom.StreamKey(key, (ulong)s, 1), visibleCounter);
         }
         HiddenProbabilities(model, v, h, rows, hiddenInputScale);
     }

@@ -7,6 +7,8 @@ namespace Vpf.Core.Training;
 /// <summary>
 /// Variational Probability Flow on one mini-batch (vpf-math.md §3): E-step (mean-field rates with v clamped),
 /// states from the chosen <see cref="FlowEstimator"/>, M-step (the flow gradient on those states, held fixed).
+/// With Gaussian visible units the visible layer's flip terms become score-matching terms (vpf-math.md §9); the
+/// Sampled and MeanField estimators support them, Expected refuses them.
 /// </summary>
 internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSource
 {
@@ -40,6 +42,8 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
     {
         if (architecture.LayerCount < 2)
             throw new InvalidOptionsException("layers", $"VPF needs at least one hidden layer; {architecture} is fully visible — train it with MPF.");
+        if (Options.Estimator == FlowEstimator.Expected)
+            GaussianVisible.Refuse(architecture, "VPF's Expected estimator");
     }
 
     /// <inheritdoc />

@@ -50,6 +50,7 @@ internal static class GreedyPretraining
         options ??= new PretrainingOptions();
         options.Validate();
         var architecture = dbm.Architecture;
+        GaussianVisible.Refuse(architecture, "GreedyPretraining.Pretrain");
         if (architecture.LayerCount < 2)
             throw new InvalidOptionsException("layers", $"greedy pretraining needs at least one hidden layer; {architecture} is fully visible.");
         if (architecture.HasLateral.Any(x => x))
