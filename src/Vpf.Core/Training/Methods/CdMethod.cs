@@ -5,14 +5,6 @@ namespace Vpf.Core.Training;
 /// <summary>Contrastive divergence CD-k of an RBM (<see cref="ContrastiveDivergence"/>, chains restart at the data). Name "cd".</summary>
 public sealed record CdMethod : TrainingMethod
 {
-    private static readonly TrainingOptions Defaults = new()
-    {
-        Epochs = 10,
-        BatchSize = 100,
-        Optimiser = OptimiserOptions.DefaultFor(OptimiserKind.Adam),
-        Centering = new CenteringOptions { Enabled = true },
-    };
-
     /// <summary>Gibbs steps k per update; ≥ 1. Default 1.</summary>
     public int Steps { get; init; } = 1;
 
@@ -26,7 +18,7 @@ public sealed record CdMethod : TrainingMethod
     /// mini-batches of 10 (scikit-learn's BernoulliRBM rule, the best setting on samples of a small teacher RBM, where
     /// Adam 1e-3 was too slow for 10 epochs at batch 10), in less time. Both were centered. See docs/results.md.
     /// </summary>
-    public override TrainingOptions DefaultTraining => Defaults;
+    public override TrainingOptions DefaultTraining => CenteredAdam;
 
     /// <inheritdoc />
     public override MethodSettings Settings => new() { GibbsSteps = Steps };

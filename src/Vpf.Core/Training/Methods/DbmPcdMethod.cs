@@ -9,14 +9,6 @@ namespace Vpf.Core.Training;
 /// </summary>
 public sealed record DbmPcdMethod : TrainingMethod
 {
-    private static readonly TrainingOptions Defaults = new()
-    {
-        Epochs = 10,
-        BatchSize = 100,
-        Optimiser = OptimiserOptions.DefaultFor(OptimiserKind.Adam),
-        Centering = new CenteringOptions { Enabled = true },
-    };
-
     /// <summary>Chains, Gibbs steps, mean-field sweeps, damping, chain start. Default <see cref="DbmPcdOptions"/>' defaults.</summary>
     public DbmPcdOptions Options { get; init; } = new();
 
@@ -27,7 +19,7 @@ public sealed record DbmPcdMethod : TrainingMethod
     /// The flows' settings: 10 epochs of mini-batches of 100, Adam with step 1e-3, centered — the setting the paper's
     /// grid (scripts/paper.fsx) trains DBM-PCD with; the paper's own SGD schedule was not measured here.
     /// </summary>
-    public override TrainingOptions DefaultTraining => Defaults;
+    public override TrainingOptions DefaultTraining => CenteredAdam;
 
     /// <inheritdoc />
     public override MethodSettings Settings => new() { MeanFieldSweeps = Options.MeanFieldSweeps, GibbsSteps = Options.GibbsSteps };

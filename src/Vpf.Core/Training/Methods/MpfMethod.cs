@@ -5,19 +5,11 @@ namespace Vpf.Core.Training;
 /// <summary>Minimum Probability Flow (<see cref="MinimumProbabilityFlow"/>) of a fully visible machine (one layer). Name "mpf".</summary>
 public sealed record MpfMethod : TrainingMethod
 {
-    private static readonly TrainingOptions Defaults = new()
-    {
-        Epochs = 10,
-        BatchSize = 100,
-        Optimiser = OptimiserOptions.DefaultFor(OptimiserKind.Adam),
-        Centering = new CenteringOptions { Enabled = true },
-    };
-
     /// <inheritdoc />
     public override string Name => "mpf";
 
     /// <summary>VPF's settings (<see cref="VpfMethod.DefaultTraining"/>): 10 epochs of mini-batches of 100, Adam with step 1e-3, centered; MPF is VPF without hidden units.</summary>
-    public override TrainingOptions DefaultTraining => Defaults;
+    public override TrainingOptions DefaultTraining => CenteredAdam;
 
     /// <inheritdoc />
     public override MethodSettings Settings => new();

@@ -5,19 +5,11 @@ namespace Vpf.Core.Training;
 /// <summary>MPF of an RBM with its hidden units summed out (<see cref="Training.MpfRbm"/>). Name "mpf-rbm".</summary>
 public sealed record MpfRbmMethod : TrainingMethod
 {
-    private static readonly TrainingOptions Defaults = new()
-    {
-        Epochs = 10,
-        BatchSize = 100,
-        Optimiser = OptimiserOptions.DefaultFor(OptimiserKind.Adam),
-        Centering = new CenteringOptions { Enabled = true },
-    };
-
     /// <inheritdoc />
     public override string Name => "mpf-rbm";
 
     /// <summary>VPF's settings (<see cref="VpfMethod.DefaultTraining"/>): 10 epochs of mini-batches of 100, Adam with step 1e-3, centered; MPF-RBM is the same flow with the hidden units summed out exactly.</summary>
-    public override TrainingOptions DefaultTraining => Defaults;
+    public override TrainingOptions DefaultTraining => CenteredAdam;
 
     /// <inheritdoc />
     public override MethodSettings Settings => new();

@@ -10,14 +10,6 @@ namespace Vpf.Core.Training;
 /// </summary>
 public sealed record PcdMethod : TrainingMethod
 {
-    private static readonly TrainingOptions Defaults = new()
-    {
-        Epochs = 10,
-        BatchSize = 100,
-        Optimiser = OptimiserOptions.DefaultFor(OptimiserKind.Adam),
-        Centering = new CenteringOptions { Enabled = true },
-    };
-
     /// <summary>Gibbs steps k per update; ≥ 1. Default 1.</summary>
     public int Steps { get; init; } = 1;
 
@@ -29,7 +21,7 @@ public sealed record PcdMethod : TrainingMethod
     /// 10 epochs. Measured for CD-1 on the full Fashion-MNIST; on samples of a small teacher RBM PCD-1 and CD-1 ranked
     /// every optimiser setting the same, so PCD shares them.
     /// </summary>
-    public override TrainingOptions DefaultTraining => Defaults;
+    public override TrainingOptions DefaultTraining => CenteredAdam;
 
     /// <inheritdoc />
     public override MethodSettings Settings => new() { GibbsSteps = Steps };

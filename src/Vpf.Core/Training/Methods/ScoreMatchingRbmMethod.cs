@@ -8,14 +8,6 @@ namespace Vpf.Core.Training;
 /// </summary>
 public sealed record ScoreMatchingRbmMethod : TrainingMethod
 {
-    private static readonly TrainingOptions Defaults = new()
-    {
-        Epochs = 10,
-        BatchSize = 100,
-        Optimiser = OptimiserOptions.DefaultFor(OptimiserKind.Adam),
-        Centering = new CenteringOptions { Enabled = true },
-    };
-
     /// <inheritdoc />
     public override string Name => "sm-rbm";
 
@@ -30,7 +22,7 @@ public sealed record ScoreMatchingRbmMethod : TrainingMethod
     public override string ObjectiveDescription => "score-matching objective J";
 
     /// <summary>The flow methods' settings (<see cref="VpfMethod.DefaultTraining"/>): 10 epochs of mini-batches of 100, Adam with step 1e-3, centered; not yet measured on real-valued data.</summary>
-    public override TrainingOptions DefaultTraining => Defaults;
+    public override TrainingOptions DefaultTraining => CenteredAdam;
 
     /// <inheritdoc />
     public override MethodSettings Settings => new();

@@ -5,14 +5,6 @@ namespace Vpf.Core.Training;
 /// <summary>Variational Probability Flow (<see cref="VariationalProbabilityFlow"/>): any machine with at least one hidden layer. Name "vpf".</summary>
 public sealed record VpfMethod : TrainingMethod
 {
-    private static readonly TrainingOptions Defaults = new()
-    {
-        Epochs = 10,
-        BatchSize = 100,
-        Optimiser = OptimiserOptions.DefaultFor(OptimiserKind.Adam),
-        Centering = new CenteringOptions { Enabled = true },
-    };
-
     /// <summary>Estimator, mean-field sweeps, damping, samples per datum. Default <see cref="VpfOptions"/>' defaults.</summary>
     public VpfOptions Options { get; init; } = new();
 
@@ -25,7 +17,7 @@ public sealed record VpfMethod : TrainingMethod
     /// likelihood and features on the paper's grid (docs/results.md). Longer runs at this constant step can turn K
     /// upward after about 20 epochs on full Fashion-MNIST (docs/results.md), hence 10 epochs.
     /// </summary>
-    public override TrainingOptions DefaultTraining => Defaults;
+    public override TrainingOptions DefaultTraining => CenteredAdam;
 
     /// <inheritdoc />
     public override MethodSettings Settings => new() { Estimator = Options.Estimator, MeanFieldSweeps = Options.MeanFieldSweeps };
