@@ -11,7 +11,7 @@ namespace Vpf.Core.Data;
 /// A set may be empty (<see cref="Count"/> 0). Optional labels (one byte per row) follow the rows
 /// through <see cref="Subset"/>, <see cref="Select"/> and the splits.
 /// </remarks>
-public sealed partial class BinaryDataset
+public sealed partial class BinaryDataset : Dataset
 {
     private readonly ulong[] _bits;
     private readonly byte[]? _labels;
@@ -30,22 +30,22 @@ public sealed partial class BinaryDataset
     }
 
     /// <summary>Number of rows (examples).</summary>
-    public int Count { get; }
+    public override int Count { get; }
 
     /// <summary>Number of binary values per row (visible units).</summary>
-    public int Dimension { get; }
+    public override int Dimension { get; }
 
     /// <summary>Pixel rows of each example when it is an image (for display), else 0.</summary>
-    public int ImageRows { get; }
+    public override int ImageRows { get; }
 
     /// <summary>Pixel columns of each example when it is an image (for display), else 0.</summary>
-    public int ImageColumns { get; }
+    public override int ImageColumns { get; }
 
     /// <summary>Whether each row carries a label.</summary>
-    public bool HasLabels => _labels is not null;
+    public override bool HasLabels => _labels is not null;
 
     /// <summary>One label per row when <see cref="HasLabels"/>, else empty.</summary>
-    public ReadOnlyMemory<byte> Labels => _labels;
+    public override ReadOnlyMemory<byte> Labels => _labels;
 
     /// <summary>Memory taken by one row: 8 bytes per started group of 64 values.</summary>
     internal int BytesPerRow => _wordsPerRow * sizeof(ulong);
@@ -64,7 +64,7 @@ public sealed partial class BinaryDataset
 
     /// <summary>The label of <paramref name="row"/>.</summary>
     /// <exception cref="InvalidOperationException">The set has no labels.</exception>
-    public byte GetLabel(int row)
+    public override byte GetLabel(int row)
     {
         CheckRow(row);
         return _labels is null ? throw new InvalidOperationException("This data set has no labels.") : _labels[row];
@@ -76,7 +76,7 @@ public sealed partial class BinaryDataset
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, <see cref="Count"/>); nothing is written.</exception>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than rowIndices.Length × <see cref="Dimension"/>; longer is fine, the rest is left alone.</exception>
-    public void CopyRows(ReadOnlySpan<int> rowIndices, Span<float> destination)
+    public override void CopyRows(ReadOnlySpan<int> rowIndices, Span<float> destination)
     {
         long needed = (long)rowIndices.Length * Dimension;
         if (destination.Length < needed)
@@ -92,11 +92,11 @@ public sealed partial class BinaryDataset
             BitUnpacker.Unpack(RowWords(rowIndices[i]), destination.Slice(i * Dimension, Dimension));
     }
 
-    /// <summary>Writes row <paramref name="row"/> as <see cref="Dimension"/> 0f/1f floats.</summary>
-    public void CopyRow(int row, Span<float> destination) => CopyRows([row], destination);
+    /// <summary>Always true: every value of a binary set is 0 or 1.</summary>
+    public override bool IsBinary => true;
 
     /// <summary>Fraction of rows in which each column is 1 (e.g. to initialise visible biases).</summary>
-    public double[] ColumnMeans()
+    public override double[] ColumnMeans()
     {
         var means = new double[Dimension];
         if (Count == 0)

@@ -20,7 +20,7 @@ public static class LinearProbe
     /// <param name="options">Options; null for the defaults.</param>
     /// <exception cref="ArgumentException">A set has no labels, its dimension differs from the model's, or a layer index is out of range.</exception>
     /// <remarks>Holds the features of both sets as floats: rows × (sum of the chosen layer sizes) each.</remarks>
-    public static LinearProbeResult Evaluate(DeepBoltzmannMachine model, BinaryDataset train, BinaryDataset test,
+    public static LinearProbeResult Evaluate(DeepBoltzmannMachine model, Dataset train, Dataset test,
         IReadOnlyList<int>? layers = null, LinearProbeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -70,7 +70,7 @@ public static class LinearProbe
     /// Mean-field hidden rates of the first <paramref name="rows"/> rows of <paramref name="data"/>, the chosen layers
     /// concatenated per row (rows × Σ n_l).
     /// </summary>
-    internal static float[] Features(DeepBoltzmannMachine model, BinaryDataset data, int rows, int[] layers, LinearProbeOptions options)
+    internal static float[] Features(DeepBoltzmannMachine model, Dataset data, int rows, int[] layers, LinearProbeOptions options)
     {
         int width = layers.Sum(model.LayerSize), d = data.Dimension;
         var features = new float[(long)rows * width];
@@ -94,7 +94,7 @@ public static class LinearProbe
         return features;
     }
 
-    private static void CheckSet(DeepBoltzmannMachine model, BinaryDataset data, string name)
+    private static void CheckSet(DeepBoltzmannMachine model, Dataset data, string name)
     {
         if (!data.HasLabels)
             throw new ArgumentException("A linear probe needs labels; this data set has none.", name);

@@ -28,7 +28,7 @@ internal sealed class Centering
     /// The offsets a fresh run starts with: a_0 the mean of <paramref name="data"/> (fixed for the run), every hidden
     /// offset <see cref="CenteringOptions.InitialHiddenOffset"/>.
     /// </summary>
-    public static Centering Start(Architecture architecture, BinaryDataset data, CenteringOptions options)
+    public static Centering Start(Architecture architecture, Dataset data, CenteringOptions options)
     {
         options.Validate();
         var offsets = new float[architecture.LayerCount][];

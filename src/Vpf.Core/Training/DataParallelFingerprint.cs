@@ -14,7 +14,7 @@ internal static class DataParallelFingerprint
 {
     /// <summary>Throws <see cref="InvalidOptionsException"/> on every process, naming what differs, if any process disagrees.</summary>
     public static void Check(IDataParallelGroup group, TrainingOptions options, ITrainingObjective objective, DeepBoltzmannMachine model,
-        BinaryDataset data, TrainingCheckpoint? resumeFrom)
+        Dataset data, TrainingCheckpoint? resumeFrom)
     {
         (string Name, long Value)[] parts =
         [
@@ -34,7 +34,7 @@ internal static class DataParallelFingerprint
 
     private static long Text(string text) => Hash(Encoding.UTF8.GetBytes(text));
 
-    private static long Data(BinaryDataset data)
+    private static long Data(Dataset data)
     {
         var crc = new Crc32C();
         crc.Append(BitConverter.GetBytes(data.Count));

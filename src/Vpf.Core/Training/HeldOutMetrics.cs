@@ -21,7 +21,7 @@ internal static class HeldOutMetrics
     public const double Epsilon = 1e-6;
 
     /// <summary>The first <paramref name="rows"/> rows of <paramref name="data"/> (at most all of them) as 0/1 floats, row-major.</summary>
-    public static float[] Batch(BinaryDataset data, int rows)
+    public static float[] Batch(Dataset data, int rows)
     {
         ArgumentNullException.ThrowIfNull(data);
         rows = Math.Clamp(rows, 0, data.Count);

@@ -55,7 +55,7 @@ internal sealed class MiniBatchTrainer
     /// data; <paramref name="model"/> must hold the parameters it had at that moment.</param>
     /// <exception cref="TrainingDivergedException">A non-finite objective, gradient or parameter; the model keeps its last good parameters.</exception>
     /// <exception cref="TrainingCanceledException">Cancelled between batches; the model holds the parameters after the last finished batch.</exception>
-    public IReadOnlyList<EpochSummary> Train(DeepBoltzmannMachine model, BinaryDataset data,
+    public IReadOnlyList<EpochSummary> Train(DeepBoltzmannMachine model, Dataset data,
         Action<TrainingProgress>? progress = null, CancellationToken cancellation = default, TrainingCheckpoint? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -63,12 +63,12 @@ internal sealed class MiniBatchTrainer
     }
 
     /// <summary>
-    /// As <see cref="Train(DeepBoltzmannMachine, BinaryDataset, Action{TrainingProgress}?, CancellationToken, TrainingCheckpoint?)"/>
+    /// As <see cref="Train(DeepBoltzmannMachine, Dataset, Action{TrainingProgress}?, CancellationToken, TrainingCheckpoint?)"/>
     /// with the rows of each epoch from <paramref name="epochData"/> (epoch 1 first), called once per epoch trained. The
     /// shuffle and the batches of an epoch are cut from its own rows; the centering offset a_0 is the mean of the first
     /// epoch's rows (of a resumed run: the checkpoint's).
     /// </summary>
-    public IReadOnlyList<EpochSummary> Train(DeepBoltzmannMachine model, Func<int, BinaryDataset> epochData,
+    public IReadOnlyList<EpochSummary> Train(DeepBoltzmannMachine model, Func<int, Dataset> epochData,
         Action<TrainingProgress>? progress = null, CancellationToken cancellation = default, TrainingCheckpoint? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(epochData);
@@ -193,7 +193,7 @@ internal sealed class MiniBatchTrainer
         return history;
     }
 
-    private static BinaryDataset EpochRows(DeepBoltzmannMachine model, Func<int, BinaryDataset> epochData, int epoch)
+    private static Dataset EpochRows(DeepBoltzmannMachine model, Func<int, Dataset> epochData, int epoch)
     {
         var data = epochData(epoch) ?? throw new InvalidOptionsException("data", $"the data source gave no rows (null) for epoch {epoch}.");
         string which = epoch == 1 ? "rows" : $"epoch {epoch}'s rows";
@@ -201,6 +201,8 @@ internal sealed class MiniBatchTrainer
             throw new InvalidOptionsException("data", $"{which} have {data.Dimension} values but the model has {model.LayerSize(0)} visible units.");
         if (data.Count == 0)
             throw new InvalidOptionsException("data", epoch == 1 ? "the training set is empty." : $"the training set of epoch {epoch} is empty.");
+        if (!model.Architecture.HasGaussianVisible && !data.IsBinary)
+            throw new InvalidOptionsException("data", $"{which} hold values other than 0 and 1 but the visible units are binary.");
         return data;
     }
 

@@ -90,7 +90,7 @@ public sealed record TrainingPlan
     /// <paramref name="train"/>'s marginals, then the greedy pretraining when the plan has one.
     /// </summary>
     /// <exception cref="InvalidOptionsException">A bad option, or data whose width differs from the visible layer ("data").</exception>
-    public DeepBoltzmannMachine CreateModel(BinaryDataset train) => Initialise(train).Model;
+    public DeepBoltzmannMachine CreateModel(Dataset train) => Initialise(train).Model;
 
     /// <summary>
     /// Trains: builds the machine (<see cref="CreateModel"/>) or goes on from <paramref name="resumeFrom"/>, runs the
@@ -110,7 +110,7 @@ public sealed record TrainingPlan
     /// <exception cref="InvalidOptionsException">A bad option, named by its path from the plan.</exception>
     /// <exception cref="TrainingCanceledException">Cancelled; <see cref="TrainingCanceledException.State"/> holds what a resume needs.</exception>
     /// <exception cref="TrainingDivergedException">Diverged; <see cref="TrainingDivergedException.State"/> holds the machine at its last good parameters.</exception>
-    public TrainingResult Run(BinaryDataset train, BinaryDataset? heldOut = null, Action<TrainingProgress>? progress = null,
+    public TrainingResult Run(Dataset train, Dataset? heldOut = null, Action<TrainingProgress>? progress = null,
         CancellationToken cancellation = default, TrainingRunState? resumeFrom = null, Action<CurvePoint>? epochCompleted = null,
         IDataParallelGroup? group = null)
     {
@@ -119,7 +119,7 @@ public sealed record TrainingPlan
     }
 
     /// <summary>
-    /// As <see cref="Run(BinaryDataset, BinaryDataset?, Action{TrainingProgress}?, CancellationToken, TrainingRunState?, Action{CurvePoint}?, IDataParallelGroup?)"/>,
+    /// As <see cref="Run(Dataset, Dataset?, Action{TrainingProgress}?, CancellationToken, TrainingRunState?, Action{CurvePoint}?, IDataParallelGroup?)"/>,
     /// with a fresh training set for every epoch, e.g. a new stochastic binarisation of the same grey levels (the
     /// ML.NET featurizer's <c>StochasticBinarisation</c>). One run throughout: the optimiser's state, the centering
     /// offsets, the objective's state, the held-out curve and the time budget carry over from epoch to epoch as they
@@ -141,7 +141,7 @@ public sealed record TrainingPlan
     /// <exception cref="InvalidOptionsException">A bad option, named by its path from the plan; rows of the wrong width, no rows or null ("data").</exception>
     /// <exception cref="TrainingCanceledException">Cancelled; <see cref="TrainingCanceledException.State"/> holds what a resume needs.</exception>
     /// <exception cref="TrainingDivergedException">Diverged; <see cref="TrainingDivergedException.State"/> holds the machine at its last good parameters.</exception>
-    public TrainingResult Run(Func<int, BinaryDataset> trainForEpoch, BinaryDataset? heldOut = null, Action<TrainingProgress>? progress = null,
+    public TrainingResult Run(Func<int, Dataset> trainForEpoch, Dataset? heldOut = null, Action<TrainingProgress>? progress = null,
         CancellationToken cancellation = default, TrainingRunState? resumeFrom = null, Action<CurvePoint>? epochCompleted = null,
         IDataParallelGroup? group = null)
     {
@@ -151,9 +151,11 @@ public sealed record TrainingPlan
         int firstEpoch = resumeFrom?.Checkpoint is { } c ? Math.Clamp(c.EpochsCompleted + 1, 1, TrainingOptions.Epochs) : 1;
         var first = trainForEpoch(firstEpoch) ?? throw new InvalidOptionsException("data", $"the data source gave no rows (null) for epoch {firstEpoch}.");
         CheckData(first);
-        BinaryDataset EpochRows(int epoch) => epoch == firstEpoch ? first : trainForEpoch(epoch);
+        Dataset EpochRows(int epoch) => epoch == firstEpoch ? first : trainForEpoch(epoch);
         if (heldOut is not null && heldOut.Count > 0 && heldOut.Dimension != Architecture.VisibleSize)
             throw new InvalidOptionsException("heldOut", $"rows have {heldOut.Dimension} values but the model has {Architecture.VisibleSize} visible units.");
+        if (heldOut is not null && heldOut.Count > 0 && !Architecture.HasGaussianVisible && !heldOut.IsBinary)
+            throw new InvalidOptionsException("heldOut", "the rows hold values other than 0 and 1 but the visible units are binary.");
 
         DeepBoltzmannMachine model;
         PretrainingResult? pretrained = null;
@@ -230,7 +232,7 @@ public sealed record TrainingPlan
         return new TrainingResult(model, curve, history, Math.Max(0, trained), pretrained, pretrainingSeconds);
     }
 
-    private (DeepBoltzmannMachine Model, PretrainingResult? Pretraining, double Seconds) Initialise(BinaryDataset train)
+    private (DeepBoltzmannMachine Model, PretrainingResult? Pretraining, double Seconds) Initialise(Dataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
         Validate();
@@ -243,11 +245,14 @@ public sealed record TrainingPlan
         return (model, result, clock.Elapsed.TotalSeconds);
     }
 
-    private void CheckData(BinaryDataset train)
+    private void CheckData(Dataset train)
     {
         if (train.Dimension != Architecture.VisibleSize)
             throw new InvalidOptionsException("data", $"rows have {train.Dimension} values but the model has {Architecture.VisibleSize} visible units.");
         if (train.Count == 0) throw new InvalidOptionsException("data", "the training set is empty.");
+        if (!Architecture.HasGaussianVisible && !train.IsBinary)
+            throw new InvalidOptionsException("data",
+                "the rows hold values other than 0 and 1 but the visible units are binary; binarise the data or use Gaussian visible units.");
     }
 
     private static void Within(string path, Action validate)

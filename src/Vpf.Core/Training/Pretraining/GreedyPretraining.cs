@@ -44,7 +44,7 @@ internal static class GreedyPretraining
     /// for each RBM.
     /// </summary>
     /// <exception cref="InvalidOptionsException">A fully visible or laterally connected architecture, mismatched or empty data, or bad options.</exception>
-    public static PretrainingResult Pretrain(DeepBoltzmannMachine dbm, BinaryDataset data, PretrainingOptions? options = null,
+    public static PretrainingResult Pretrain(DeepBoltzmannMachine dbm, Dataset data, PretrainingOptions? options = null,
         Action<TrainingProgress>? progress = null)
     {
         options ??= new PretrainingOptions();
@@ -103,7 +103,7 @@ internal static class GreedyPretraining
     }
 
     /// <summary>One Bernoulli sample per row of the hidden probabilities σ(c + s·xW) of <paramref name="rbm"/>.</summary>
-    private static BinaryDataset HiddenSamples(DeepBoltzmannMachine rbm, BinaryDataset input, float scale, ulong key)
+    private static BinaryDataset HiddenSamples(DeepBoltzmannMachine rbm, Dataset input, float scale, ulong key)
     {
         int nv = rbm.LayerSize(0), nh = rbm.LayerSize(1);
         var bits = new bool[input.Count, nh];
