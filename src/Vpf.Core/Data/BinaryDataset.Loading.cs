@@ -36,20 +36,7 @@ public sealed partial class BinaryDataset
     internal static BinaryDataset LoadIdx(string imagesPath, string? labelsPath, BinarisationOptions? options, ulong streamSalt,
         int firstRow = 0, int maxRows = int.MaxValue)
     {
-        ArgumentException.ThrowIfNullOrEmpty(imagesPath);
-        IdxImages images = IdxReader.ReadImages(imagesPath, firstRow, maxRows);
-        if (images.CountInFile == 0)
-            throw DataFileException.For(imagesPath, DataFileProblem.Empty,
-                $"empty: header declares 0 images of {images.Rows}×{images.Columns}; a data set needs at least one.");
-        byte[]? labels = null;
-        if (labelsPath is not null)
-        {
-            (labels, int labelCount) = IdxReader.ReadLabels(labelsPath, firstRow, maxRows);
-            if (labelCount != images.CountInFile)
-                throw new DataFileException(labelsPath, DataFileProblem.CountMismatch,
-                    $"images file '{Path.GetFileName(imagesPath)}' holds {images.CountInFile} images " +
-                    $"but labels file '{Path.GetFileName(labelsPath)}' holds {labelCount} labels.");
-        }
+        (IdxImages images, byte[]? labels) = IdxPair.Read(imagesPath, labelsPath, firstRow, maxRows);
         return FromIntensities(images.Pixels.Span, images.Count, images.Dimension, options, labels,
             images.Rows, images.Columns, streamSalt, firstRow);
     }

@@ -35,4 +35,16 @@ public enum DataFileProblem
 
     /// <summary>The data hold fewer rows than a split or a training run needs; the message states the minimum.</summary>
     TooFewRows,
+
+    /// <summary>A cell of a table is not a finite number (text, NaN, an infinity or a value beyond float range), or is empty.</summary>
+    BadValue,
+
+    /// <summary>A row of a table has another number of fields than its header.</summary>
+    RaggedRow,
+
+    /// <summary>A column asked for by name (e.g. the label column) is not in the table's header.</summary>
+    MissingColumn,
+
+    /// <summary>A table's header is unusable: a duplicate or empty column name, no value columns, an unterminated quote.</summary>
+    BadHeader,
 }

@@ -49,6 +49,25 @@ public static class MnistFolder
         return (train, test);
     }
 
+    /// <summary>
+    /// The training and test sets as grey levels in [0, 1] (intensity / 255, <see cref="RealDataset.LoadIdx"/>) with their
+    /// labels, keeping only the first <paramref name="maxTrainRows"/> training and <paramref name="maxTestRows"/> test
+    /// images (0 = all); every file is still checked whole.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A row limit is negative.</exception>
+    /// <exception cref="DataFileException">As for <see cref="Load(string, BinarisationOptions?)"/>.</exception>
+    public static (RealDataset Train, RealDataset Test) LoadGreyLevels(string directory, int maxTrainRows = 0, int maxTestRows = 0)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTrainRows);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTestRows);
+        DataFolder.Check(directory);
+        string[] paths = FileNames.Select(name => Find(directory, name)).ToArray();
+        RealDataset train = RealDataset.LoadIdxRows(paths[0], paths[1], 0, maxTrainRows == 0 ? int.MaxValue : maxTrainRows);
+        RealDataset test = RealDataset.LoadIdxRows(paths[2], paths[3], 0, maxTestRows == 0 ? int.MaxValue : maxTestRows);
+        return (train, test);
+    }
+
     private static string Find(string directory, string name)
     {
         string raw = Path.Combine(directory, name), gz = raw + ".gz";

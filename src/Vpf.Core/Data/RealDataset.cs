@@ -6,7 +6,7 @@ namespace Vpf.Core.Data;
 /// 4·N·D bytes (a binary set takes an eighth of a byte per value: use <see cref="BinaryDataset"/> for binary data).
 /// </summary>
 /// <remarks>Optional labels (one byte per row) follow the rows through <see cref="Subset"/> and <see cref="Select"/>.</remarks>
-public sealed class RealDataset : Dataset
+public sealed partial class RealDataset : Dataset
 {
     private readonly float[] _values;
     private readonly byte[]? _labels;

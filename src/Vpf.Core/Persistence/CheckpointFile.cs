@@ -159,7 +159,7 @@ public static class CheckpointFile
         return bound;
     }
 
-    /// <summary>Centering offsets must give one vector per layer of the model's size, every value in [0, 1].</summary>
+    /// <summary>Centering offsets must give one vector per layer of the model's size, every value in [0, 1] (finite for a Gaussian visible layer).</summary>
     private static float[][] CheckOffsets(List<float[]?> offsets, Architecture architecture, string path)
     {
         if (offsets.Count != architecture.LayerCount)
@@ -171,8 +171,10 @@ public static class CheckpointFile
                 throw Bad(path, ModelFileProblem.Invalid, $"centering offsets of layer {l} have {a?.Length ?? 0} values; the layer has {architecture.LayerSizes[l]} units");
             // An offset is a mean of data values or firing rates, all in [0, 1] (a running mean may overshoot by rounding
             // only); anything else would shift the resumed model.
+            // A Gaussian visible layer's offset is the mean of real data: any finite value.
+            bool real = l == 0 && architecture.HasGaussianVisible;
             for (int k = 0; k < a.Length; k++)
-                if (!(a[k] >= -OffsetRounding && a[k] <= 1 + OffsetRounding))
+                if (real ? !float.IsFinite(a[k]) : !(a[k] >= -OffsetRounding && a[k] <= 1 + OffsetRounding))
                     throw Bad(path, ModelFileProblem.Invalid,
                         $"field Offsets[{l}][{k}] is {CheckpointState.F(a[k])}; a centering offset is a mean of rates in [0, 1] (in '{StateEntry}')");
         }

@@ -17,18 +17,19 @@ public static class ModelFile
 
     /// <summary>
     /// The newest format version this library writes, "major.minor.patch"; it reads the same major and any minor up to this
-    /// one. A model with binary visible units is written as 1.0.0, the oldest version that holds it.
+    /// one. A model is written in the oldest version that holds it: 1.0.0 for binary visible units, 1.1.0 for Gaussian visible
+    /// units, 1.2.0 when its info carries a <see cref="ModelFileInfo.Standardisation"/>.
     /// </summary>
     public static string FormatVersion => ModelFileFormat.Version;
 
     /// <summary>Saves <paramref name="model"/> and <paramref name="info"/> (default: an info holding only the creation time) to <paramref name="path"/>, atomically.</summary>
-    /// <exception cref="ArgumentException">A parameter is NaN or infinite, a lateral matrix is not symmetric with a zero diagonal, or a tensor has the wrong length; nothing is written.</exception>
+    /// <exception cref="ArgumentException">A parameter is NaN or infinite, a lateral matrix is not symmetric with a zero diagonal, a tensor has the wrong length, or the info's standardisation does not fit the visible layer; nothing is written.</exception>
     /// <exception cref="IOException">The folder cannot be written; an existing file at <paramref name="path"/> is untouched.</exception>
     public static void Save(string path, DeepBoltzmannMachine model, ModelFileInfo? info = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ModelFileWriter.Validate(model, nameof(model));
         var stamped = info ?? new ModelFileInfo();
+        ModelFileWriter.Validate(model, nameof(model), stamped);
         AtomicFile.Write(path, stream => ModelFileWriter.Write(stream, model, stamped));
     }
 
@@ -37,8 +38,9 @@ public static class ModelFile
     public static void Save(Stream stream, DeepBoltzmannMachine model, ModelFileInfo? info = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ModelFileWriter.Validate(model, nameof(model));
-        ModelFileWriter.Write(stream, model, info ?? new ModelFileInfo());
+        var stamped = info ?? new ModelFileInfo();
+        ModelFileWriter.Validate(model, nameof(model), stamped);
+        ModelFileWriter.Write(stream, model, stamped);
         stream.Flush();
     }
 

@@ -11,8 +11,11 @@ internal static class ModelFileFormat
     public static ReadOnlySpan<byte> Magic => "VPFM"u8;
 
     public const ushort Major = 1;
-    /// <summary>1 since the visible unit kind (format 1.1.0); files of minor 0 have binary visible units.</summary>
-    public const ushort Minor = 1;
+    /// <summary>
+    /// 1 since the visible unit kind (format 1.1.0), 2 since the stored standardisation (1.2.0); files of minor 0 have
+    /// binary visible units, files of minor ≤ 1 no standardisation.
+    /// </summary>
+    public const ushort Minor = 2;
     public const ushort Patch = 0;
 
     /// <summary>Magic, version triple, reserved word, total length.</summary>

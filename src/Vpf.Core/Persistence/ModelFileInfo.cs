@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Vpf.Core.Data;
 using Vpf.Core.Training;
 
@@ -29,6 +30,15 @@ public sealed record ModelFileInfo
     /// by the command-line tool, or by a plan its flags cannot express.
     /// </summary>
     public string? TrainCommand { get; init; }
+
+    /// <summary>
+    /// The standardisation of the training rows when the model has Gaussian visible units trained on standardised data
+    /// (the column means and scales, <see cref="Data.Standardisation"/>), else null. Every reader of the model maps raw
+    /// rows with it (<see cref="Data.Standardisation.Apply(Span{float})"/>) and its own values back
+    /// (<see cref="Data.Standardisation.Invert"/>). Stored in the file's binary part (format 1.2), not in the JSON.
+    /// </summary>
+    [JsonIgnore]
+    public Standardisation? Standardisation { get; init; }
 
     /// <summary>Epochs of training completed when the model was saved.</summary>
     public int EpochsCompleted { get; init; }
@@ -105,8 +115,12 @@ public sealed record ModelFileInfo
         && EpochsCompleted == other.EpochsCompleted
         && Seed == other.Seed
         && CreatedUtc == other.CreatedUtc
+        && SameStandardisation(Standardisation, other.Standardisation)
         && Notes.Count == other.Notes.Count
         && Notes.All(kv => other.Notes.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    private static bool SameStandardisation(Standardisation? a, Standardisation? b) =>
+        a is null ? b is null : b is not null && a.Means.SequenceEqual(b.Means) && a.Scales.SequenceEqual(b.Scales);
 
     /// <inheritdoc />
     public override int GetHashCode() =>

@@ -146,15 +146,48 @@ internal sealed class ModelFileReader
                 throw Fail(ModelFileProblem.Invalid, "a Gaussian visible layer cannot have lateral weights but layer 0 has them.");
             parameters = parameters.WithArchitecture(new Model.Architecture(sizes, lateral, visibleUnits));
         }
+        if (_minor >= 2)
+            info = info with { Standardisation = ReadStandardisation(sizes[0], visibleUnits) };
 
         if (Remaining < ModelFileFormat.ChecksumLength)
             throw Fail(_outOfBytes, $"expected a 4-byte CRC-32C checksum at offset {_position} but the file ends after {Remaining} of its bytes.");
         if (_outOfBytes == ModelFileProblem.Invalid && Remaining != ModelFileFormat.ChecksumLength)
-            throw Fail(ModelFileProblem.Invalid, $"expected the checksum right after the {(_minor >= 1 ? "visible unit kind" : "info block")} at offset {_position} but {Remaining - 4} more bytes follow.");
+            throw Fail(ModelFileProblem.Invalid, $"expected the checksum right after the {(_minor >= 2 ? "standardisation" : _minor >= 1 ? "visible unit kind" : "info block")} at offset {_position} but {Remaining - 4} more bytes follow.");
 
         if (ModelFileFormat.FindProblem(parameters) is { } problem)
             throw Fail(ModelFileProblem.Invalid, problem);
         return (new DeepBoltzmannMachine(parameters), info);
+    }
+
+    /// <summary>The standardisation of a format ≥ 1.2 file: D = n_0 means and scales, each checked as the type requires.</summary>
+    private Standardisation ReadStandardisation(int visible, VisibleUnitKind visibleUnits)
+    {
+        Need(4, "the standardisation's column count (int32, format ≥ 1.2)");
+        int columns = I32();
+        if (columns != visible)
+            throw Fail(ModelFileProblem.Invalid, $"expected a standardisation of {visible} columns (the visible units) but the file says {columns}.");
+        if (visibleUnits != VisibleUnitKind.Gaussian)
+            throw Fail(ModelFileProblem.Invalid, "the file stores a standardisation but its visible units are binary; a standardisation belongs to Gaussian visible units.");
+        Need(8L * columns, $"the standardisation ({columns} means and {columns} scales, float32)");
+        var means = new float[columns];
+        var scales = new float[columns];
+        for (int c = 0; c < columns; c++) means[c] = F32();
+        for (int c = 0; c < columns; c++) scales[c] = F32();
+        try
+        {
+            return new Standardisation(means, scales);
+        }
+        catch (ArgumentException e)
+        {
+            throw Fail(ModelFileProblem.Invalid, $"the standardisation is invalid: {e.Message.Split(" (Parameter")[0]}", e);
+        }
+    }
+
+    private float F32()
+    {
+        float v = BinaryPrimitives.ReadSingleLittleEndian(_bytes.AsSpan(_position));
+        _position += 4;
+        return v;
     }
 
     private void ReadTensor(ModelFileFormat.TensorSlot slot, float[] tensor)

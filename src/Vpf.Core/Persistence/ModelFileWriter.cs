@@ -7,7 +7,8 @@ using Vpf.Core.Model;
 
 namespace Vpf.Core.Persistence;
 
-// *** Binary format *** (version 1.1.0; a model with binary visible units is written as 1.0.0, byte for byte as before)
+// *** Binary format *** (version 1.2.0; each model is written in the oldest version that holds it: 1.0.0 for binary
+// visible units, byte for byte as before, 1.1.0 for Gaussian visible units without a standardisation)
 //
 // Every integer and float is little-endian. Offsets for a model with N layers:
 //
@@ -30,6 +31,9 @@ namespace Vpf.Core.Persistence;
 //   …         4       info length m, i32 ≥ 0
 //   …         m       info: UTF-8 JSON of ModelFileInfo (camelCase; readers ignore properties they do not know)
 //   …         1       format ≥ 1.1 only: visible unit kind, u8: 0 binary, 1 Gaussian (a 1.0 file has binary visible units)
+//   …         4       format ≥ 1.2 only: the standardisation of the data (ModelFileInfo.Standardisation), column count D = n_0, i32
+//   …         4·D     its column means μ, float32, each finite
+//   …         4·D     its column scales s, float32, each finite and > 0 (a 1.2 file has Gaussian visible units)
 //   …         4       CRC-32C (Castagnoli) of every byte before it, u32
 //
 // Every parameter is finite and every L_l is symmetric with a zero diagonal: the writer refuses anything else and the
@@ -41,12 +45,26 @@ internal static class ModelFileWriter
 {
     private const int BufferSize = 1 << 16;
 
-    /// <summary>Throws <see cref="ArgumentException"/> when the model cannot be stored (wrong tensor lengths, NaN/∞, a bad lateral matrix).</summary>
-    public static void Validate(DeepBoltzmannMachine model, string paramName)
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when the model cannot be stored (wrong tensor lengths, NaN/∞, a bad lateral
+    /// matrix), or when <paramref name="info"/>'s standardisation does not fit it (another column count than the visible
+    /// layer, or binary visible units).
+    /// </summary>
+    public static void Validate(DeepBoltzmannMachine model, string paramName, ModelFileInfo? info = null)
     {
         ArgumentNullException.ThrowIfNull(model, paramName);
         if (ModelFileFormat.FindProblem(model.Parameters) is { } problem)
             throw new ArgumentException($"The model cannot be saved: {problem}", paramName);
+        if (info?.Standardisation is { } standardisation)
+        {
+            var arch = model.Architecture;
+            if (!arch.HasGaussianVisible)
+                throw new ArgumentException(
+                    "The model cannot be saved with a standardisation: its visible units are binary; a standardisation maps data to Gaussian visible units.", nameof(info));
+            if (standardisation.Dimension != arch.VisibleSize)
+                throw new ArgumentException(
+                    $"The model cannot be saved with a standardisation of {standardisation.Dimension} columns: it has {arch.VisibleSize} visible units.", nameof(info));
+        }
     }
 
     /// <summary>Writes <paramref name="model"/> (already validated) and <paramref name="info"/> to <paramref name="stream"/>.</summary>
@@ -61,13 +79,16 @@ internal static class ModelFileWriter
         foreach (var slot in slots) total += 1 + Encoding.ASCII.GetByteCount(slot.Name) + 8 + 4 * slot.Count;
         total += 4 + infoBytes.Length + ModelFileFormat.ChecksumLength;
         // The oldest version that holds the model: old readers keep reading binary models.
-        bool withKind = arch.VisibleUnits != VisibleUnitKind.Binary;
+        var standardisation = info.Standardisation;
+        bool withKind = arch.VisibleUnits != VisibleUnitKind.Binary || standardisation is not null;
         if (withKind) total += 1;
+        if (standardisation is not null) total += 4 + 8L * standardisation.Dimension;
+        ushort minor = standardisation is not null ? ModelFileFormat.Minor : withKind ? (ushort)1 : (ushort)0;
 
         var output = new ChecksummedOutput(stream);
         output.Write(ModelFileFormat.Magic);
         output.WriteUInt16(ModelFileFormat.Major);
-        output.WriteUInt16(withKind ? ModelFileFormat.Minor : (ushort)0);
+        output.WriteUInt16(minor);
         output.WriteUInt16(ModelFileFormat.Patch);
         output.WriteUInt16(0);
         output.WriteInt64(total);
@@ -88,6 +109,12 @@ internal static class ModelFileWriter
         output.WriteInt32(infoBytes.Length);
         output.Write(infoBytes);
         if (withKind) output.WriteByte((byte)arch.VisibleUnits);
+        if (standardisation is not null)
+        {
+            output.WriteInt32(standardisation.Dimension);
+            output.WriteFloats([.. standardisation.Means]);
+            output.WriteFloats([.. standardisation.Scales]);
+        }
         output.FinishWithChecksum();
         if (output.Position != total)
             throw new InvalidOperationException($"Model file writer bug: wrote {output.Position} bytes, computed {total}.");
