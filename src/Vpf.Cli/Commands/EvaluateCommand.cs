@@ -56,8 +56,7 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
         string[] inputs = [settings.Model, .. DataInputs.For(settings)];
         if (settings.Json is not null) OutputPath.Check("--json", settings.Json, inputs, OutputKind.Other, settings.Overwrite);
         var (model, info) = settings.LoadModel();
-        var data = DataSource.Load(settings);
-        ModelSettings.CheckDimension(model, data, settings.Model);
+        var data = ModelSettings.DataFor(settings, model, info, settings.Model);
         CountLimits.Check("--ais-runs", settings.AisRuns, 3 * model.Architecture.LayerSizes.Sum(n => (long)n));
         CountLimits.Check("--parzen-chains", 10L * settings.ParzenChains, model.Architecture.LayerSizes.Sum(n => (long)n));
         cli.Line($"Model: {settings.Model}, {model.Architecture}, trained by {info.TrainingMethod ?? "unknown"}.");

@@ -40,7 +40,7 @@ internal sealed class InfoCommand : Command<InfoSettings>
             Row("processors", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture));
             Row("kernel threads", KernelSettings.MaxThreads.ToString(CultureInfo.InvariantCulture));
             Row("AVX2 / FMA", $"{Avx2.IsSupported} / {Fma.IsSupported}");
-            Row("model format", ModelFile.FormatVersion);
+            Row("model format (newest written)", ModelFile.FormatVersion);
             cli.Console.Write(table);
             return ExitCodes.Success;
         }
@@ -49,7 +49,12 @@ internal sealed class InfoCommand : Command<InfoSettings>
             : ModelFile.LoadWithInfo(settings.Model);
         var a = model.Architecture;
         Row("file", settings.Model);
+        Row("format version", info.FormatVersion ?? "unknown");
         Row("architecture", a.ToString());
+        Row("visible units", a.HasGaussianVisible ? "Gaussian (unit variance, real values)" : "binary");
+        Row("standardisation", info.Standardisation is { } z
+            ? string.Create(CultureInfo.InvariantCulture, $"stored: {z.Dimension} column means and scales (means {z.Means.Min():G4} … {z.Means.Max():G4}, scales {z.Scales.Min():G4} … {z.Scales.Max():G4})")
+            : "none");
         Row("layer sizes", string.Join(", ", a.LayerSizes));
         Row("lateral weights", a.HasLateral.Any(x => x) ? string.Join(", ", Enumerable.Range(0, a.LayerCount).Where(l => a.HasLateral[l]).Select(l => $"layer {l}")) : "none");
         Row("parameters", a.ParameterCount.ToString("N0", CultureInfo.InvariantCulture));

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using Vpf.Cli.Reporting;
+using Vpf.Core.Data;
 
 namespace Vpf.Cli.Commands;
 
@@ -15,7 +16,7 @@ public sealed class ReconstructSettings : ModelSettings
 
     /// <summary>Output.</summary>
     [CommandOption("--out <FILE>")]
-    [Description("PNG file: per image, clean | flipped pixels | reconstruction | bottom half hidden | reconstruction.")]
+    [Description("PNG file: per image, clean | flipped pixels | reconstruction | bottom half hidden | reconstruction. A .csv name, or data that are not images (--data-csv), give a CSV table of the values instead.")]
     [DefaultValue("reconstructions.png")]
     public string Out { get; init; } = "reconstructions.png";
 
@@ -28,6 +29,13 @@ public sealed class ReconstructSettings : ModelSettings
 /// <summary><c>vpf reconstruct</c>: corrupts held-out images and reconstructs them by mean field.</summary>
 internal sealed class ReconstructCommand : Command<ReconstructSettings>
 {
+    private static Dataset Subset(Dataset data, int count) => data switch
+    {
+        BinaryDataset b => b.Subset(0, count),
+        RealDataset r => r.Subset(0, count),
+        _ => throw new InvalidOperationException($"Unknown kind of data set {data.GetType().Name}."),
+    };
+
     public override int Execute(CommandContext context, ReconstructSettings settings, CancellationToken cancellationToken)
     {
         var cli = (CliContext)context.Data!;
@@ -35,22 +43,38 @@ internal sealed class ReconstructCommand : Command<ReconstructSettings>
         string[] inputs = [settings.Model, .. DataInputs.For(settings)];
         OutputPath.Check("--out", settings.Out, inputs, OutputKind.Other, settings.Overwrite);
         if (settings.Count < 1) throw new UsageException("--count", $"must be ≥ 1; got {settings.Count}.");
-        var (model, _) = settings.LoadModel();
-        var data = DataSource.Load(settings);
-        ModelSettings.CheckDimension(model, data, settings.Model);
-        var built = ReportBuilder.Examples(model, data with { Test = data.Test.Subset(0, Math.Min(settings.Count, data.Test.Count)) }, settings.Seed, settings.Count);
+        var (model, info) = settings.LoadModel();
+        var data = ModelSettings.DataFor(settings, model, info, settings.Model);
+        var built = ReportBuilder.Examples(model, data with { Test = Subset(data.Test, Math.Min(settings.Count, data.Test.Count)) }, settings.Seed, settings.Count);
         int d = model.LayerSize(0), rows = built[0].Rows;
+        // Shown on the data's own scale: grey levels (or table values) rather than standardised ones.
+        float[] Shown(float[] values, int r)
+        {
+            var row = values.AsSpan(r * d, d).ToArray();
+            data.Standardisation?.Invert(row);
+            return row;
+        }
         var tiles = new List<float[]>();
+        var keys = new List<string[]>();
         for (int r = 0; r < rows; r++)
         {
-            tiles.Add(built[0].Clean.AsSpan(r * d, d).ToArray());
+            tiles.Add(Shown(built[0].Clean, r));
+            keys.Add([(r + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "", "clean"]);
             foreach (var e in built)
             {
-                tiles.Add(e.Corrupted.AsSpan(r * d, d).ToArray());
-                tiles.Add(e.Reconstructed.AsSpan(r * d, d).ToArray());
+                tiles.Add(Shown(e.Corrupted, r));
+                keys.Add([keys[^1][0], e.Corruption, "corrupted"]);
+                tiles.Add(Shown(e.Reconstructed, r));
+                keys.Add([keys[^1][0], e.Corruption, "reconstructed"]);
             }
         }
-        var (h, w) = (data.Test.ImageRows > 0 ? data.Test.ImageRows : 1, data.Test.ImageColumns > 0 ? data.Test.ImageColumns : d);
+        if (CsvOutput.Wanted(settings.Out) || !data.AreImages)
+        {
+            CsvOutput.Write(settings.Out, inputs, ["row", "corruption", "version"], keys, CsvOutput.Columns(data.Columns, d), tiles);
+            cli.Line($"Wrote {rows} rows × ({string.Join("; ", built.Select(b => b.Corruption))}) as CSV values to {settings.Out}.");
+            return ExitCodes.Success;
+        }
+        var (h, w) = (data.Test.ImageRows, data.Test.ImageColumns);
         Png.WriteGrid(settings.Out, inputs, tiles, h, w, 1 + 2 * built.Count);
         cli.Line($"Wrote {rows} images × ({string.Join("; ", built.Select(b => b.Corruption))}) to {settings.Out}.");
         return ExitCodes.Success;

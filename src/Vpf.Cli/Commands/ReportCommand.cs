@@ -66,8 +66,12 @@ internal sealed class ReportCommand : Command<ReportSettings>
         if (settings.AisRuns < 0) throw new UsageException("--ais-runs", $"must be ≥ 0; got {settings.AisRuns}.");
         if (settings.AisTemperatures < 1) throw new UsageException("--ais-temperatures", $"must be ≥ 1; got {settings.AisTemperatures}.");
         var loaded = settings.Models.Select(path => (Path: path, File: ModelFile.LoadWithInfo(path))).ToList();
-        var data = DataSource.Load(settings);
-        foreach (var (path, file) in loaded) ModelSettings.CheckDimension(file.Model, data, path);
+        // Binary models share one load of the data; a Gaussian model sees them through its own standardisation.
+        DataSet? binaryData = null;
+        var datas = loaded.Select(l => l.File.Model.Architecture.HasGaussianVisible
+            ? ModelSettings.DataFor(settings, l.File.Model, l.File.Info, l.Path)
+            : binaryData ??= ModelSettings.DataFor(settings, l.File.Model, l.File.Info, l.Path)).ToList();
+        var data = datas[0];
         var report = new ReportContent($"vpf report: {string.Join(", ", settings.Models.Select(Path.GetFileName))}", cli.CommandLine,
             data.Description, data.Test.ImageRows, data.Test.ImageColumns);
         var header = new List<string> { "metric" };
@@ -75,14 +79,14 @@ internal sealed class ReportCommand : Command<ReportSettings>
         header.Add("trivial / raw-pixel baselines");
         report = report with { TableHeader = header };
         var metrics = new List<List<MetricRow>>();
-        foreach (var (path, (model, info)) in loaded)
+        foreach (var ((path, (model, info)), modelData) in loaded.Zip(datas))
         {
             string name = Path.GetFileNameWithoutExtension(path);
-            var curve = info.Notes.TryGetValue(TrainingRun.CurveNote, out var json) ? JsonSerializer.Deserialize<List<CurvePoint>>(json) ?? [] : [];
+            var curve = TrainingRun.ReadCurve(info);
             cli.Line($"Evaluating {path}…");
-            metrics.Add(ModelEvaluation.Run(cli, name, model, info, data,
+            metrics.Add(ModelEvaluation.Run(cli, name, model, info, modelData,
                 new EvaluationBudget(settings.Rows, settings.AisRuns, settings.AisTemperatures, 2000, settings.Seed)).Rows);
-            report.Models.Add(ReportBuilder.Build(cli, name, info.TrainingMethod ?? "vpf", model, curve, data, settings.Seed, settings.SampleSweeps));
+            report.Models.Add(ReportBuilder.Build(cli, name, info.TrainingMethod ?? "vpf", model, curve, modelData, settings.Seed, settings.SampleSweeps));
             report.Options.Add((name, $"{model.Architecture}, {info.TrainingMethod}, {info.EpochsCompleted} epochs; {info.TrainingOptionsJson} {info.ObjectiveOptionsJson}"));
             if (info.Notes.TryGetValue(TrainingRun.CommandNote, out var command)) report.Options.Add(($"{name} command", command));
             if (info.TrainCommand is { } train) report.TrainCommands.Add((name, train));

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
 using Spectre.Console.Cli;
 using Vpf.Cli.Reporting;
 
@@ -41,11 +43,10 @@ public sealed class SampleSettings : CommandSettings
     [Description("Image shape for the PNG grid; default: square when the visible size is a square number.")]
     public string? Shape { get; init; }
 
-    /// <summary>Output.</summary>
+    /// <summary>Output; null: samples.png, or samples.csv for a model of a table.</summary>
     [CommandOption("--out <FILE>")]
-    [Description("PNG file with the samples in a grid.")]
-    [DefaultValue("samples.png")]
-    public string Out { get; init; } = "samples.png";
+    [Description("PNG file with the samples in a grid, or with a .csv name a CSV table of their values. Default: samples.png, or samples.csv for a model trained on a table (--data-csv).")]
+    public string? Out { get; init; }
 
     /// <summary>Replace a model or checkpoint at the output.</summary>
     [CommandOption("--overwrite")]
@@ -61,17 +62,32 @@ internal sealed class SampleCommand : Command<SampleSettings>
         var cli = (CliContext)context.Data!;
         ThreadsOption.Apply(settings.Threads);
         string[] inputs = [settings.Model];
-        OutputPath.Check("--out", settings.Out, inputs, OutputKind.Other, settings.Overwrite);
+        if (settings.Out is not null) OutputPath.Check("--out", settings.Out, inputs, OutputKind.Other, settings.Overwrite);
         if (settings.Count < 1) throw new UsageException("--count", $"must be ≥ 1; got {settings.Count}.");
         if (settings.Sweeps < 1) throw new UsageException("--sweeps", $"must be ≥ 1; got {settings.Sweeps}.");
-        var model = Core.Persistence.ModelFile.Load(settings.Model);
+        var (model, info) = Core.Persistence.ModelFile.LoadWithInfo(settings.Model);
         CountLimits.Check("--count", settings.Count, model.Architecture.LayerSizes.Sum(n => (long)n));
-        var (h, w) = Shapes.Parse(settings.Shape, model.LayerSize(0));
         int d = model.LayerSize(0);
+        // A model of a table (its columns recorded at training) has no picture: its samples are rows of values.
+        var columns = info.Notes.TryGetValue(TrainingRun.ColumnsNote, out var json) ? JsonSerializer.Deserialize<string[]>(json) : null;
+        string output = settings.Out ?? (columns is not null && settings.Shape is null ? "samples.csv" : "samples.png");
+        if (settings.Out is null) OutputPath.Check("--out", output, inputs, OutputKind.Other, settings.Overwrite);
+        bool table = CsvOutput.Wanted(output);
+        var (h, w) = table ? (1, d) : Shapes.Parse(settings.Shape ?? info.Notes.GetValueOrDefault(TrainingRun.ShapeNote), d);
         var samples = ProgressDisplay.Track(cli, "sampling", settings.Sweeps,
             p => ModelSamples.Draw(model, settings.Count, settings.Sweeps, settings.Seed, s => p.Report(s)));
-        Png.WriteGrid(settings.Out, inputs, Enumerable.Range(0, settings.Count).Select(r => samples.AsSpan(r * d, d).ToArray()).ToList(), h, w, 8);
-        cli.Line($"Wrote {settings.Count} samples ({settings.Sweeps} Gibbs sweeps, visible probabilities of the last) to {settings.Out}.");
+        // Gaussian visible units work on standardised values: back to the data's scale (grey levels for images).
+        info.Standardisation?.Invert(samples);
+        var rows = Enumerable.Range(0, settings.Count).Select(r => samples.AsSpan(r * d, d).ToArray()).ToList();
+        string what = model.Architecture.HasGaussianVisible
+            ? "visible means b + W h of the last" + (info.Standardisation is null ? "" : ", mapped back from the standardised scale")
+            : "visible probabilities of the last";
+        if (table)
+            CsvOutput.Write(output, inputs, ["sample"], rows.Select((_, r) => new[] { (r + 1).ToString(CultureInfo.InvariantCulture) }).ToList(),
+                CsvOutput.Columns(columns, d), rows);
+        else
+            Png.WriteGrid(output, inputs, rows, h, w, 8);
+        cli.Line($"Wrote {settings.Count} samples ({settings.Sweeps} Gibbs sweeps, {what}) to {output}.");
         return ExitCodes.Success;
     }
 }

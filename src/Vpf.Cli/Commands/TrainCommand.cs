@@ -11,7 +11,7 @@ internal sealed class TrainCommand : Command<TrainSettings>
         if (settings.Distributed) return DistributedTraining.Execute(cli, settings);
         settings.Apply();
         OutputPath.Check("--out", settings.Out, DataInputs.For(settings), OutputKind.Model, settings.Overwrite); // before the data are loaded; TrainingRun checks again under its lock
-        var data = DataSource.Load(settings);
+        var data = settings.LoadTrainingData();
         cli.Line($"Data: {data.Description}.");
         var plan = settings.BuildPlan(data.Train.Dimension);
         TrainingRun.Execute(cli, plan, data, Path.GetFileNameWithoutExtension(settings.Out), settings.Out, settings.Resume,

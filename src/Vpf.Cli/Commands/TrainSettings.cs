@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Spectre.Console.Cli;
+using Vpf.Core.Data;
 using Vpf.Core.Model;
 using Vpf.Core.Training;
 using Vpf.Core.Training.Optimisers;
@@ -21,9 +22,15 @@ public class TrainSettings : CommonSettings
     [Description("Indices of layers with lateral (within-layer) weights, comma-separated, e.g. 1. VPF only.")]
     public string? Lateral { get; init; }
 
+    /// <summary>Kind of the visible units.</summary>
+    [CommandOption("--visible <KIND>")]
+    [Description("Visible units: binary (binarised images) or gaussian (unit-variance Gaussian units on real values: grey levels, or a --data-csv table, standardised per column on the training rows; the model stores the standardisation). Gaussian takes --method vpf, sm-rbm, cd or pcd.")]
+    [DefaultValue("binary")]
+    public string Visible { get; init; } = "binary";
+
     /// <summary>Training method.</summary>
     [CommandOption("--method <METHOD>")]
-    [Description("vpf (any DBM), mpf (fully visible), mpf-rbm (RBM, hidden units summed out), cd or pcd (RBM baselines; pcd on a DBM is dbm-pcd), dbm-pcd (any DBM). " +
+    [Description("vpf (any DBM), mpf (fully visible), mpf-rbm (RBM, hidden units summed out), sm-rbm (Gaussian RBM, marginal score matching), cd or pcd (RBM baselines; pcd on a DBM is dbm-pcd), dbm-pcd (any DBM). " +
                  "Each method brings its own defaults for the training flags below (see docs/cli.md).")]
     [DefaultValue("vpf")]
     public string Method { get; init; } = "vpf";
@@ -110,6 +117,21 @@ public class TrainSettings : CommonSettings
     [Description("Discard the checkpoint <out>.vpfckpt of an interrupted run and start afresh (without it, a fresh run refuses to replace that checkpoint); also allows --out to replace a file that holds a checkpoint.")]
     public bool Overwrite { get; init; }
 
+    /// <summary>
+    /// The training and held-out data for these options: binarised images for binary visible units; for Gaussian ones
+    /// grey levels or table values, standardised per column by <see cref="Standardisation.Fit"/> on the training rows.
+    /// </summary>
+    internal DataSet LoadTrainingData()
+    {
+        bool gaussian = IsGaussian;
+        var data = DataSource.Load(this, greyLevels: gaussian);
+        if (gaussian) return data.Standardised(Standardisation.Fit(data.Train));
+        if (!data.Train.IsBinary || !data.Test.IsBinary)
+            throw new UsageException("--visible",
+                $"the data ({DataCsv}) hold values other than 0 and 1 but the visible units are binary; use --visible gaussian for real values.");
+        return data;
+    }
+
     internal Architecture BuildArchitecture(int visible)
     {
         int[] sizes = ParseList(Layers, "--layers");
@@ -117,6 +139,7 @@ public class TrainSettings : CommonSettings
         sizes = LayerSizes.WithVisible(sizes, visible, Layers);
         if (sizes.Length < 2) throw new UsageException("--layers", "give at least one hidden layer.");
         var arch = Architecture.Dbm(sizes);
+        if (IsGaussian) arch = arch.WithVisibleUnits(VisibleUnitKind.Gaussian);
         if (!string.IsNullOrWhiteSpace(Lateral))
         {
             int[] lateral = ParseList(Lateral, "--lateral");
@@ -137,6 +160,8 @@ public class TrainSettings : CommonSettings
         var plan = PlanFlags.Checked(() =>
         {
             var architecture = BuildArchitecture(visible);
+            if (architecture.HasGaussianVisible && !GaussianMethods.Contains(Method.ToLowerInvariant()))
+                throw new UsageException("--method", $"'{Method}' does not train Gaussian visible units (--visible gaussian); use one of {string.Join(", ", GaussianMethods)}.");
             var method = TrainingMethod.Parse(Method, architecture).With(new MethodSettings
             {
                 Estimator = Estimator is null ? null : ParseEstimator(Estimator),
@@ -171,6 +196,20 @@ public class TrainSettings : CommonSettings
         PlanFlags.Checked(plan.Validate);
         return plan;
     }
+
+    /// <summary>The methods that train Gaussian visible units.</summary>
+    internal static readonly string[] GaussianMethods = ["vpf", "sm-rbm", "cd", "pcd"];
+
+    /// <summary>Whether <c>--visible</c> asks for Gaussian visible units.</summary>
+    internal bool IsGaussian => Visible.ToLowerInvariant() switch
+    {
+        "binary" => false,
+        "gaussian" => true,
+        _ => throw new UsageException("--visible", $"expected binary or gaussian; got '{Visible}'."),
+    };
+
+    /// <summary>The flag value of a visible unit kind: "binary" or "gaussian".</summary>
+    internal static string VisibleName(VisibleUnitKind kind) => kind == VisibleUnitKind.Gaussian ? "gaussian" : "binary";
 
     /// <summary>The flag value of an optimiser kind: "adam" or "sgd".</summary>
     internal static string OptimiserName(OptimiserKind kind) => kind == OptimiserKind.Adam ? "adam" : "sgd";

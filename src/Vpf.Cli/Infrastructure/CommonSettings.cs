@@ -29,6 +29,21 @@ public class CommonSettings : CommandSettings
     [Description("Use the full Fashion-MNIST (60,000 + 10,000 images) from " + DataSource.DebianFolder + " (apt-get install dataset-fashion-mnist).")]
     public bool Full { get; init; }
 
+    /// <summary>A numeric table (CSV) instead of IDX images.</summary>
+    [CommandOption("--data-csv <FILE>")]
+    [Description("A numeric table in CSV (header row required; comma, semicolon or tab separated) instead of IDX images: the first 80% of its rows train, the last 20% are held out. See docs/cli.md for the rules.")]
+    public string? DataCsv { get; init; }
+
+    /// <summary>The label column of <c>--data-csv</c>.</summary>
+    [CommandOption("--label-column <NAME>")]
+    [Description("With --data-csv: the column holding the labels (whole numbers 0-255, or any texts, which become classes 0, 1, … in sorted order); the other columns are the values. Default: no labels.")]
+    public string? LabelColumn { get; init; }
+
+    /// <summary>The field separator of <c>--data-csv</c>.</summary>
+    [CommandOption("--csv-separator <SEP>")]
+    [Description("With --data-csv: comma, semicolon or tab. Default: detected from the header row.")]
+    public string? CsvSeparator { get; init; }
+
     /// <summary>Use at most this many training images.</summary>
     [CommandOption("--train-rows <N>")]
     [Description("Use at most the first N training images (0 = all).")]
@@ -39,6 +54,16 @@ public class CommonSettings : CommandSettings
     [Description("Use at most the first N held-out images (0 = all).")]
     public int TestRows { get; init; }
 
+    /// <summary>The separator <c>--csv-separator</c> names, or null to detect it.</summary>
+    internal char? Separator => CsvSeparator?.ToLowerInvariant() switch
+    {
+        null => null,
+        "comma" or "," => ',',
+        "semicolon" or ";" => ';',
+        "tab" or "\\t" or "\t" => '\t',
+        _ => throw new UsageException("--csv-separator", $"expected comma, semicolon or tab; got '{CsvSeparator}'."),
+    };
+
     /// <summary>Checks the common options and applies <c>--threads</c>.</summary>
     internal void Apply()
     {
@@ -46,6 +71,11 @@ public class CommonSettings : CommandSettings
         if (TrainRows < 0) throw new UsageException("--train-rows", $"must be ≥ 0; got {TrainRows}.");
         if (TestRows < 0) throw new UsageException("--test-rows", $"must be ≥ 0; got {TestRows}.");
         if (Full && Data is not null) throw new UsageException("--full", "cannot be combined with --data.");
+        if (DataCsv is not null && (Full || Data is not null))
+            throw new UsageException("--data-csv", $"cannot be combined with {(Full ? "--full" : "--data")}: give one source of data.");
+        if (DataCsv is null && LabelColumn is not null) throw new UsageException("--label-column", "applies to --data-csv only.");
+        if (DataCsv is null && CsvSeparator is not null) throw new UsageException("--csv-separator", "applies to --data-csv only.");
+        _ = Separator;
         KernelSettings.MaxThreads = Threads == 0 ? Environment.ProcessorCount : Threads;
     }
 }

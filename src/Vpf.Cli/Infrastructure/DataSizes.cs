@@ -9,11 +9,11 @@ internal static class DataSizes
     public const int MinimumToSplit = 2;
 
     /// <summary>Throws unless <paramref name="count"/> images, declared by <paramref name="file"/>, can be split into training and held-out rows.</summary>
-    public static void CheckSplittable(int count, string file)
+    public static void CheckSplittable(int count, string file, string what = "image")
     {
         if (count < MinimumToSplit)
             throw new DataFileException(file, DataFileProblem.TooFewRows,
-                $"File '{Path.GetFileName(file)}' holds {count} image(s); at least {MinimumToSplit} are needed to split them 80/20 into training and held-out images.");
+                $"File '{Path.GetFileName(file)}' holds {count} {what}(s); at least {MinimumToSplit} are needed to split them 80/20 into training and held-out {what}s.");
     }
 
     /// <summary>Throws unless both parts of <paramref name="set"/> hold at least one row.</summary>

@@ -40,7 +40,7 @@ internal static class DistributedTraining
             {
                 CheckSameCommandLine(mpi, cli.Args);
                 settings.Apply();
-                var data = DataSource.Load(settings);
+                var data = settings.LoadTrainingData();
                 context.Line($"Data: {data.Description}.");
                 var plan = settings.BuildPlan(data.Train.Dimension);
                 int batch = Math.Min(plan.TrainingOptions.BatchSize, data.Train.Count);

@@ -58,8 +58,26 @@ internal static class ModelEvaluation
     {
         int sections = (options.HeldOut is null ? 0 : 1) + (options.Reconstruction is null ? 0 : 1) + (options.LogLikelihood is null ? 0 : 1) + (options.Parzen is null ? 0 : 1)
             + (options.LinearProbe is null || !data.Train.HasLabels || !data.Test.HasLabels ? 0 : 1);
+        var (train, test) = (Binary(data.Train, name, model), Binary(data.Test, name, model));
         return ProgressDisplay.Track(context, $"evaluating {name}", Math.Max(1, sections), handle =>
-            ModelEvaluator.Evaluate(model, data.Train, data.Test, options, new SectionProgress(handle), info, data.Description));
+            ModelEvaluator.Evaluate(model, train, test, options, new SectionProgress(handle), info, data.Description));
+    }
+
+    /// <summary>
+    /// The rows as the binary set <see cref="ModelEvaluator"/> reads: binarised images as they are, a table of 0s and 1s
+    /// converted; real values are refused naming the model (the evaluation reads binary rows only).
+    /// </summary>
+    private static Core.Data.BinaryDataset Binary(Core.Data.Dataset data, string name, DeepBoltzmannMachine model)
+    {
+        if (data is Core.Data.BinaryDataset binary) return binary;
+        if (!data.IsBinary)
+            throw new UsageException("<MODEL>", model.Architecture.HasGaussianVisible
+                ? $"'{name}' has Gaussian visible units ({model.Architecture}); the held-out evaluation reads binary rows only, so it cannot score this model on its real-valued data ('vpf info' and 'vpf sample' work with it)."
+                : $"'{name}' has binary visible units but the data hold values other than 0 and 1.");
+        var values = new float[(long)data.Count * data.Dimension];
+        data.CopyRows(Enumerable.Range(0, data.Count).ToArray(), values);
+        return Core.Data.BinaryDataset.FromBinaryRows(values, data.Count, data.Dimension, data.HasLabels ? data.Labels.ToArray() : null,
+            data.ImageRows, data.ImageColumns);
     }
 
     /// <summary>The report's numbers as table rows, each beside its baselines.</summary>

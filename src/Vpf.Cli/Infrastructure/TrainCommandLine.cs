@@ -7,8 +7,9 @@ namespace Vpf.Cli;
 
 /// <summary>
 /// The one generator of the <c>vpf train</c> command that repeats a <see cref="TrainingPlan"/>: every flag of the plan
-/// written out (method and its settings, architecture, epochs, batch, optimiser, centering, seed, time budget) and the
-/// data selection (<c>--data</c> or <c>--full</c>, <c>--train-rows</c>, <c>--test-rows</c>); not <c>--threads</c>
+/// written out (method and its settings, architecture, <c>--visible gaussian</c> for Gaussian visible units, epochs,
+/// batch, optimiser, centering, seed, time budget) and the data selection (<c>--data</c>, <c>--full</c> or
+/// <c>--data-csv</c> with <c>--label-column</c> and <c>--csv-separator</c>, <c>--train-rows</c>, <c>--test-rows</c>); not <c>--threads</c>
 /// (the same threads give the same parameters, bit for bit) nor <c>--out</c>. The model file records it,
 /// <c>vpf info</c> and the report print it, and the demo's "reproduce this run" lines are it.
 /// </summary>
@@ -38,6 +39,7 @@ internal static class TrainCommandLine
         {
             Layers = string.Join(',', a.LayerSizes.Select(Text)),
             Lateral = lateral.Length == 0 ? null : string.Join(',', lateral.Select(Text)),
+            Visible = TrainSettings.VisibleName(a.VisibleUnits),
             Method = plan.Method.Name,
             Estimator = m.Estimator is { } e ? TrainSettings.EstimatorName(e) : null,
             Sweeps = m.MeanFieldSweeps,
@@ -53,6 +55,9 @@ internal static class TrainCommandLine
             Seed = t.Seed,
             Data = data.Full ? null : data.Data,
             Full = data.Full,
+            DataCsv = data.DataCsv,
+            LabelColumn = data.LabelColumn,
+            CsvSeparator = data.CsvSeparator,
             TrainRows = data.TrainRows,
             TestRows = data.TestRows,
         };
@@ -79,6 +84,8 @@ internal static class TrainCommandLine
     {
         var args = new List<string> { "--method", s.Method, "--layers", s.Layers };
         if (s.Lateral is not null) args.AddRange(["--lateral", s.Lateral]);
+        // Binary is the default; leaving it out keeps the lines of binary models as they always were.
+        if (s.Visible != "binary") args.AddRange(["--visible", s.Visible]);
         if (s.Estimator is not null) args.AddRange(["--estimator", s.Estimator]);
         if (s.Sweeps is { } sweeps) args.AddRange(["--sweeps", Text(sweeps)]);
         if (s.CdSteps is { } steps) args.AddRange(["--cd-steps", Text(steps)]);
@@ -90,6 +97,12 @@ internal static class TrainCommandLine
         args.AddRange(["--seed", Text(s.Seed)]);
         if (s.Full) args.Add("--full");
         else if (s.Data is not null) args.AddRange(["--data", s.Data]);
+        else if (s.DataCsv is not null)
+        {
+            args.AddRange(["--data-csv", s.DataCsv]);
+            if (s.LabelColumn is not null) args.AddRange(["--label-column", s.LabelColumn]);
+            if (s.CsvSeparator is not null) args.AddRange(["--csv-separator", s.CsvSeparator]);
+        }
         if (s.TrainRows != 0) args.AddRange(["--train-rows", Text(s.TrainRows)]);
         if (s.TestRows != 0) args.AddRange(["--test-rows", Text(s.TestRows)]);
         return args;

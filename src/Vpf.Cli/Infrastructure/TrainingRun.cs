@@ -17,7 +17,15 @@ internal sealed record TrainedModel(string Name, TrainingMethod Method, DeepBolt
 /// </summary>
 internal static class TrainingRun
 {
-    public const string CurveNote = "curve", CommandNote = "command", DataNote = "data", EvalSecondsNote = "heldout-seconds";
+    public const string CurveNote = "curve", CommandNote = "command", DataNote = "data", EvalSecondsNote = "heldout-seconds",
+        ShapeNote = "image-shape", ColumnsNote = "columns";
+
+    /// <summary>The curve's JSON: NaN (a held-out metric not defined for the model) is written as "NaN".</summary>
+    public static readonly JsonSerializerOptions CurveJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>The training curve stored in a model's notes (empty when there is none).</summary>
+    public static List<CurvePoint> ReadCurve(ModelFileInfo info) =>
+        info.Notes.TryGetValue(CurveNote, out var json) ? JsonSerializer.Deserialize<List<CurvePoint>>(json, CurveJson) ?? [] : [];
 
     // overwrite: discard a checkpoint of another run at outPath (--overwrite); inputs: files no output may replace.
     // group: with --distributed, the processes training together; only process 0 evaluates held-out data and writes files.
@@ -32,7 +40,7 @@ internal static class TrainingRun
         var fingerprint = Core.Data.DataFingerprint.Of(data.Train);
         string checkpointPath = CheckpointFile.PathFor(outPath);
 
-        var baseInfo = ModelFileInfo.ForTraining(plan.Method, training) with { TrainCommand = trainCommand };
+        var baseInfo = ModelFileInfo.ForTraining(plan.Method, training) with { TrainCommand = trainCommand, Standardisation = data.Standardisation };
         var start = resume ? LoadCheckpoint(context, plan, baseInfo, checkpointPath, outPath, name) : null;
 
         int batchSize = Math.Min(training.BatchSize, data.Train.Count);
@@ -45,20 +53,25 @@ internal static class TrainingRun
         context.Line($"Training {name}: {plan.Method.Description}, {plan.Architecture}, " +
                      $"{training.Epochs} epochs × {batches} batches of {batchSize}, {training.Optimiser.Kind} {training.Optimiser.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {training.Seed}.");
 
-        ModelFileInfo InfoNow(int epochs, IReadOnlyList<CurvePoint> curve, double excludedSeconds) => baseInfo with
+        ModelFileInfo InfoNow(int epochs, IReadOnlyList<CurvePoint> curve, double excludedSeconds)
         {
-            EpochsCompleted = epochs,
-            Notes = new Dictionary<string, string>
+            var notes = new Dictionary<string, string>
             {
-                [CurveNote] = JsonSerializer.Serialize(curve),
+                [CurveNote] = JsonSerializer.Serialize(curve, CurveJson),
                 [CommandNote] = context.CommandLine,
                 [DataNote] = data.Description,
                 [EvalSecondsNote] = excludedSeconds.ToString("R", CultureInfo.InvariantCulture),
-            },
-        };
+            };
+            // What `vpf sample` needs to show the model's samples as the data looked: an image shape, or a table's columns.
+            if (data.AreImages) notes[ShapeNote] = $"{data.Test.ImageRows}x{data.Test.ImageColumns}";
+            if (data.Columns is { } columns) notes[ColumnsNote] = JsonSerializer.Serialize(columns);
+            return baseInfo with { EpochsCompleted = epochs, Notes = notes };
+        }
 
-        // CD, PCD and DBM-PCD report a reconstruction cross-entropy, not K: label the numbers with the method's own name.
-        string objective = plan.Method.ObjectiveName;
+        // CD, PCD and DBM-PCD report a reconstruction error, not K: label the numbers with the method's own name (for
+        // Gaussian visible units CD's monitor is the squared error, vpf-math.md §9).
+        string objective = plan.Architecture.HasGaussianVisible && plan.Method.ObjectiveName == "reconstruction CE"
+            ? "reconstruction squared error" : plan.Method.ObjectiveName;
         TrainingResult result;
         try
         {
@@ -70,7 +83,7 @@ internal static class TrainingRun
                     handle.Report((p.Epoch - 1) * batches + p.Batch, $"epoch {p.Epoch}/{training.Epochs} {objective} {p.EpochMeanObjective:G4}");
                     context.Hooks.AfterBatch?.Invoke(p);
                 }, context.Cancellation, start, point => context.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name} epoch {point.Epoch}/{training.Epochs}: {objective} {point.MeanObjective:G5}, held-out {objective} {point.HeldOutObjective:G5}, held-out reconstruction {point.HeldOutCrossEntropy:F2} nats/image, {ProgressDisplay.Seconds(point.Seconds)}")),
+                    $"  {name} epoch {point.Epoch}/{training.Epochs}: {objective} {point.MeanObjective:G5}, held-out {objective} {point.HeldOutObjective:G5}, {(double.IsNaN(point.HeldOutCrossEntropy) ? "" : $"held-out reconstruction {point.HeldOutCrossEntropy:F2} nats/image, ")}{ProgressDisplay.Seconds(point.Seconds)}")),
                     group);
             });
         }
@@ -120,7 +133,7 @@ internal static class TrainingRun
         if (differences.Count > 0)
             throw new UsageException("--resume", $"the checkpoint '{checkpointPath}' was written by a run with other options: " +
                 $"{string.Join("; ", differences)}. Repeat that run's options with --resume, or use --overwrite (without --resume) to discard the checkpoint.");
-        var curve = info.Notes.TryGetValue(CurveNote, out var json) ? JsonSerializer.Deserialize<List<CurvePoint>>(json) ?? [] : [];
+        var curve = ReadCurve(info);
         double excluded = info.Notes.TryGetValue(EvalSecondsNote, out var es) ? double.Parse(es, CultureInfo.InvariantCulture) : 0;
         context.Line($"Resuming {name} from {checkpointPath}: epoch {checkpoint.EpochsCompleted + 1}, batch {checkpoint.BatchesCompleted + 1}.");
         return new TrainingRunState(saved, checkpoint, curve, excluded);

@@ -9,19 +9,25 @@ internal static class ReportBuilder
 {
     public const int ExampleRows = 4, SampleCount = 32, SampleSweeps = 1000;
 
-    /// <summary>Clean, corrupted and reconstructed images of the first held-out rows for both corruptions.</summary>
+    /// <summary>
+    /// Clean, corrupted and reconstructed images of the first held-out rows for both corruptions, on the scale the model
+    /// sees (standardised for Gaussian visible units; a hidden value is shown at the middle: ½, or 0 = the mean).
+    /// </summary>
     public static List<ReconstructionExample> Examples(DeepBoltzmannMachine model, DataSet data, int seed, int count)
     {
         var examples = new List<ReconstructionExample>();
         var reconstructor = new Reconstructor(model, new ReconstructionOptions { Seed = seed }, data.Train.ColumnMeans());
         var corruptions = new List<Corruption> { Corruption.FlipPixels(0.1) };
-        if (data.Test.ImageRows > 1 && data.Test.ImageColumns > 0) corruptions.Add(Corruption.HideBottomHalf(data.Test));
-        int rows = Math.Min(count, data.Test.Count);
+        if (data.Test.ImageRows > 1 && data.Test.ImageColumns > 0) corruptions.Add(Corruption.HideBottomHalf(data.Test.ImageRows, data.Test.ImageColumns));
+        int rows = Math.Min(count, data.Test.Count), d = data.Test.Dimension;
+        var clean = new float[(long)rows * d];
+        data.Test.CopyRows(Enumerable.Range(0, rows).ToArray(), clean);
+        float hidden = model.Architecture.HasGaussianVisible ? 0f : 0.5f;
         foreach (var corruption in corruptions)
         {
-            var batch = corruption.Apply(data.Test, seed, 0, rows);
+            var batch = corruption.Apply(clean, rows, d, seed, 0);
             var shown = batch.Values.ToArray();
-            for (int i = 0; i < shown.Length; i++) if (!batch.Known[i]) shown[i] = 0.5f;
+            for (int i = 0; i < shown.Length; i++) if (!batch.Known[i]) shown[i] = hidden;
             examples.Add(new ReconstructionExample(corruption.Description, rows, batch.Clean, shown, reconstructor.Reconstruct(batch)));
         }
         return examples;
@@ -32,6 +38,17 @@ internal static class ReportBuilder
     {
         var examples = Examples(model, data, seed, ExampleRows);
         var samples = ProgressDisplay.Track(context, $"sampling {name}", sweeps, h => ModelSamples.Draw(model, SampleCount, sweeps, seed, s => h.Report(s)));
+        if (data.Standardisation is { } standardisation)
+        {
+            // Pictures show grey levels: back from the standardised scale the model works on.
+            standardisation.Invert(samples);
+            foreach (var e in examples)
+            {
+                standardisation.Invert(e.Clean);
+                standardisation.Invert(e.Corrupted);
+                standardisation.Invert(e.Reconstructed);
+            }
+        }
         string note = $"{SampleCount} independent chains from random states, {sweeps} Gibbs sweeps (laterals unit by unit), visible probabilities of the last sweep";
         return new ReportModel(name, method, model, curve)
         {

@@ -40,6 +40,13 @@ public sealed record ModelFileInfo
     [JsonIgnore]
     public Standardisation? Standardisation { get; init; }
 
+    /// <summary>
+    /// The format version ("1.1.0") of the file this info was read from; null for an info made in memory. Set by the
+    /// reader, ignored by the writer (which picks the oldest version that holds the model) and by equality.
+    /// </summary>
+    [JsonIgnore]
+    public string? FormatVersion { get; init; }
+
     /// <summary>Epochs of training completed when the model was saved.</summary>
     public int EpochsCompleted { get; init; }
 

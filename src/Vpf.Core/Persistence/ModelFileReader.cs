@@ -21,6 +21,7 @@ internal sealed class ModelFileReader
     private readonly byte[] _bytes;
     private int _position;
     private ushort _minor;
+    private string _version = "";
 
     /// <summary>What running out of bytes means: the file is shorter than it says (Truncated), or its structure does not fit its length (Invalid).</summary>
     private ModelFileProblem _outOfBytes = ModelFileProblem.Truncated;
@@ -50,6 +51,7 @@ internal sealed class ModelFileReader
         ushort major = U16(), minor = U16(), patch = U16();
         _minor = minor;
         string found = $"{major}.{minor}.{patch}";
+        _version = found;
         if (major != ModelFileFormat.Major)
             throw Fail(ModelFileProblem.UnsupportedVersion,
                 $"it was written in format version {found} but this reader reads format {ModelFileFormat.Major}.x up to {ModelFileFormat.Version}"
@@ -148,6 +150,7 @@ internal sealed class ModelFileReader
         }
         if (_minor >= 2)
             info = info with { Standardisation = ReadStandardisation(sizes[0], visibleUnits) };
+        info = info with { FormatVersion = _version };
 
         if (Remaining < ModelFileFormat.ChecksumLength)
             throw Fail(_outOfBytes, $"expected a 4-byte CRC-32C checksum at offset {_position} but the file ends after {Remaining} of its bytes.");
