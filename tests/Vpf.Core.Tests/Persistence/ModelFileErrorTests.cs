@@ -174,7 +174,7 @@ public sealed class ModelFileErrorTests : IDisposable
     [Theory]
     [InlineData(2, 0, 0, "2.0.0", "newer version")]
     [InlineData(0, 9, 0, "0.9.0", "reads format 1.x")]
-    [InlineData(1, 2, 0, "1.2.0", "newer than 1.1.0")]
+    [InlineData(1, 3, 0, "1.3.0", "newer than 1.2.0")]
     public void Another_major_or_a_newer_minor_version_is_unsupported(int major, int minor, int patch, string found, string hint)
     {
         byte[] bytes = ValidBytes();
@@ -184,7 +184,7 @@ public sealed class ModelFileErrorTests : IDisposable
         Layout.FixChecksum(bytes);
         string path = Write("future.vpf", bytes);
 
-        var e = Expect(ModelFileProblem.UnsupportedVersion, path, "unsupported format version", found, "1.1.0", hint);
+        var e = Expect(ModelFileProblem.UnsupportedVersion, path, "unsupported format version", found, "1.2.0", hint);
         Assert.DoesNotContain("corrupt", e.Message);
     }
 

@@ -92,7 +92,7 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal(Layout.InfoOffset(arch) + 4 + infoLength + 4, bytes.Length);
         Assert.Equal(bytes.Length, BitConverter.ToInt64(bytes, Layout.LengthOffset));
         Assert.Equal("VPFM"u8.ToArray(), bytes[..4]);
-        Assert.Equal("1.1.0", ModelFile.FormatVersion);
+        Assert.Equal("1.2.0", ModelFile.FormatVersion);
         // Binary visible units need nothing of 1.1: such a model is written as 1.0, readable by older builds.
         Assert.Equal([1, 0, 0, 0, 0, 0], bytes[4..10]);
         Assert.Equal(TinyModels.Random(arch, 1).Weights(0)[0], BitConverter.ToSingle(bytes, Layout.DataOffset(arch, "W0")));
