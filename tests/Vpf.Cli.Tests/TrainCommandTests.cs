@@ -69,6 +69,26 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void The_generated_command_of_a_Gaussian_model_of_a_table_names_the_visible_units_and_the_table()
+    {
+        var settings = new TrainSettings
+        {
+            Visible = "gaussian", Method = "sm-rbm", Layers = "8", Epochs = 4, Seed = 2, DataCsv = "my data.csv", LabelColumn = "class", CsvSeparator = "semicolon",
+        };
+        var plan = settings.BuildPlan(12);
+        Assert.True(plan.Architecture.HasGaussianVisible);
+        string? command = TrainCommandLine.For(plan, settings);
+        Assert.Equal("vpf train --method sm-rbm --layers 12,8 --visible gaussian --epochs 4 --batch-size 100 --optimiser adam --learning-rate 0.001 " +
+                     "--weight-decay 0 --centering on --seed 2 --data-csv 'my data.csv' --label-column class --csv-separator semicolon", command);
+        var again = new TrainSettings
+        {
+            Visible = "gaussian", Method = "sm-rbm", Layers = "12,8", Epochs = 4, BatchSize = 100, Optimiser = "adam", LearningRate = 1e-3f, WeightDecay = 0,
+            Centering = "on", Seed = 2,
+        }.BuildPlan(12);
+        Assert.Equal((plan.Architecture, plan.Method, plan.TrainingOptions), (again.Architecture, again.Method, again.TrainingOptions));
+    }
+
+    [Fact]
     public void A_plan_no_flag_expresses_has_no_command()
     {
         var plan = new TrainSettings { Layers = "8" }.BuildPlan(36) with { HeldOutRows = 7 };
