@@ -102,6 +102,8 @@ internal sealed class DemoCommand : Command<DemoSettings>
         foreach (string file in new[] { "vpf.vpf", "vpf-dbm.vpf", "cd1.vpf", "evaluation-vpfrbmcentered.json", "evaluation-vpfdbm5001000.json", "evaluation-cd1.json", "report.html" })
             OutputPath.Check("--out", Path.Combine(settings.Out, file), DataInputs.For(settings),
                 file.EndsWith(Core.Persistence.ModelFile.Extension, StringComparison.Ordinal) ? OutputKind.Model : OutputKind.Other);
+        if (settings.DataCsv is not null)
+            throw new UsageException("--data-csv", "the demo compares binary models on images; train on a table with 'vpf train --visible gaussian --data-csv FILE'.");
         var data = DataSource.Load(settings);
         string hidden = settings.Hidden.ToString(CultureInfo.InvariantCulture);
         cli.Line($"Data: {data.Description}.");

@@ -15,7 +15,8 @@ namespace Vpf.Core.Data;
 /// an empty line before more rows is refused. Labels are kept as they are when every label is a whole number 0–255;
 /// otherwise the distinct label texts, in ordinal order, become the classes 0 … k − 1 (at most 256), listed in
 /// <see cref="LabelNames"/>. Every problem is a <see cref="DataFileException"/> naming the file, and for a cell its line
-/// (1 = the header), its column and its text. The file is read once, line by line; only the parsed values are kept.
+/// (1 = the header), its column and its text. The file is read once, line by line (a line may hold at most
+/// <see cref="MaxLineLength"/> characters); only the parsed values are kept, as float32.
 /// </remarks>
 public sealed class CsvTable
 {
@@ -46,6 +47,9 @@ public sealed class CsvTable
     /// <summary>The field separator used.</summary>
     public char Separator { get; }
 
+    /// <summary>Longest line accepted, in characters (16 Mi): a row of 1 million values of 16 characters.</summary>
+    public const int MaxLineLength = 1 << 24;
+
     /// <summary>Most distinct labels a table may have: one byte per label.</summary>
     public const int MaxClasses = 256;
 
@@ -57,7 +61,7 @@ public sealed class CsvTable
     /// (<see cref="DataFileProblem.MissingColumn"/>, listing the columns), a row has another field count
     /// (<see cref="DataFileProblem.RaggedRow"/>), a cell is not a finite number or there are more than
     /// <see cref="MaxClasses"/> labels (<see cref="DataFileProblem.BadValue"/>), or the table is too large for one array
-    /// (<see cref="DataFileProblem.BadDimensions"/>).
+    /// or has a line longer than <see cref="MaxLineLength"/> (<see cref="DataFileProblem.BadDimensions"/>).
     /// </exception>
     public static CsvTable Load(string path, CsvOptions? options = null)
     {
@@ -97,6 +101,7 @@ public sealed class CsvTable
     private sealed class Parser(string path, StreamReader reader, CsvOptions options)
     {
         private readonly List<string> _fields = [];
+        private readonly StringBuilder _buffer = new();
         private long _line;
         private char _separator;
 
@@ -175,18 +180,37 @@ public sealed class CsvTable
             return new CsvTable(data, columns, labelIndex >= 0 ? names[labelIndex] : null, labelNames, _separator);
         }
 
+        /// <summary>
+        /// The next line without its end (\n, \r\n or \r), or null at the end of the file. A line longer than
+        /// <see cref="MaxLineLength"/> is refused, so that a file without line ends cannot exhaust memory.
+        /// </summary>
         private string? Next()
         {
+            _buffer.Clear();
             try
             {
-                string? line = reader.ReadLine();
-                if (line is not null) _line++;
-                return line;
+                int c;
+                while ((c = reader.Read()) >= 0)
+                {
+                    if (c == '\n') break;
+                    if (c == '\r')
+                    {
+                        if (reader.Peek() == '\n') reader.Read();
+                        break;
+                    }
+                    if (_buffer.Length == MaxLineLength)
+                        throw Fail(DataFileProblem.BadDimensions,
+                            $"line {_line + 1} is longer than {MaxLineLength:N0} characters; a row of a table is expected on each line.");
+                    _buffer.Append((char)c);
+                }
+                if (c < 0 && _buffer.Length == 0) return null;
             }
             catch (IOException e)
             {
                 throw Fail(DataFileProblem.Unreadable, $"cannot be read after line {_line}: {e.Message}", e);
             }
+            _line++;
+            return _buffer.ToString();
         }
 
         private float Number(string text, string column)

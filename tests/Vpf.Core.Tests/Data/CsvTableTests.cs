@@ -127,6 +127,23 @@ public sealed class CsvTableTests : IDisposable
     }
 
     [Fact]
+    public void Windows_and_old_Mac_line_ends_read_as_line_ends_and_an_endless_line_is_refused()
+    {
+        var data = CsvTable.Load(Write("a,b\r\n1,2\r3,4\r\n\r\n")).Data;
+        Assert.Equal((2, 4f), (data.Count, data[1, 1]));
+
+        string endless = _folder.File("endless.csv");
+        using (var writer = new StreamWriter(endless))
+        {
+            writer.Write("a\n");
+            writer.Write(new string('1', CsvTable.MaxLineLength + 1));
+        }
+        var e = Assert.Throws<DataFileException>(() => CsvTable.Load(endless));
+        Assert.Equal(DataFileProblem.BadDimensions, e.Problem);
+        Assert.Contains("line 2 is longer than 16,777,216 characters", e.Message);
+    }
+
+    [Fact]
     public void A_large_table_reads_back_every_value()
     {
         var text = new StringBuilder("a,b,c\n");
