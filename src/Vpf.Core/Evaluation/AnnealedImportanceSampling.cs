@@ -116,7 +116,8 @@ public static class AnnealedImportanceSampling
             if (!sampled[l]) continue;
             int n = model.LayerSize(l);
             var p = new float[runs * n];
-            for (int i = 0; i < p.Length; i++) p[i] = l == 0 ? 1f / (1f + MathF.Exp(-baseBias[i % n])) : 0.5f;
+            if (l == 0) LayerConditional.Rates(model, 0, p, baseBias, p, runs); // zero input: σ(a) in every run
+            else p.AsSpan().Fill(0.5f);
             Bernoulli.Sample(p, states[l], CounterRandom.StreamKey(seed, 0, (ulong)l));
         }
 
