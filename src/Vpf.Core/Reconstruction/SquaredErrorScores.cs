@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Vpf.Core.Reconstruction;
 
 /// <summary>
@@ -60,7 +62,8 @@ public sealed record SquaredErrorReport(
     string Corruption, CorruptionKind Kind, ReconstructionMethod Method, int Rows,
     SquaredErrorScores Model, SquaredErrorScores CorruptedInput, SquaredErrorScores MeanFill, double Seconds)
 {
-    /// <summary>The three rows as (predictor name, scores), model first.</summary>
+    /// <summary>The three rows as (predictor name, scores), model first (not part of the JSON: the named properties are).</summary>
+    [JsonIgnore]
     public IReadOnlyList<(string Predictor, SquaredErrorScores Scores)> Predictors =>
         [("model", Model), ("corrupted input", CorruptedInput), ("mean fill", MeanFill)];
 }

@@ -78,6 +78,10 @@ public class GaussianEvaluationTests
         string json = report.ToJson();
         Assert.Contains("\"denoising\":", json);
         Assert.Contains("\"dataScale\":", json);
+        Assert.DoesNotContain("predictors", json);
+        var back = EvaluationReport.FromJson(json);
+        Assert.Equal(json, back.ToJson());
+        Assert.Equal(data, back.LogLikelihood!.DataScale);
         Assert.Equal(report.WithoutTimings().ToJson(), ModelEvaluator.Evaluate(model, Train, Test, Small, standardisation: Scale).WithoutTimings().ToJson());
     }
 
