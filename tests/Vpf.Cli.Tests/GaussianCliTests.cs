@@ -213,18 +213,60 @@ public class GaussianCliTests
     }
 
     [Fact]
-    public void Evaluating_or_reconstructing_a_Gaussian_model_is_refused_cleanly_until_the_evaluation_takes_real_values()
+    public void Evaluate_reads_the_table_through_the_stored_standardisation_and_reports_both_scales()
     {
         using var table = new TinyTable();
-        string modelPath = table.File("m.vpf");
+        string modelPath = table.File("m.vpf"), json = table.File("e.json");
         Assert.Equal(0, CliRunner.Run(TrainArgs(table, "cd", modelPath)).Code);
-        var (code, output) = CliRunner.Run("evaluate", modelPath, "--data-csv", table.Csv, "--label-column", "class");
-        Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("Gaussian visible units", output);
-        Assert.DoesNotContain("   at ", output);
-        (code, output) = CliRunner.Run("reconstruct", modelPath, "--data-csv", table.Csv, "--label-column", "class", "--out", table.File("r.csv"));
-        Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("Gaussian visible units", output);
-        Assert.DoesNotContain("   at ", output);
+        var (code, output) = CliRunner.Run("evaluate", modelPath, "--data-csv", table.Csv, "--label-column", "class", "--ais-runs", "0",
+            "--threads", "1", "--json", json);
+        Assert.True(code == 0, output);
+        Assert.Contains("squared", output); // the table wraps its rows: the whole names are checked in the JSON below
+        Assert.Contains("data's", output);
+
+        // The data-scale likelihood is the standardised one minus Σ log s of the stored standardisation (vpf-math.md §9).
+        var report = Core.Evaluation.Report.EvaluationReport.FromJson(File.ReadAllText(json));
+        var info = ModelFile.LoadWithInfo(modelPath).Info;
+        var ll = report.LogLikelihood!;
+        Assert.Equal(info.Standardisation!.LogDeterminant, ll.DataScale!.LogDeterminant, 12);
+        Assert.Equal(ll.Exact!.MeanLogLikelihood - info.Standardisation.LogDeterminant, ll.DataScale.Exact!.Value, 9);
+        Assert.Equal(40, ll.Rows);
+        Assert.Equal(["add Gaussian noise (σ = 0.5)", "hide 25% of values"], report.Denoising!.Corruptions.Select(c => c.Corruption));
+    }
+
+    [Fact]
+    public void Reconstructions_of_a_table_are_a_csv_whose_clean_rows_are_the_held_out_rows()
+    {
+        using var table = new TinyTable();
+        string modelPath = table.File("m.vpf"), csv = table.File("r.csv");
+        Assert.Equal(0, CliRunner.Run(TrainArgs(table, "vpf", modelPath)).Code);
+        var (code, output) = CliRunner.Run("reconstruct", modelPath, "--data-csv", table.Csv, "--label-column", "class", "--count", "2",
+            "--threads", "1", "--out", csv);
+        Assert.True(code == 0, output);
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal("row,corruption,version,x1,x2,x3,x4,x5,x6,x7,x8", lines[0]);
+        var held = CsvTable.Load(table.Csv, new CsvOptions { LabelColumn = "class" }).Data.Subset(160, 2);
+        var clean = lines.Skip(1).Where(l => l.Contains(",clean,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, clean.Count);
+        for (int r = 0; r < 2; r++)
+        {
+            var values = clean[r].Split(',').Skip(3).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            for (int c = 0; c < 8; c++) Assert.Equal(held[r, c], values[c], 1e-4f);
+        }
+        Assert.Equal(1 + 2 * (1 + 2 * 2), lines.Length); // per row: clean, then corrupted and reconstructed for noise and hidden values
+    }
+
+    [Fact]
+    public void A_report_puts_a_Gaussian_model_of_a_table_beside_its_command()
+    {
+        using var table = new TinyTable();
+        string modelPath = table.File("m.vpf"), html = table.File("r.html");
+        Assert.Equal(0, CliRunner.Run(TrainArgs(table, "vpf", modelPath)).Code);
+        var (code, output) = CliRunner.Run("report", modelPath, "--data-csv", table.Csv, "--label-column", "class", "--ais-runs", "0",
+            "--sample-sweeps", "5", "--threads", "1", "--out", html);
+        Assert.True(code == 0, output);
+        string page = File.ReadAllText(html);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(ModelFile.LoadWithInfo(modelPath).Info.TrainCommand!), page);
+        Assert.Contains("hide 25% of values: squared error on corrupted values", page);
     }
 }

@@ -14,11 +14,10 @@ public sealed class ReconstructSettings : ModelSettings
     [DefaultValue(8)]
     public int Count { get; init; } = 8;
 
-    /// <summary>Output.</summary>
+    /// <summary>Output; null: reconstructions.png, or reconstructions.csv for a table (--data-csv).</summary>
     [CommandOption("--out <FILE>")]
-    [Description("PNG file: per image, clean | flipped pixels | reconstruction | bottom half hidden | reconstruction. A .csv name, or data that are not images (--data-csv), give a CSV table of the values instead.")]
-    [DefaultValue("reconstructions.png")]
-    public string Out { get; init; } = "reconstructions.png";
+    [Description("PNG file: per image, clean | flipped pixels | reconstruction | bottom half hidden | reconstruction. A .csv name, or data that are not images (--data-csv), give a CSV table of the values instead. Default: reconstructions.png, or reconstructions.csv with --data-csv.")]
+    public string? Out { get; init; }
 
     /// <summary>Replace a model or checkpoint at the output.</summary>
     [CommandOption("--overwrite")]
@@ -41,7 +40,8 @@ internal sealed class ReconstructCommand : Command<ReconstructSettings>
         var cli = (CliContext)context.Data!;
         settings.Apply();
         string[] inputs = [settings.Model, .. DataInputs.For(settings)];
-        OutputPath.Check("--out", settings.Out, inputs, OutputKind.Other, settings.Overwrite);
+        string output = settings.Out ?? (settings.DataCsv is not null ? "reconstructions.csv" : "reconstructions.png");
+        OutputPath.Check("--out", output, inputs, OutputKind.Other, settings.Overwrite);
         if (settings.Count < 1) throw new UsageException("--count", $"must be ≥ 1; got {settings.Count}.");
         var (model, info) = settings.LoadModel();
         var data = ModelSettings.DataFor(settings, model, info, settings.Model);
@@ -68,15 +68,15 @@ internal sealed class ReconstructCommand : Command<ReconstructSettings>
                 keys.Add([keys[^1][0], e.Corruption, "reconstructed"]);
             }
         }
-        if (CsvOutput.Wanted(settings.Out) || !data.AreImages)
+        if (CsvOutput.Wanted(output) || !data.AreImages)
         {
-            CsvOutput.Write(settings.Out, inputs, ["row", "corruption", "version"], keys, CsvOutput.Columns(data.Columns, d), tiles);
-            cli.Line($"Wrote {rows} rows × ({string.Join("; ", built.Select(b => b.Corruption))}) as CSV values to {settings.Out}.");
+            CsvOutput.Write(output, inputs, ["row", "corruption", "version"], keys, CsvOutput.Columns(data.Columns, d), tiles);
+            cli.Line($"Wrote {rows} rows × ({string.Join("; ", built.Select(b => b.Corruption))}) as CSV values to {output}.");
             return ExitCodes.Success;
         }
         var (h, w) = (data.Test.ImageRows, data.Test.ImageColumns);
-        Png.WriteGrid(settings.Out, inputs, tiles, h, w, 1 + 2 * built.Count);
-        cli.Line($"Wrote {rows} images × ({string.Join("; ", built.Select(b => b.Corruption))}) to {settings.Out}.");
+        Png.WriteGrid(output, inputs, tiles, h, w, 1 + 2 * built.Count);
+        cli.Line($"Wrote {rows} images × ({string.Join("; ", built.Select(b => b.Corruption))}) to {output}.");
         return ExitCodes.Success;
     }
 }

@@ -47,7 +47,9 @@ internal static class ModelEvaluation
             LinearProbe = budget.ProbeRows > 0 ? new LinearProbeSectionOptions { Probe = new LinearProbeOptions { MaxTrainRows = budget.ProbeRows } } : null,
         };
         if (options.LinearProbe is not null && (!data.Train.HasLabels || !data.Test.HasLabels))
-            context.Line($"Linear probe skipped: the {(data.Train.HasLabels ? "held-out" : "training")} images have no labels file (*-labels-idx1-ubyte), so there is no class to predict.");
+            context.Line(data.Columns is not null
+                ? "Linear probe skipped: the table has no labels (name its label column with --label-column), so there is no class to predict."
+                : $"Linear probe skipped: the {(data.Train.HasLabels ? "held-out" : "training")} images have no labels file (*-labels-idx1-ubyte), so there is no class to predict.");
         var report = Evaluate(context, name, model, info, data, options);
         return (Rows(report).ToList(), report);
     }
@@ -56,24 +58,27 @@ internal static class ModelEvaluation
     public static EvaluationReport Evaluate(CliContext context, string name, DeepBoltzmannMachine model, ModelFileInfo? info, DataSet data,
         EvaluationOptions options)
     {
-        int sections = (options.HeldOut is null ? 0 : 1) + (options.Reconstruction is null ? 0 : 1) + (options.LogLikelihood is null ? 0 : 1) + (options.Parzen is null ? 0 : 1)
-            + (options.LinearProbe is null || !data.Train.HasLabels || !data.Test.HasLabels ? 0 : 1);
-        var (train, test) = (Binary(data.Train, name, model), Binary(data.Test, name, model));
+        bool gaussian = model.Architecture.HasGaussianVisible;
+        bool probe = options.LinearProbe is not null && data.Train.HasLabels && data.Test.HasLabels;
+        // Gaussian visible units have no held-out (cross-entropy) or Parzen section (ModelEvaluator's documentation).
+        int sections = gaussian
+            ? (options.Reconstruction is null ? 0 : 1) + (options.LogLikelihood is null ? 0 : 1) + (probe ? 1 : 0)
+            : (options.HeldOut is null ? 0 : 1) + (options.Reconstruction is null ? 0 : 1) + (options.LogLikelihood is null ? 0 : 1) + (options.Parzen is null ? 0 : 1)
+              + (probe ? 1 : 0);
+        // A Gaussian model reads the real rows (standardised by its stored statistics, which also give the likelihoods on
+        // the data's own scale); a binary one reads binary rows.
+        var (train, test) = gaussian ? (data.Train, data.Test) : (Binary(data.Train, name), Binary(data.Test, name));
         return ProgressDisplay.Track(context, $"evaluating {name}", Math.Max(1, sections), handle =>
-            ModelEvaluator.Evaluate(model, train, test, options, new SectionProgress(handle), info, data.Description));
+            ModelEvaluator.Evaluate(model, train, test, options, new SectionProgress(handle), info, data.Description,
+                gaussian ? data.Standardisation : null));
     }
 
-    /// <summary>
-    /// The rows as the binary set <see cref="ModelEvaluator"/> reads: binarised images as they are, a table of 0s and 1s
-    /// converted; real values are refused naming the model (the evaluation reads binary rows only).
-    /// </summary>
-    private static Core.Data.BinaryDataset Binary(Core.Data.Dataset data, string name, DeepBoltzmannMachine model)
+    /// <summary>The rows as a binary set: binarised images as they are, a table of 0s and 1s converted; other values refused.</summary>
+    private static Core.Data.BinaryDataset Binary(Core.Data.Dataset data, string name)
     {
         if (data is Core.Data.BinaryDataset binary) return binary;
         if (!data.IsBinary)
-            throw new UsageException("<MODEL>", model.Architecture.HasGaussianVisible
-                ? $"'{name}' has Gaussian visible units ({model.Architecture}); the held-out evaluation reads binary rows only, so it cannot score this model on its real-valued data ('vpf info' and 'vpf sample' work with it)."
-                : $"'{name}' has binary visible units but the data hold values other than 0 and 1.");
+            throw new UsageException("--data-csv", $"'{name}' has binary visible units but the data hold values other than 0 and 1.");
         var values = new float[(long)data.Count * data.Dimension];
         data.CopyRows(Enumerable.Range(0, data.Count).ToArray(), values);
         return Core.Data.BinaryDataset.FromBinaryRows(values, data.Count, data.Dimension, data.HasLabels ? data.Labels.ToArray() : null,
@@ -83,6 +88,9 @@ internal static class ModelEvaluation
     /// <summary>The report's numbers as table rows, each beside its baselines.</summary>
     public static IEnumerable<MetricRow> Rows(EvaluationReport report)
     {
+        // "784G-500": a G on the visible size marks Gaussian visible units, whose likelihood baseline is independent Gaussians.
+        bool gaussian = report.Model.Architecture.Split('-')[0].EndsWith('G');
+        string independent = gaussian ? "independent Gaussians" : "independent pixels";
         if (report.HeldOut is { } heldOut)
         {
             if (heldOut.K is { } k)
@@ -103,6 +111,12 @@ internal static class ModelEvaluation
                     "probabilities clipped to [1e-6, 1 − 1e-6]");
             }
 
+        if (report.Denoising is { } denoising)
+            foreach (var rep in denoising.Corruptions)
+                yield return new MetricRow($"{rep.Corruption}: squared error on corrupted values (standardised)", rep.Model.ErrorOnCorrupted,
+                    [("corrupted input", rep.CorruptedInput.ErrorOnCorrupted), ("mean fill", rep.MeanFill.ErrorOnCorrupted)],
+                    $"{rep.Method} reconstruction, {rep.Rows} rows, {rep.Model.CorruptedValues:N0} corrupted values");
+
         if (report.LinearProbe is { } probeSection)
         {
             var probe = probeSection.Result;
@@ -120,20 +134,33 @@ internal static class ModelEvaluation
                 string metric = ais.Kind == AisLikelihoodKind.FreeEnergy
                     ? $"test log-likelihood (nats/image, AIS {schedule})"
                     : $"test log-likelihood lower bound (nats/image, AIS {schedule} + mean-field bound)";
-                yield return new MetricRow(metric, ais.MeanLogLikelihood, "independent pixels", ll.IndependentPixels,
-                    $"log Z = {Format(z.LogZ)} (±3σ: {Format(z.LogZLower)} … {Format(z.LogZUpper)}), base rate from the training marginals, {ll.Rows} images, {ProgressDisplay.Seconds(ais.Seconds)}")
+                yield return new MetricRow(metric, ais.MeanLogLikelihood, independent, ll.IndependentPixels,
+                    $"log Z = {Format(z.LogZ)} (±3σ: {Format(z.LogZLower)} … {Format(z.LogZUpper)}), {(gaussian ? "Gaussian base model from the training columns" : "base rate from the training marginals")}, {ll.Rows} images, {ProgressDisplay.Seconds(ais.Seconds)}")
                 {
                     ValueText = $"{Format(ais.MeanLogLikelihood)} {interval}",
                 };
             }
             if (ll.Exact is { } exact)
             {
-                yield return new MetricRow("log-likelihood (nats/image, exact)", exact.MeanLogLikelihood, "independent pixels", ll.IndependentPixels,
+                yield return new MetricRow("log-likelihood (nats/image, exact)", exact.MeanLogLikelihood, independent, ll.IndependentPixels,
                     $"exact enumeration of {exact.EnumeratedUnits} units, log Z = {Format(exact.LogPartition)}");
                 if (exact.MeanFieldLowerBound is { } bound)
-                    yield return new MetricRow("mean-field lower bound (nats/image, exact log Z)", bound, "independent pixels", ll.IndependentPixels,
+                    yield return new MetricRow("mean-field lower bound (nats/image, exact log Z)", bound, independent, ll.IndependentPixels,
                         "variational bound with the exact log Z");
             }
+        }
+
+        if (report.LogLikelihood?.DataScale is { } scale)
+        {
+            string note = string.Create(CultureInfo.InvariantCulture,
+                $"the standardised-scale value minus Σ log s = {Format(scale.LogDeterminant)} (the stored standardisation)");
+            if (scale.Ais is { } ais)
+                yield return new MetricRow("test log-likelihood on the data's scale (nats/row, AIS)", ais, "independent columns", scale.IndependentPixels, note)
+                {
+                    ValueText = scale.AisLower is { } lower && scale.AisUpper is { } upper ? $"{Format(ais)} [{Format(lower)}, {Format(upper)}]" : null,
+                };
+            if (scale.Exact is { } exact)
+                yield return new MetricRow("log-likelihood on the data's scale (nats/row, exact)", exact, "independent columns", scale.IndependentPixels, note);
         }
 
         if (report.Parzen is { } parzen)

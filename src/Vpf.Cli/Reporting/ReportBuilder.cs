@@ -17,12 +17,15 @@ internal static class ReportBuilder
     {
         var examples = new List<ReconstructionExample>();
         var reconstructor = new Reconstructor(model, new ReconstructionOptions { Seed = seed }, data.Train.ColumnMeans());
-        var corruptions = new List<Corruption> { Corruption.FlipPixels(0.1) };
+        bool gaussian = model.Architecture.HasGaussianVisible;
+        // Real values are denoised from Gaussian noise (σ = 0.5 on the standardised scale) rather than flips.
+        var corruptions = new List<Corruption> { gaussian ? Corruption.AddGaussianNoise(0.5) : Corruption.FlipPixels(0.1) };
         if (data.Test.ImageRows > 1 && data.Test.ImageColumns > 0) corruptions.Add(Corruption.HideBottomHalf(data.Test.ImageRows, data.Test.ImageColumns));
+        else if (gaussian) corruptions.Add(Corruption.HideFraction(0.25)); // rows of a table: hide a quarter of the values
         int rows = Math.Min(count, data.Test.Count), d = data.Test.Dimension;
         var clean = new float[(long)rows * d];
         data.Test.CopyRows(Enumerable.Range(0, rows).ToArray(), clean);
-        float hidden = model.Architecture.HasGaussianVisible ? 0f : 0.5f;
+        float hidden = gaussian ? 0f : 0.5f;
         foreach (var corruption in corruptions)
         {
             var batch = corruption.Apply(clean, rows, d, seed, 0);
