@@ -138,7 +138,9 @@ public sealed class CsvTable
 
             var values = new float[Math.Min(1 << 16, Math.Max(dimension, 1024 / dimension * dimension))];
             long used = 0;
-            var labels = labelIndex >= 0 ? new List<string>() : null;
+            // Each row keeps one byte: the index of its label text among the distinct texts in order of appearance.
+            var labels = labelIndex >= 0 ? new List<byte>() : null;
+            var distinct = new Dictionary<string, byte>(StringComparer.Ordinal);
             int rows = 0;
             long blankLine = 0;
             for (string? line = Next(); line is not null; line = Next())
@@ -164,7 +166,7 @@ public sealed class CsvTable
                 {
                     if (c == labelIndex)
                     {
-                        labels!.Add(_fields[c]);
+                        labels!.Add(Label(_fields[c], distinct, names[c]));
                         continue;
                     }
                     values[used + k++] = Number(_fields[c], names[c]);
@@ -175,7 +177,7 @@ public sealed class CsvTable
             if (rows == 0)
                 throw Fail(DataFileProblem.Empty, $"empty: the header (line 1) is followed by no data rows; a data set needs at least one.");
             if (values.Length != used) Array.Resize(ref values, (int)used);
-            var (codes, labelNames) = labels is null ? (null, null) : Labels(labels, names[labelIndex]);
+            var (codes, labelNames) = labels is null ? (null, null) : Labels(labels, distinct);
             var data = RealDataset.Own(values, rows, dimension, codes);
             return new CsvTable(data, columns, labelIndex >= 0 ? names[labelIndex] : null, labelNames, _separator);
         }
@@ -227,21 +229,36 @@ public sealed class CsvTable
             return single;
         }
 
-        /// <summary>Whole numbers 0–255 as they are; otherwise the distinct texts, in ordinal order, as 0 … k − 1.</summary>
-        private (byte[], IReadOnlyList<string>?) Labels(List<string> texts, string column)
+        /// <summary>The index of <paramref name="text"/> among the distinct labels so far, adding it when new (at most <see cref="MaxClasses"/>).</summary>
+        private byte Label(string text, Dictionary<string, byte> distinct, string column)
         {
-            var codes = new byte[texts.Count];
-            bool numeric = true;
-            for (int r = 0; r < texts.Count && numeric; r++)
-                numeric = byte.TryParse(texts[r], NumberStyles.None, CultureInfo.InvariantCulture, out codes[r]);
-            if (numeric) return (codes, null);
-            string[] distinct = texts.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-            if (distinct.Length > MaxClasses)
+            if (distinct.TryGetValue(text, out byte index)) return index;
+            if (distinct.Count == MaxClasses)
                 throw Fail(DataFileProblem.BadValue,
-                    $"column '{column}' holds {distinct.Length} distinct labels; at most {MaxClasses} classes are supported (one byte per label).");
-            var index = distinct.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => p.i, StringComparer.Ordinal);
-            for (int r = 0; r < texts.Count; r++) codes[r] = (byte)index[texts[r]];
-            return (codes, distinct);
+                    $"line {_line}, column '{column}': '{Shorten(text)}' is the label number {MaxClasses + 1}; at most {MaxClasses} distinct labels are supported (one byte per label).");
+            index = (byte)distinct.Count;
+            distinct.Add(text, index);
+            return index;
+        }
+
+        /// <summary>Whole numbers 0–255 as they are; otherwise the distinct texts, in ordinal order, as 0 … k − 1.</summary>
+        private static (byte[], IReadOnlyList<string>?) Labels(List<byte> rows, Dictionary<string, byte> distinct)
+        {
+            var texts = new string[distinct.Count];
+            foreach (var (text, index) in distinct) texts[index] = text;
+            var code = new byte[texts.Length];
+            bool numeric = true;
+            for (int k = 0; k < texts.Length && numeric; k++)
+                numeric = byte.TryParse(texts[k], NumberStyles.None, CultureInfo.InvariantCulture, out code[k]);
+            string[]? names = null;
+            if (!numeric)
+            {
+                names = texts.Order(StringComparer.Ordinal).ToArray();
+                for (int k = 0; k < texts.Length; k++) code[k] = (byte)Array.BinarySearch(names, texts[k], StringComparer.Ordinal);
+            }
+            var labels = new byte[rows.Count];
+            for (int r = 0; r < labels.Length; r++) labels[r] = code[rows[r]];
+            return (labels, names);
         }
 
         /// <summary>Splits <paramref name="line"/> into <see cref="_fields"/>; false when a quote is left open.</summary>

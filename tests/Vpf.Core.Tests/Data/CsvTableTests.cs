@@ -115,7 +115,7 @@ public sealed class CsvTableTests : IDisposable
         for (int r = 0; r < 257; r++) text.Append(r).Append(",n").Append(r).Append('\n');
         var e = Assert.Throws<DataFileException>(() => CsvTable.Load(Write(text.ToString()), new CsvOptions { LabelColumn = "name" }));
         Assert.Equal(DataFileProblem.BadValue, e.Problem);
-        Assert.Contains("column 'name' holds 257 distinct labels", e.Message);
+        Assert.Contains("line 258, column 'name': 'n256' is the label number 257", e.Message);
     }
 
     [Fact]
