@@ -208,6 +208,10 @@ public class GaussianCliTests
         Assert.Equal((ExitCodes.Usage, true), (code, output.Contains("--visible: the data", StringComparison.Ordinal)));
         (code, output) = CliRunner.Run("train", "--data-csv", table.Csv, "--data", table.Folder, "--out", table.File("m.vpf"));
         Assert.Equal((ExitCodes.Usage, true), (code, output.Contains("--data-csv: cannot be combined with --data", StringComparison.Ordinal)));
+        string before = File.ReadAllText(table.Csv);
+        (code, output) = CliRunner.Run("train", "--visible", "gaussian", "--data-csv", table.Csv, "--label-column", "class", "--out", table.Csv);
+        Assert.Equal((ExitCodes.Usage, true), (code, output.Contains("is also an input of this command", StringComparison.Ordinal)));
+        Assert.Equal(before, File.ReadAllText(table.Csv));
         (code, output) = CliRunner.Run("train", "--label-column", "class", "--out", table.File("m.vpf"));
         Assert.Equal((ExitCodes.Usage, true), (code, output.Contains("--label-column: applies to --data-csv only", StringComparison.Ordinal)));
     }
