@@ -163,6 +163,7 @@ public class HostileInputTests
         { "Seconds=1e308", "Seconds" },
         { "EpochSumK=-1", "EpochSumK" },
         { "EpochSumK=1e300", "EpochSumK" },
+        { "EpochClamps=1000000000", "EpochClamps" },
     };
 
     [Theory]
