@@ -152,12 +152,19 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
     /// <summary>Compiles <paramref name="model"/> into an ONNX graph and returns ML.NET's transformer for it.</summary>
     internal ITransformer CreateTransformer(DeepBoltzmannMachine model, IDataView input)
     {
-        var export = _options.ToExportOptions(InputColumnName, OutputColumnName);
-        // ML.NET copies the stream's bytes into a file of its own (deleted when the transformer is disposed) and keeps
-        // them for Model.Save, so nothing here has to outlive this call.
+        var export = _options.ToExportOptions(InputColumnName, OutputColumnName) with { GateInput = PixelCheckMapping.GateColumn };
+        // The pixel check graph, the check itself (a custom mapping of this assembly, which ML.NET finds again on
+        // load), the feature graph gated by it, and the removal of the check's columns: four transformers that ML.NET
+        // saves and loads as they are. ML.NET copies each stream's bytes into a file of its own (deleted when the
+        // transformer is disposed) and keeps them for Model.Save, so nothing here has to outlive this call.
+        using var checkGraph = new MemoryStream(PixelCheckGraph.ToBytes(export, model.LayerSize(0)), writable: false);
         using var graph = new MemoryStream(VpfOnnxExport.ToBytes(model, export), writable: false);
-        var onnx = _catalog.ApplyOnnxModel([OutputColumnName], [InputColumnName], graph).Fit(input);
-        return new CheckedOnnxTransformer(onnx, InputColumnName, model.LayerSize(0), _options.MaxIntensity);
+        var chain = _catalog.ApplyOnnxModel([PixelCheckGraph.PixelsOutput, PixelCheckGraph.ConfigOutput], [InputColumnName], checkGraph)
+            .Append(_catalog.CustomMapping(new PixelCheckMapping().GetMapping(), PixelCheckMapping.ContractName))
+            .Append(_catalog.ApplyOnnxModel([OutputColumnName], [InputColumnName, PixelCheckMapping.GateColumn], graph))
+            .Append(_catalog.DropColumns(PixelCheckGraph.PixelsOutput, PixelCheckGraph.ConfigOutput, PixelCheckMapping.GateColumn))
+            .Fit(input);
+        return new CheckedOnnxTransformer(chain, InputColumnName, model.LayerSize(0), _options.MaxIntensity);
     }
 
     private SchemaShape.Column OutputColumnShape() => MlNetInternals.SingleVectorColumn(OutputColumnName);
