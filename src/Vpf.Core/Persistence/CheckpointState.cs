@@ -61,15 +61,15 @@ internal sealed class CheckpointState
         if (EpochRows < BatchesCompleted || (BatchesCompleted == 0 && EpochRows != 0))
             return $"EpochRows is {EpochRows} after {BatchesCompleted} batches; every batch has at least one row";
         if (EpochClamps < 0) return $"EpochClamps is {EpochClamps}; expected ≥ 0";
+        // Every objective (flow K, reconstruction cross-entropy) is a mean of non-negative terms, and nothing is summed before the epoch's first batch.
+        if (!double.IsFinite(EpochSumK) || EpochSumK < 0) return $"EpochSumK is {F(EpochSumK)}; expected a finite number ≥ 0";
+        if (BatchesCompleted == 0 && EpochSumK != 0) return $"EpochSumK is {F(EpochSumK)} before the epoch's first batch; expected 0";
+        if (BatchesCompleted == 0 && EpochClamps != 0) return $"EpochClamps is {EpochClamps} before the epoch's first batch; expected 0";
         // A clamp is one (row, unit) field or exponent that hit the limit: the flow objectives count at most one per unit of
         // every layer per row (MPF-RBM one per visible unit), the others none.
         long units = architecture.LayerSizes.Sum(n => (long)n);
         if (EpochClamps > (Int128)EpochRows * units)
             return $"EpochClamps is {EpochClamps}; at most {(Int128)EpochRows * units} fields can be clamped in the epoch's {EpochRows} rows of {units} units";
-        // Every objective (flow K, reconstruction cross-entropy) is a mean of non-negative terms, and nothing is summed before the epoch's first batch.
-        if (!double.IsFinite(EpochSumK) || EpochSumK < 0) return $"EpochSumK is {F(EpochSumK)}; expected a finite number ≥ 0";
-        if (BatchesCompleted == 0 && EpochSumK != 0) return $"EpochSumK is {F(EpochSumK)} before the epoch's first batch; expected 0";
-        if (BatchesCompleted == 0 && EpochClamps != 0) return $"EpochClamps is {EpochClamps} before the epoch's first batch; expected 0";
         if (SecondsProblem(Seconds) is { } seconds) return $"Seconds {seconds}";
         if (History is null) return "History is missing; expected one entry per completed epoch";
         if (History.Count != EpochsCompleted) return $"History has {History.Count} entries; expected one per completed epoch ({EpochsCompleted})";
