@@ -9,8 +9,9 @@ namespace Vpf.ML;
 /// this assembly, and <c>mlContext.Model.Load</c> loads the assembly by that name and finds this factory again, in any
 /// process that can load Vpf.ML, without any registration by the caller. It reads the pixels and the check's settings
 /// (bound and column name) from the small graph of <see cref="PixelCheckGraph"/> and refuses a NaN, infinite or
-/// out-of-range value with the featurizer's own message, naming the row (the row id of ML.NET's cursor), the column,
-/// the pixel and the value; for an accepted row it outputs the gate 0 that the feature graph adds to its input.
+/// out-of-range value with the featurizer's own message, naming the row (its index among the rows read through the
+/// cursor), the column, the pixel and the value; for an accepted row it outputs the gate 0 that the feature graph adds
+/// to its input, so the feature graph runs only after the check.
 /// </summary>
 [CustomMappingFactoryAttribute(ContractName)]
 internal sealed class PixelCheckMapping : CustomMappingFactory<PixelCheckMapping.Source, PixelCheckMapping.Gate>

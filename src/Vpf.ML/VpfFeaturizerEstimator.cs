@@ -29,8 +29,9 @@ namespace Vpf.ML;
 /// </para>
 /// <para>
 /// ML.NET's ONNX transformer makes one ONNX Runtime call per row and graph (the pixel check's small graph, then the
-/// features'), about 3.5 times slower than the core's batched inference for a 784-500-1000 machine. For bulk scoring in the process that holds the machine,
-/// <see cref="VpfFeatureScoring.Transform"/> computes the same features in blocks (not persistable).
+/// features'), about 3.5 times slower than the core's batched inference for a 784-500-1000 machine. For bulk scoring
+/// in the process that holds the machine, <see cref="VpfFeatureScoring.Transform"/> computes the same features in
+/// blocks (not persistable).
 /// </para>
 /// </remarks>
 public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
