@@ -80,6 +80,16 @@ public sealed class ReloadIntegrityTests : IDisposable
         Assert.Equal("Row 3 of column 'Pixels' has -2 at pixel 5; expected intensities in [0, 255] (MaxIntensity).", e.Message); // the engine's fourth row
     }
 
+    [Fact]
+    public void The_check_leaves_no_column_of_its_own_before_or_after_saving()
+    {
+        var (model, data, zip) = SavedPipeline();
+        var loaded = new MLContext().Model.Load(zip, out var schema);
+        string[] expected = [.. data.Schema.Select(c => c.Name), "Features"];
+        Assert.Equal(expected, model.GetOutputSchema(data.Schema).Where(c => !c.IsHidden).Select(c => c.Name));
+        Assert.Equal(expected, loaded.GetOutputSchema(schema).Where(c => !c.IsHidden).Select(c => c.Name));
+    }
+
     /// <summary>The output row of a prediction engine.</summary>
     public sealed class FeatureRow
     {
