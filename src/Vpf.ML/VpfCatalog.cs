@@ -33,7 +33,7 @@ public static class VpfCatalog
 
     /// <summary>
     /// Creates an estimator whose <c>Fit</c> does not train: it compiles an already trained machine, read from a model
-    /// file, into the same ONNX transformer that <see cref="VpfFeatures"/> returns.
+    /// file, into the same transformers that <see cref="VpfFeatures"/> returns.
     /// </summary>
     /// <param name="catalog">The transform catalog.</param>
     /// <param name="outputColumnName">Name of the new column of features.</param>

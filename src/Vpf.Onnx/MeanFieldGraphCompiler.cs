@@ -32,6 +32,8 @@ internal static class MeanFieldGraphCompiler
 
         var mu = new string[model.LayerCount];
         string input = PixelRangeGuard.Guard(graph, options);
+        // x + 0: every feature depends on the gate, so the check that feeds it runs before the graph does.
+        if (options.GateInput is { } gate) input = graph.Add(input, graph.AddInput(gate, 1), "gated_input");
         mu[0] = options.GreyLevels ? GreyLevels(graph, options, input) : options.Binarise ? Binarise(graph, options, input) : input;
 
         var w = new string[top];

@@ -68,6 +68,12 @@ public sealed record OnnxExportOptions
     /// <summary>Name of the graph output, a float tensor [batch, Σ sizes of the output layers]. Default "features".</summary>
     public string OutputName { get; init; } = Defaults.OutputName;
 
+    /// <summary>
+    /// A second graph input of shape [batch, 1] whose value (0 for every accepted row) is added to the input, or null:
+    /// the ML.NET featurizer feeds it from its pixel check so that the check runs before the graph (see <see cref="PixelCheckGraph"/>).
+    /// </summary>
+    internal string? GateInput { get; init; }
+
     /// <summary>The intensity at and above which a pixel is on: <see cref="BinarisationThreshold"/> × <see cref="MaxIntensity"/> in single precision.</summary>
     public float ThresholdIntensity => BinarisationThreshold * MaxIntensity;
 
