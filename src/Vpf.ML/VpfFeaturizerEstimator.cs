@@ -31,7 +31,7 @@ namespace Vpf.ML;
 /// <see cref="VpfFeatureScoring.Transform"/> computes the same features in blocks (not persistable).
 /// </para>
 /// </remarks>
-public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
+public sealed partial class VpfFeaturizerEstimator : IEstimator<ITransformer>
 {
     private readonly TransformsCatalog _catalog;
     private readonly IHost _host;
@@ -65,6 +65,7 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         _trained = trained;
         if (trained is not null)
             OutputLayerList.Resolve(_options.OutputLayers, trained.LayerCount, nameof(VpfFeaturizerOptions.OutputLayers));
+        if (trained is not null) CheckStandardisation(trained);
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
     }
@@ -95,24 +96,39 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
     /// <exception cref="InvalidOperationException">The column is empty.</exception>
     public ITransformer Fit(IDataView input)
     {
-        var model = _trained ?? TrainModel(input);
+        var standardisation = _options.Standardisation;
+        var model = _trained ?? TrainModel(input, out standardisation);
         PixelColumn.Validate(input.Schema, InputColumnName, model.LayerSize(0), nameof(input));
-        return CreateTransformer(model, input);
+        return CreateTransformer(model, input, standardisation);
     }
 
     /// <summary>
     /// Trains and returns the machine alone, as <see cref="Fit"/> would before compiling it: for saving it as a model
     /// file, exporting it with <see cref="VpfOnnxExport"/> or scoring in bulk with <see cref="VpfFeatureScoring"/>.
+    /// A machine with Gaussian visible units is trained on standardised rows: use the overload that also returns the
+    /// standardisation, which every later use of the machine needs.
     /// </summary>
-    public DeepBoltzmannMachine TrainModel(IDataView input)
+    public DeepBoltzmannMachine TrainModel(IDataView input) => TrainModel(input, out _);
+
+    /// <summary>
+    /// As <see cref="TrainModel(IDataView)"/>, also returning the standardisation of the input column that the machine
+    /// was trained on (<see cref="VpfFeaturizerOptions.VisibleUnits"/> Gaussian; null for binary visible units): give it
+    /// as <see cref="OnnxExportOptions.Standardisation"/> to <see cref="VpfOnnxExport"/> and <see cref="VpfFeatureScoring"/>,
+    /// or as <see cref="VpfFeaturizerOptions.Standardisation"/> to <see cref="VpfCatalog.VpfFeaturesFromModel(TransformsCatalog, string, string, DeepBoltzmannMachine, VpfFeaturizerOptions?)"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The column is empty, or (Gaussian) holds a NaN or infinite value (the message names row, column, position and value).</exception>
+    public DeepBoltzmannMachine TrainModel(IDataView input, out Standardisation? standardisation)
     {
         ArgumentNullException.ThrowIfNull(input);
+        standardisation = null;
         var column = PixelColumn.Validate(input.Schema, InputColumnName, expectedSize: null, nameof(input));
         int width = ((VectorDataViewType)column.Type).Size;
         // One seed, one generator: it draws the seeds of the initial weights and of training.
         int seed = _options.Seed ?? _host.Rand.Next();
         var rng = new Random(seed);
         int initSeed = rng.Next(), trainSeed = rng.Next();
+        if (_options.VisibleUnits == VisibleUnitKind.Gaussian)
+            return TrainGaussian(input, column, width, seed, initSeed, trainSeed, out standardisation);
 
         // Either the threshold once, or grey levels from which a fresh binarisation is drawn every epoch.
         float[]? grey = null;
@@ -150,14 +166,14 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
     }
 
     /// <summary>Compiles <paramref name="model"/> into an ONNX graph and returns ML.NET's transformer for it.</summary>
-    internal ITransformer CreateTransformer(DeepBoltzmannMachine model, IDataView input)
+    internal ITransformer CreateTransformer(DeepBoltzmannMachine model, IDataView input, Standardisation? standardisation = null)
     {
-        var export = _options.ToExportOptions(InputColumnName, OutputColumnName);
+        var export = _options.ToExportOptions(InputColumnName, OutputColumnName, standardisation);
         // ML.NET copies the stream's bytes into a file of its own (deleted when the transformer is disposed) and keeps
         // them for Model.Save, so nothing here has to outlive this call.
         using var graph = new MemoryStream(VpfOnnxExport.ToBytes(model, export), writable: false);
         var onnx = _catalog.ApplyOnnxModel([OutputColumnName], [InputColumnName], graph).Fit(input);
-        return new CheckedOnnxTransformer(onnx, InputColumnName, model.LayerSize(0), _options.MaxIntensity);
+        return new CheckedOnnxTransformer(onnx, InputColumnName, model.LayerSize(0), _options.MaxIntensity, standardisation);
     }
 
     private SchemaShape.Column OutputColumnShape() => MlNetInternals.SingleVectorColumn(OutputColumnName);
