@@ -5,6 +5,7 @@ using Microsoft.ML;
 using Vpf.Core.Data;
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
+using Vpf.Core.Training;
 using Vpf.Onnx;
 
 namespace Vpf.ML.Tests;
@@ -58,6 +59,35 @@ public sealed class GaussianFeaturizerTests : IDisposable
         var raw = Concatenated(MeanFieldSweep.Infer(model, GaussianTestData.Flat(test), test.Count, sweeps: 4), model, test.Count, layers);
         double largest = expected.Zip(raw).SelectMany(p => p.First.Zip(p.Second, (a, b) => (double)Math.Abs(a - b))).Max();
         Assert.True(largest > 0.1, $"raw and standardised rows give rates within {largest}");
+    }
+
+    [Theory]
+    [InlineData("vpf")]
+    [InlineData("sm-rbm")]
+    [InlineData("CD")]
+    public void The_estimator_trains_the_machine_the_core_plan_trains_on_the_standardised_rows(string method)
+    {
+        var rows = GaussianTestData.Rows(60, seed: 11);
+        var model = _mlContext.Transforms.VpfFeatures("F", "Values", GaussianTestData.Options(method)).TrainModel(View(rows), out var standardisation);
+
+        // Two seeds from the options' seed, as for binary units; the plan the core would run on its own.
+        var rng = new Random(5);
+        int initSeed = rng.Next(), trainSeed = rng.Next();
+        var record = TrainingMethod.Parse(method);
+        if (record is VpfMethod vpf) record = vpf with { Options = vpf.Options with { MeanFieldSweeps = 4 } };
+        var plan = new TrainingPlan
+        {
+            Architecture = Architecture.Rbm(GaussianTestData.Width, 8).WithVisibleUnits(VisibleUnitKind.Gaussian),
+            Method = record,
+            TrainingOptions = record.DefaultTraining with { Epochs = 3, BatchSize = 30, Seed = trainSeed },
+            Initialisation = new Initialisation { Seed = initSeed, WeightScale = 0.01f, VisibleBiasesFromData = true },
+        };
+        var raw = RealDataset.FromValues(GaussianTestData.Flat(rows), rows.Count, GaussianTestData.Width);
+        var fitted = Standardisation.Fit(raw);
+        var reference = plan.Run(fitted.Apply(raw)).Model;
+
+        Assert.Equal(reference.Parameters.Tensors.SelectMany(t => t), model.Parameters.Tensors.SelectMany(t => t));
+        Assert.Equal(fitted.Means, standardisation!.Means);
     }
 
     public static TheoryData<string> Architectures() => ["rbm", "dbm3", "dbm-lateral"];
