@@ -26,6 +26,11 @@ namespace Vpf.ML;
 /// by name; what is saved, and loaded back, is the ONNX transformer itself.
 /// </para>
 /// <para>
+/// With <see cref="VpfFeaturizerOptions.VisibleUnits"/> Gaussian the column holds real values instead: <see cref="Fit"/>
+/// standardises them with the statistics of its rows, trains a machine with Gaussian visible units on the standardised
+/// rows, and compiles the standardisation into the graph ahead of the same mean-field inference.
+/// </para>
+/// <para>
 /// ML.NET's ONNX transformer makes one ONNX Runtime call per row, about 3.5 times slower than the core's batched
 /// inference for a 784-500-1000 machine. For bulk scoring in the process that holds the machine,
 /// <see cref="VpfFeatureScoring.Transform"/> computes the same features in blocks (not persistable).
@@ -93,7 +98,7 @@ public sealed partial class VpfFeaturizerEstimator : IEstimator<ITransformer>
     /// transformer for its mean-field features.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The input column is missing, not a known-size vector of Single, or (for a trained model) of the wrong size.</exception>
-    /// <exception cref="InvalidOperationException">The column is empty.</exception>
+    /// <exception cref="InvalidOperationException">The column is empty, or (Gaussian visible units) holds a NaN or infinite value (the message names row, column, position and value).</exception>
     public ITransformer Fit(IDataView input)
     {
         var standardisation = _options.Standardisation;
