@@ -1,4 +1,3 @@
-using System.Numerics;
 using Vpf.Kernels.Elementwise;
 
 namespace Vpf.Kernels;
@@ -31,13 +30,6 @@ public static class KernelSettings
 
     /// <summary>
     /// The vector width the SIMD paths use now: 256 or 128 bits when allowed and accelerated, 0 for the scalar path.
-    /// Code outside the kernels that has its own vector loops asks this instead of the hardware.
     /// </summary>
     public static int VectorBits => VectorPath.Current;
-
-    /// <summary>
-    /// Whether loops written with <see cref="Vector{T}"/> may take their vector body: it is hardware-accelerated and no
-    /// wider than the allowed width.
-    /// </summary>
-    public static bool VectorOfTEnabled => Vector.IsHardwareAccelerated && Vector<byte>.Count * 8 <= VectorBits;
 }

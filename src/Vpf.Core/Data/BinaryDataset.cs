@@ -1,3 +1,5 @@
+using Vpf.Kernels;
+
 namespace Vpf.Core.Data;
 
 /// <summary>
@@ -89,7 +91,7 @@ public sealed partial class BinaryDataset : Dataset
                 throw new ArgumentOutOfRangeException(nameof(rowIndices), rowIndices[i],
                     $"Row index at position {i} must be in [0, {Count}).");
         for (int i = 0; i < rowIndices.Length; i++)
-            BitUnpacker.Unpack(RowWords(rowIndices[i]), destination.Slice(i * Dimension, Dimension));
+            BitUnpacking.Unpack(RowWords(rowIndices[i]), destination.Slice(i * Dimension, Dimension));
     }
 
     /// <summary>Always true: every value of a binary set is 0 or 1.</summary>

@@ -71,9 +71,15 @@ public sealed class AisOptions
     /// <summary>
     /// Per-pixel data marginals p_i for the base-rate model (its visible biases are log(p_i / (1 − p_i)), p clipped to
     /// [<see cref="MarginalEpsilon"/>, 1 − ε]); null gives the uniform base (zero biases). A base close to the data makes
-    /// the first temperatures cheap and the estimate less variable.
+    /// the first temperatures cheap and the estimate less variable. Binary visible units only.
     /// </summary>
     public IReadOnlyList<double>? DataMarginals { get; init; }
+
+    /// <summary>
+    /// For Gaussian visible units: the mean a of the base model's visible layer, N(a, I) (null: 0, the mean of standardised
+    /// data). The training column means put the base where the data are. Refused for binary visible units.
+    /// </summary>
+    public IReadOnlyList<double>? VisibleBaseMeans { get; init; }
 
     /// <summary>The clipping ε of <see cref="DataMarginals"/>. Default 10⁻³.</summary>
     public double MarginalEpsilon { get; init; } = 1e-3;

@@ -25,6 +25,14 @@ namespace Vpf.Core.Evaluation;
 /// that have lateral weights updated unit by unit — which leaves p_{β_k} invariant.
 /// </para>
 /// <para>
+/// <b>Gaussian visible units</b> (vpf-math.md §9, "AIS"): the quadratic term ½|v|² of the energy is kept at full strength
+/// at every temperature, p*_β(x) = exp(−½|v|² + β(−E(x) + ½|v|² + ½|b|²) + (1 − β) aᵀv), so the base is v ~ N(a, I) with
+/// a the base mean (<see cref="AisOptions.VisibleBaseMeans"/>, or 0) and independent uniform hidden units,
+/// log Z_0 = (D/2) log 2π + ½|a|² + (hidden units)·log 2; the visible conditional at β is N(β(b + W h) + (1 − β) a, I),
+/// and log Z = log Z*_1 − ½|b|². Everything that is linear in β (the weight increments, the analytic sum over odd layers)
+/// is the binary machine's term verbatim, so RBMs and DBMs with Gaussian visible units run through the same code.
+/// </para>
+/// <para>
 /// All runs move together: for an RBM each temperature costs one runs × n_v · n_v × n_h product (the hidden fields,
 /// shared by the weight increment and the hidden sample) and one runs × n_h · (n_v × n_h)ᵀ product (the visible
 /// fields), plus elementwise work. Weight increments are accumulated in double. Every random number comes from
@@ -33,10 +41,15 @@ namespace Vpf.Core.Evaluation;
 /// </remarks>
 public static class AnnealedImportanceSampling
 {
-    /// <summary>Estimates log Z of <paramref name="model"/> (any architecture: RBM, DBM, lateral weights, fully visible).</summary>
+    /// <summary>
+    /// Estimates log Z of <paramref name="model"/> (any architecture: RBM, DBM, lateral weights, fully visible; binary or
+    /// Gaussian visible units).
+    /// </summary>
+    /// <exception cref="InvalidOptionsException">An option is out of range, or a base of the other kind of visible unit
+    /// is given (<see cref="AisOptions.DataMarginals"/> for Gaussian units, <see cref="AisOptions.VisibleBaseMeans"/> for binary ones).</exception>
     public static AisEstimate EstimateLogPartition(DeepBoltzmannMachine model, AisOptions? options = null)
     {
-        GaussianVisible.Refuse(model.Architecture, "AnnealedImportanceSampling.EstimateLogPartition");
+        ArgumentNullException.ThrowIfNull(model);
         options ??= new AisOptions();
         var (logWeights, logZ0) = Run(model, options);
         return Summarise(logWeights, logZ0, options.Schedule.Temperatures);
@@ -51,11 +64,17 @@ public static class AnnealedImportanceSampling
         return true;
     }
 
-    /// <summary>Mean test log-likelihood of an RBM, mean_r (−F(v_r)) − log Z, for rows × n_v visible vectors.</summary>
+    /// <summary>
+    /// Mean test log-likelihood of an RBM, mean_r (−F(v_r)) − log Z, for rows × n_v visible vectors (for Gaussian visible
+    /// units F(v) = ½|v − b|² − Σ_j softplus(c_j + (vW)_j), in nats on the scale the model sees).
+    /// </summary>
     public static double RbmMeanLogLikelihood(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, double logPartition)
     {
+        ArgumentNullException.ThrowIfNull(model);
         if (rows < 1) throw new ArgumentException("At least one row is needed.", nameof(rows));
-        var f = ExactLikelihood.RbmFreeEnergies(model, visible, rows);
+        var f = model.Architecture.HasGaussianVisible
+            ? GaussianRbmLikelihood.FreeEnergies(model, visible, rows)
+            : ExactLikelihood.RbmFreeEnergies(model, visible, rows);
         return -f.Average() - logPartition;
     }
 
@@ -88,36 +107,38 @@ public static class AnnealedImportanceSampling
         int layers = model.LayerCount, n0 = model.LayerSize(0);
         ulong seed = options.Seed;
 
-        var baseBias = new float[n0];
-        if (options.DataMarginals is { } marginals)
-        {
-            if (marginals.Count != n0)
-                throw new InvalidOptionsException(nameof(options.DataMarginals), $"expected {n0} marginals (one per visible unit); got {marginals.Count}.");
-            double eps = options.MarginalEpsilon;
-            if (!(eps > 0 && eps < 0.5)) throw new InvalidOptionsException(nameof(options.MarginalEpsilon), $"must be in (0, 0.5); got {eps}.");
-            for (int i = 0; i < n0; i++)
-            {
-                double p = Math.Clamp(marginals[i], eps, 1 - eps);
-                baseBias[i] = (float)Math.Log(p / (1 - p));
-            }
-        }
+        bool gaussian = model.Architecture.HasGaussianVisible;
+        var baseBias = gaussian ? GaussianBase(options, n0) : BinaryBase(options, n0);
         double logZ0 = 0;
-        foreach (float a in baseBias) logZ0 += FreeEnergy.Softplus(a);
+        if (gaussian)
+            foreach (float a in baseBias) logZ0 += 0.5 * Math.Log(2 * Math.PI) + 0.5 * (double)a * a;
+        else
+            foreach (float a in baseBias) logZ0 += FreeEnergy.Softplus(a);
         for (int l = 1; l < layers; l++) logZ0 += model.LayerSize(l) * Math.Log(2);
+        // p*_1 = exp(−E + ½|b|²) for Gaussian visible units (the constant of ½|v − b|² is left out of every p*_β).
+        if (gaussian) logZ0 -= 0.5 * EvaluationKernels.SingleDot(model.Biases(0), model.Biases(0));
 
         bool analytic = SumsOutOddLayers(model.Architecture);
         var sampled = new bool[layers];
         for (int l = 0; l < layers; l++) sampled[l] = !analytic || l % 2 == 0;
 
-        // Draw from the base: v ~ σ(a), every other sampled unit uniform.
+        // Draw from the base: v ~ σ(a) (binary) or N(a, I) (Gaussian), every other sampled unit uniform.
         var states = model.Architecture.LayerSizes.Select(n => new float[runs * n]).ToArray();
         for (int l = 0; l < layers; l++)
         {
             if (!sampled[l]) continue;
             int n = model.LayerSize(l);
+            ulong key = CounterRandom.StreamKey(seed, 0, (ulong)l);
+            if (l == 0 && gaussian)
+            {
+                var means = new float[runs * n];
+                GaussianUnits.Sample(new float[runs * n], baseBias, means, states[l], runs, key);
+                continue;
+            }
             var p = new float[runs * n];
-            for (int i = 0; i < p.Length; i++) p[i] = l == 0 ? 1f / (1f + MathF.Exp(-baseBias[i % n])) : 0.5f;
-            Bernoulli.Sample(p, states[l], CounterRandom.StreamKey(seed, 0, (ulong)l));
+            if (l == 0) LayerConditional.Rates(model, 0, p, baseBias, p, runs); // zero input: σ(a) in every run
+            else p.AsSpan().Fill(0.5f);
+            Bernoulli.Sample(p, states[l], key);
         }
 
         var gibbs = new LayerGibbs(model, runs);
@@ -159,6 +180,49 @@ public static class AnnealedImportanceSampling
                 gibbs.Update(states, l, b, l == 0 ? baseBias : null, CounterRandom.StreamKey(seed, (ulong)k, (ulong)l));
         }
         return (logWeights, logZ0);
+    }
+
+    /// <summary>The base-rate visible biases log(p/(1 − p)) of the clipped data marginals, or 0 (binary visible units).</summary>
+    private static float[] BinaryBase(AisOptions options, int n0)
+    {
+        if (options.VisibleBaseMeans is not null)
+            throw new InvalidOptionsException(nameof(options.VisibleBaseMeans),
+                "is the base of Gaussian visible units; for binary visible units give DataMarginals.");
+        var baseBias = new float[n0];
+        if (options.DataMarginals is { } marginals)
+        {
+            if (marginals.Count != n0)
+                throw new InvalidOptionsException(nameof(options.DataMarginals), $"expected {n0} marginals (one per visible unit); got {marginals.Count}.");
+            double eps = options.MarginalEpsilon;
+            if (!(eps > 0 && eps < 0.5)) throw new InvalidOptionsException(nameof(options.MarginalEpsilon), $"must be in (0, 0.5); got {eps}.");
+            for (int i = 0; i < n0; i++)
+            {
+                double p = Math.Clamp(marginals[i], eps, 1 - eps);
+                baseBias[i] = (float)Math.Log(p / (1 - p));
+            }
+        }
+        return baseBias;
+    }
+
+    /// <summary>The base mean a of Gaussian visible units: the given finite means, or 0.</summary>
+    private static float[] GaussianBase(AisOptions options, int n0)
+    {
+        if (options.DataMarginals is not null)
+            throw new InvalidOptionsException(nameof(options.DataMarginals),
+                "are the base of binary visible units; for Gaussian visible units give VisibleBaseMeans (e.g. the training column means).");
+        var baseMean = new float[n0];
+        if (options.VisibleBaseMeans is { } means)
+        {
+            if (means.Count != n0)
+                throw new InvalidOptionsException(nameof(options.VisibleBaseMeans), $"expected {n0} means (one per visible unit); got {means.Count}.");
+            for (int i = 0; i < n0; i++)
+            {
+                if (!double.IsFinite(means[i]))
+                    throw new InvalidOptionsException(nameof(options.VisibleBaseMeans), $"mean {i} is {means[i]}; every mean must be finite.");
+                baseMean[i] = (float)means[i];
+            }
+        }
+        return baseMean;
     }
 
     /// <summary>

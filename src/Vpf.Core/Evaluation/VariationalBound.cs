@@ -10,7 +10,8 @@ namespace Vpf.Core.Evaluation;
 /// </summary>
 /// <remarks>
 /// E is linear in each unit and lateral matrices have a zero diagonal, so under a factorised q
-/// E_q[−E] is −E evaluated at the means: Σ_l b_lᵀμ_l + ½ μ_lᵀL_lμ_l + μ_lᵀW_lμ_{l+1} with μ_0 = v. The bound holds for any
+/// E_q[−E] is −E evaluated at the means: Σ_l b_lᵀμ_l + ½ μ_lᵀL_lμ_l + μ_lᵀW_lμ_{l+1} with μ_0 = v (for Gaussian visible
+/// units −½|v − b_0|² in place of b_0ᵀv, vpf-math.md §9). The bound holds for any
 /// q, converged or not; for an RBM the mean field is the exact posterior and the bound equals log p(v).
 /// Evaluated in double from the single-precision means.
 /// </remarks>
@@ -19,7 +20,7 @@ public static class VariationalBound
     /// <summary>Mean-field sweeps used unless told otherwise.</summary>
     public const int DefaultSweeps = 30;
 
-    /// <summary>The lower bound on log p(v) of every row of <paramref name="visible"/> (rows × n_0 of 0/1).</summary>
+    /// <summary>The lower bound on log p(v) of every row of <paramref name="visible"/> (rows × n_0 of 0/1, or real values for Gaussian visible units).</summary>
     /// <param name="model">The machine.</param>
     /// <param name="visible">Visible vectors, rows × n_0.</param>
     /// <param name="rows">Number of vectors.</param>
@@ -51,7 +52,10 @@ public static class VariationalBound
         {
             int n = model.LayerSize(l);
             var mu = rates[l].AsSpan(r * n, n);
-            total += Dot(model.Biases(l), mu);
+            if (l == 0 && model.Architecture.HasGaussianVisible)
+                total -= HalfSquaredDistance(mu, model.Biases(0)); // ½|v − b|² in place of −bᵀv (vpf-math.md §9)
+            else
+                total += Dot(model.Biases(l), mu);
             if (model.Lateral(l) is { } lateral)
                 for (int k = 0; k < n; k++)
                     if (mu[k] != 0) total += 0.5 * mu[k] * Dot(lateral.AsSpan(k * n, n), mu);
@@ -69,6 +73,17 @@ public static class VariationalBound
                     if (p > 0) total -= p * Math.Log(p);
                     if (p < 1) total -= (1.0 - p) * Math.Log(1.0 - p);
                 }
+        }
+        return total;
+    }
+
+    private static double HalfSquaredDistance(ReadOnlySpan<float> v, ReadOnlySpan<float> b)
+    {
+        double total = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            double d = (double)v[i] - b[i];
+            total += 0.5 * d * d;
         }
         return total;
     }

@@ -1,4 +1,4 @@
-using System.Numerics;
+using Vpf.Kernels;
 
 namespace Vpf.Core.Model;
 
@@ -97,19 +97,8 @@ public sealed class ParameterSet
     public bool IsFinite()
     {
         foreach (var t in Tensors)
-            if (!AllFinite(t)) return false;
+            if (!Finiteness.AllFinite(t)) return false;
         return true;
-    }
-
-    /// <summary>x · 0 is 0 for a finite x and NaN for ±∞ or NaN, so one vector sum finds any non-finite entry.</summary>
-    private static bool AllFinite(float[] t)
-    {
-        int i = 0;
-        var acc = Vector<float>.Zero;
-        for (; i <= t.Length - Vector<float>.Count; i += Vector<float>.Count) acc += new Vector<float>(t, i) * Vector<float>.Zero;
-        float tail = 0;
-        for (; i < t.Length; i++) tail += t[i] * 0f;
-        return Vector.Sum(acc) == 0f && tail == 0f;
     }
 
     /// <summary>Euclidean norm over every tensor, in double.</summary>

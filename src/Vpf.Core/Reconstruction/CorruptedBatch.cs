@@ -7,6 +7,7 @@ namespace Vpf.Core.Reconstruction;
 /// average over).
 /// </summary>
 /// <remarks>
+/// For <see cref="CorruptionKind.GaussianNoise"/> every value is known (but noisy) and corrupted.
 /// For <see cref="CorruptionKind.PixelFlips"/> every pixel is known (but noisy) and <see cref="Corrupted"/> marks the
 /// flipped ones. For <see cref="CorruptionKind.Occlusion"/> the hidden pixels are unknown, <see cref="Corrupted"/> is
 /// exactly the complement of <see cref="Known"/>, and <see cref="Values"/> holds 0 at every hidden pixel (the image
@@ -47,7 +48,7 @@ public sealed class CorruptedBatch
         Corrupted = corrupted;
     }
 
-    /// <summary>Flips or occlusion.</summary>
+    /// <summary>Flips, Gaussian noise or occlusion.</summary>
     public CorruptionKind Kind { get; }
 
     /// <summary>What was done, e.g. "flip 10% of pixels" or "hide bottom half (14 of 28 rows)".</summary>
@@ -62,10 +63,10 @@ public sealed class CorruptedBatch
     /// <summary>Pixels per image.</summary>
     public int Dimension { get; }
 
-    /// <summary>The clean binary images (0f/1f).</summary>
+    /// <summary>The clean images (0f/1f) or rows of real values.</summary>
     public float[] Clean { get; }
 
-    /// <summary>The corrupted images as a reconstructor sees them (0f/1f; 0 at hidden pixels).</summary>
+    /// <summary>The corrupted images as a reconstructor sees them (0f/1f or real values; 0 at hidden pixels).</summary>
     public float[] Values { get; }
 
     /// <summary>True where the value may be clamped: every pixel for flips, the visible part for occlusion.</summary>

@@ -5,8 +5,9 @@ using Vpf.Kernels;
 namespace Vpf.Core.Reconstruction;
 
 /// <summary>
-/// A seeded, deterministic way of corrupting binary images (vpf-math.md §7): flip a fraction of the pixels, hide the
-/// bottom half, or hide a random square. Row r of a batch is corrupted by a random stream that depends only on the
+/// A seeded, deterministic way of corrupting images or rows (vpf-math.md §7 and §9): flip a fraction of the pixels of binary
+/// images, add Gaussian noise to real values, hide the bottom half, hide a random square, or hide a random fraction of the
+/// values. Row r of a batch is corrupted by a random stream that depends only on the
 /// seed and its global row index (<c>firstRow + r</c>), so the result does not depend on how a data set is cut into
 /// batches, nor on thread count or machine.
 /// </summary>
@@ -14,7 +15,7 @@ public abstract class Corruption
 {
     private protected Corruption() { }
 
-    /// <summary>Flips or occlusion.</summary>
+    /// <summary>Flips, Gaussian noise or occlusion.</summary>
     public abstract CorruptionKind Kind { get; }
 
     /// <summary>A short human-readable description, used as the row label of a report.</summary>
@@ -29,15 +30,33 @@ public abstract class Corruption
     public static Corruption FlipPixels(double fraction) => new PixelFlips(fraction);
 
     /// <summary>
+    /// Adds independent N(0, σ²) noise to every value (σ = <paramref name="standardDeviation"/>, on the scale of the values:
+    /// standardised data for Gaussian visible units). Every value counts as corrupted.
+    /// </summary>
+    /// <exception cref="InvalidOptionsException"><paramref name="standardDeviation"/> is not finite and positive.</exception>
+    public static Corruption AddGaussianNoise(double standardDeviation) => new GaussianNoise(standardDeviation);
+
+    /// <summary>
+    /// Hides exactly round(<paramref name="fraction"/> · d) values of every row (halves round away from zero), chosen
+    /// uniformly at random without replacement, independently per row: occlusion for rows without an image shape.
+    /// </summary>
+    /// <exception cref="InvalidOptionsException"><paramref name="fraction"/> is outside [0, 1].</exception>
+    public static Corruption HideFraction(double fraction) => new RandomValues(fraction);
+
+    /// <summary>
     /// Hides the bottom half of every <paramref name="imageRows"/> × <paramref name="imageColumns"/> image: pixel rows
     /// ⌊imageRows / 2⌋ … imageRows − 1 (rows 14…27 of a 28 × 28 image; for an odd height the middle row is hidden).
     /// </summary>
     /// <exception cref="InvalidOptionsException">A side is below 2 rows or 1 column.</exception>
     public static Corruption HideBottomHalf(int imageRows, int imageColumns) => new BottomHalf(imageRows, imageColumns);
 
-    /// <summary>Hides the bottom half of images shaped like <paramref name="data"/> (<see cref="BinaryDataset.ImageRows"/> × <see cref="BinaryDataset.ImageColumns"/>).</summary>
+    /// <summary>Hides the bottom half of binary images shaped like <paramref name="data"/>.</summary>
     /// <exception cref="InvalidOptionsException">The data set has no image shape; use the overload that takes one.</exception>
-    public static Corruption HideBottomHalf(BinaryDataset data)
+    public static Corruption HideBottomHalf(BinaryDataset data) => HideBottomHalf((Dataset)data);
+
+    /// <summary>Hides the bottom half of images shaped like <paramref name="data"/> (<see cref="Dataset.ImageRows"/> × <see cref="Dataset.ImageColumns"/>).</summary>
+    /// <exception cref="InvalidOptionsException">The data set has no image shape; use the overload that takes one.</exception>
+    public static Corruption HideBottomHalf(Dataset data)
     {
         RequireShape(data);
         return new BottomHalf(data.ImageRows, data.ImageColumns);
@@ -52,14 +71,18 @@ public abstract class Corruption
 
     /// <summary>Hides a random square of images shaped like <paramref name="data"/>.</summary>
     /// <exception cref="InvalidOptionsException">The data set has no image shape, or the square does not fit.</exception>
-    public static Corruption HideRandomSquare(BinaryDataset data, int size)
+    public static Corruption HideRandomSquare(BinaryDataset data, int size) => HideRandomSquare((Dataset)data, size);
+
+    /// <summary>Hides a random square of images (binary or real) shaped like <paramref name="data"/>.</summary>
+    /// <exception cref="InvalidOptionsException">The data set has no image shape, or the square does not fit.</exception>
+    public static Corruption HideRandomSquare(Dataset data, int size)
     {
         RequireShape(data);
         return new RandomSquare(data.ImageRows, data.ImageColumns, size);
     }
 
     /// <summary>
-    /// Corrupts <paramref name="rows"/> clean images (rows × <paramref name="dimension"/> of 0f/1f, copied).
+    /// Corrupts <paramref name="rows"/> clean images or rows (rows × <paramref name="dimension"/>: 0f/1f, or real values, copied).
     /// </summary>
     /// <param name="clean">The clean images.</param>
     /// <param name="rows">Number of images.</param>
@@ -89,7 +112,10 @@ public abstract class Corruption
     }
 
     /// <summary>Corrupts rows [<paramref name="start"/>, start + <paramref name="count"/>) of <paramref name="data"/> (row indices are global: the same rows get the same corruption in any batching).</summary>
-    public CorruptedBatch Apply(BinaryDataset data, int seed, int start, int count)
+    public CorruptedBatch Apply(BinaryDataset data, int seed, int start, int count) => Apply((Dataset)data, seed, start, count);
+
+    /// <summary>Corrupts rows [<paramref name="start"/>, start + <paramref name="count"/>) of binary or real rows (row indices are global).</summary>
+    public CorruptedBatch Apply(Dataset data, int seed, int start, int count)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegative(start);
@@ -102,7 +128,14 @@ public abstract class Corruption
     }
 
     /// <summary>Corrupts every row of <paramref name="data"/> (as floats: keep to test-set sizes).</summary>
-    public CorruptedBatch Apply(BinaryDataset data, int seed) => Apply(data, seed, 0, data.Count);
+    public CorruptedBatch Apply(BinaryDataset data, int seed) => Apply((Dataset)data, seed);
+
+    /// <summary>Corrupts every row of <paramref name="data"/>, binary or real (as floats: keep to test-set sizes).</summary>
+    public CorruptedBatch Apply(Dataset data, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Apply(data, seed, 0, data.Count);
+    }
 
     /// <summary>Separates the random streams of the kinds of corruption that share a seed.</summary>
     private protected abstract ulong StreamSalt { get; }
@@ -117,7 +150,7 @@ public abstract class Corruption
     private protected static int UniformIndex(ulong key, uint counter, int n) =>
         Math.Min((int)(CounterRandom.Uniform(key, counter) * n), n - 1);
 
-    private static void RequireShape(BinaryDataset data)
+    private static void RequireShape(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.ImageRows <= 0 || data.ImageColumns <= 0)
@@ -156,6 +189,74 @@ public abstract class Corruption
                 int pixel = order[i];
                 values[pixel] = 1f - values[pixel];
                 corrupted[pixel] = true;
+            }
+        }
+    }
+
+    private sealed class GaussianNoise : Corruption
+    {
+        private readonly double _standardDeviation;
+
+        public GaussianNoise(double standardDeviation)
+        {
+            if (!(double.IsFinite(standardDeviation) && standardDeviation > 0))
+                throw new InvalidOptionsException(nameof(standardDeviation), $"must be finite and positive; got {standardDeviation}.");
+            _standardDeviation = standardDeviation;
+        }
+
+        public override CorruptionKind Kind => CorruptionKind.GaussianNoise;
+
+        public override string Description => string.Create(CultureInfo.InvariantCulture, $"add Gaussian noise (σ = {_standardDeviation:0.###})");
+
+        private protected override ulong StreamSalt => 0x6A055u;
+
+        private protected override void CorruptRow(Span<float> values, Span<bool> known, Span<bool> corrupted, ulong key)
+        {
+            known.Fill(true);
+            corrupted.Fill(true);
+            // Box–Muller on two counter-based uniforms per value, in double.
+            for (int i = 0; i < values.Length; i++)
+            {
+                double u1 = 1.0 - CounterRandom.Uniform(key, (uint)(2 * i)), u2 = CounterRandom.Uniform(key, (uint)(2 * i + 1));
+                double z = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+                values[i] = (float)(values[i] + _standardDeviation * z);
+            }
+        }
+    }
+
+    private sealed class RandomValues : Corruption
+    {
+        private readonly double _fraction;
+
+        public RandomValues(double fraction)
+        {
+            if (!(fraction >= 0 && fraction <= 1))
+                throw new InvalidOptionsException(nameof(fraction), $"must be in [0, 1]; got {fraction}.");
+            _fraction = fraction;
+        }
+
+        public override CorruptionKind Kind => CorruptionKind.Occlusion;
+
+        public override string Description => string.Create(CultureInfo.InvariantCulture, $"hide {_fraction:0.###%} of values");
+
+        private protected override ulong StreamSalt => 0x41DEu;
+
+        private protected override void CorruptRow(Span<float> values, Span<bool> known, Span<bool> corrupted, ulong key)
+        {
+            int d = values.Length;
+            int hidden = (int)Math.Round(_fraction * d, MidpointRounding.AwayFromZero);
+            known.Fill(true);
+            // Partial Fisher–Yates, as for flips; a hidden value reads 0 like a hidden pixel.
+            Span<int> order = d <= 4096 ? stackalloc int[d] : new int[d];
+            for (int i = 0; i < d; i++) order[i] = i;
+            for (int i = 0; i < hidden; i++)
+            {
+                int j = i + UniformIndex(key, (uint)i, d - i);
+                (order[i], order[j]) = (order[j], order[i]);
+                int value = order[i];
+                values[value] = 0f;
+                known[value] = false;
+                corrupted[value] = true;
             }
         }
     }

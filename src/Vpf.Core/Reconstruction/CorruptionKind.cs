@@ -1,6 +1,6 @@
 namespace Vpf.Core.Reconstruction;
 
-/// <summary>The two families of corruption of vpf-math.md §7, which call for different inference.</summary>
+/// <summary>The families of corruption of vpf-math.md §7 and §9, which call for different inference.</summary>
 public enum CorruptionKind
 {
     /// <summary>
@@ -14,4 +14,10 @@ public enum CorruptionKind
     /// hidden ones (in-filling).
     /// </summary>
     Occlusion,
+
+    /// <summary>
+    /// Real values have Gaussian noise added (Gaussian visible units, vpf-math.md §9). As for flips every value is
+    /// observed but none can be trusted, so reconstruction leaves every visible unit free and starts from the noisy values.
+    /// </summary>
+    GaussianNoise,
 }

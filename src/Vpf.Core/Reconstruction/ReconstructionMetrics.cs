@@ -83,7 +83,7 @@ internal sealed class ReconstructionMetrics
     }
 
     /// <summary>
-    /// The "corrupted input as it is" predictor: the noisy image for flips; for occlusion the known pixels and 0 at
+    /// The "corrupted input as it is" predictor: the noisy image for flips (the noisy values for Gaussian noise); for occlusion the known pixels and 0 at
     /// every hidden pixel (the hidden region shown black), which therefore counts as wrong wherever the clean pixel is 1.
     /// </summary>
     public static float[] CorruptedInputPrediction(CorruptedBatch batch)
@@ -97,8 +97,9 @@ internal sealed class ReconstructionMetrics
 
     /// <summary>
     /// The "training-set majority" predictor: for occlusion, the known pixels and, at each hidden pixel, its
-    /// training-set marginal probability; for flips (where no pixel can be trusted) every pixel gets its marginal.
-    /// Thresholded at ½ this is the per-pixel majority value, and the cross-entropy scores the marginal itself.
+    /// training-set marginal probability; for flips and Gaussian noise (where no value can be trusted) every pixel gets its
+    /// marginal. Thresholded at ½ this is the per-pixel majority value, and the cross-entropy scores the marginal itself;
+    /// given the training column means of real values it is the mean fill.
     /// </summary>
     /// <param name="batch">The corrupted batch.</param>
     /// <param name="pixelMarginals">Training-set probability of each pixel being 1 (e.g. <c>train.ColumnMeans()</c>).</param>
@@ -110,7 +111,7 @@ internal sealed class ReconstructionMetrics
         int d = batch.Dimension;
         if (pixelMarginals.Count != d)
             throw new ArgumentException($"Expected {d} marginals (one per pixel); got {pixelMarginals.Count}.", nameof(pixelMarginals));
-        bool replaceAll = batch.Kind == CorruptionKind.PixelFlips;
+        bool replaceAll = batch.Kind is CorruptionKind.PixelFlips or CorruptionKind.GaussianNoise;
         var prediction = (float[])batch.Values.Clone();
         for (int r = 0; r < batch.Rows; r++)
             for (int k = 0; k < d; k++)

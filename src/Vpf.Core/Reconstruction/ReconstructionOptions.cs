@@ -15,10 +15,13 @@ public enum ReconstructionMethod
 /// <summary>Where unknown (hidden) pixels start before inference.</summary>
 public enum UnknownPixelStart
 {
-    /// <summary>At ½. Default.</summary>
+    /// <summary>At ½ (binary visible units), at 0 — the middle of standardised data — for Gaussian visible units. Default.</summary>
     Half,
 
-    /// <summary>At their training-set marginal probability (the <see cref="Reconstructor"/> must be given the marginals).</summary>
+    /// <summary>
+    /// At their training-set marginal probability, or for Gaussian visible units the training column mean (the
+    /// <see cref="Reconstructor"/> must be given them).
+    /// </summary>
     Marginals,
 }
 

@@ -31,6 +31,13 @@ namespace Vpf.Core.Reconstruction;
 /// p(v_k = 1 | v_known)). Random numbers come from the counter-based generator keyed by the seed, the global row
 /// and the sweep, so results do not depend on batching or threads.</para>
 /// <para>Known pixels are returned as their value in every case.</para>
+/// <para><b>Gaussian visible units</b> (vpf-math.md §9). The same three procedures with the visible layer's mean-field value
+/// in place of σ(u_0): the conditional mean u_0 = b_0 + μ_1 W_0ᵀ, so the result is the model's estimate of each value (not
+/// a probability). Unknown values start at 0 (the middle of standardised data) or at the training column means
+/// (<see cref="UnknownPixelStart.Marginals"/>, given as <c>pixelMarginals</c>); Gibbs averaging starts its visible chain at
+/// those values and averages the conditional means N(b + W h, I) of the free units. Gaussian noise
+/// (<see cref="CorruptionKind.GaussianNoise"/>) is denoised like flips; flips are refused for Gaussian units and Gaussian
+/// noise for binary ones.</para>
 /// </remarks>
 public sealed class Reconstructor
 {
@@ -41,13 +48,13 @@ public sealed class Reconstructor
     /// <summary>Creates a reconstructor.</summary>
     /// <param name="model">The trained machine.</param>
     /// <param name="options">Options; null for the defaults.</param>
-    /// <param name="pixelMarginals">Training-set probability of each pixel being 1 (e.g. <c>train.ColumnMeans()</c>); needed only for <see cref="UnknownPixelStart.Marginals"/>.</param>
+    /// <param name="pixelMarginals">Training-set probability of each pixel being 1 (e.g. <c>train.ColumnMeans()</c>), or for Gaussian
+    /// visible units the training column means; needed only for <see cref="UnknownPixelStart.Marginals"/>.</param>
     /// <exception cref="InvalidOptionsException">An option is out of range, or marginals are needed and missing or of the wrong length.</exception>
     public Reconstructor(DeepBoltzmannMachine model, ReconstructionOptions? options = null, IReadOnlyList<double>? pixelMarginals = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
-        GaussianVisible.Refuse(model.Architecture, "Reconstructor");
         _options = options ?? new ReconstructionOptions();
         _options.Validate();
         int n0 = model.LayerSize(0);
@@ -55,7 +62,9 @@ public sealed class Reconstructor
         {
             if (pixelMarginals.Count != n0)
                 throw new InvalidOptionsException(nameof(pixelMarginals), $"expected one marginal per visible unit ({n0}); got {pixelMarginals.Count}.");
-            _marginals = pixelMarginals.Select(p => (float)Math.Clamp(p, 0, 1)).ToArray();
+            _marginals = model.Architecture.HasGaussianVisible
+                ? pixelMarginals.Select(m => (float)m).ToArray()
+                : pixelMarginals.Select(p => (float)Math.Clamp(p, 0, 1)).ToArray();
         }
         else if (_options.UnknownStart == UnknownPixelStart.Marginals)
             throw new InvalidOptionsException(nameof(pixelMarginals), "UnknownStart is Marginals but no pixel marginals were given.");
@@ -66,14 +75,20 @@ public sealed class Reconstructor
 
     /// <summary>
     /// Per-pixel probabilities (rows × d) for a corrupted batch by the configured method: in-filling for occlusion,
-    /// denoising for flips (see the class remarks).
+    /// denoising for flips and Gaussian noise (see the class remarks); for Gaussian visible units the estimated values.
     /// </summary>
     /// <exception cref="ArgumentException">The batch's pixel count differs from the model's visible units.</exception>
+    /// <exception cref="InvalidOptionsException">Flips for Gaussian visible units, or Gaussian noise for binary ones (option "Corruption").</exception>
     public float[] Reconstruct(CorruptedBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         CheckWidth(batch.Dimension);
-        bool denoise = batch.Kind == CorruptionKind.PixelFlips;
+        bool gaussian = _model.Architecture.HasGaussianVisible;
+        if (gaussian && batch.Kind == CorruptionKind.PixelFlips)
+            throw new InvalidOptionsException("Corruption", $"flipping pixels needs binary visible units; {_model.Architecture} has Gaussian visible units (use Gaussian noise).");
+        if (!gaussian && batch.Kind == CorruptionKind.GaussianNoise)
+            throw new InvalidOptionsException("Corruption", $"Gaussian noise needs Gaussian visible units; {_model.Architecture} has binary visible units (use pixel flips).");
+        bool denoise = batch.Kind is CorruptionKind.PixelFlips or CorruptionKind.GaussianNoise;
         if (_options.Method == ReconstructionMethod.Gibbs)
             return denoise
                 ? GibbsAverage(batch.Values, new bool[batch.Values.Length], batch.Rows, batch.FirstRow, noisyStart: true)
@@ -151,7 +166,13 @@ public sealed class Reconstructor
         u.Clear();
         LocalFields.AddInputs(_model, rates, 0, u, rows);
         var v = rates[0];
-        if (_model.Lateral(0) is null)
+        if (_model.Architecture.HasGaussianVisible)
+        {
+            // The mean-field value of a Gaussian unit is its conditional mean b + input (vpf-math.md §9).
+            var b = _model.Biases(0);
+            for (int i = 0; i < rows * n0; i++) u[i] += b[i % n0];
+        }
+        else if (_model.Lateral(0) is null)
             LayerConditional.Rates(_model, 0, u, _model.Biases(0), u, rows);
         else
         {
@@ -182,7 +203,9 @@ public sealed class Reconstructor
         for (int l = 0; l < layers; l++)
         {
             states[l] = new float[rates[l].Length];
-            SampleRows(rates[l], states[l], _model.LayerSize(l), rows, firstRow, sweep: 0, l, free: null);
+            // A Gaussian visible chain starts at the values themselves (known ones clamped, unknown ones at their start).
+            if (l == 0 && _model.Architecture.HasGaussianVisible) rates[0].CopyTo(states[0], 0);
+            else SampleRows(rates[l], states[l], _model.LayerSize(l), rows, firstRow, sweep: 0, l, free: null);
         }
         var sum = new double[rows * n0];
         var probabilities = new float[rows * n0];
@@ -237,11 +260,12 @@ public sealed class Reconstructor
     private void StartVisible(ReadOnlySpan<float> values, ReadOnlySpan<bool> known, int rows, float[] v)
     {
         int n0 = _model.LayerSize(0);
+        float middle = _model.Architecture.HasGaussianVisible ? 0f : 0.5f;
         for (int r = 0; r < rows; r++)
             for (int k = 0; k < n0; k++)
             {
                 int i = r * n0 + k;
-                v[i] = known[i] ? values[i] : _options.UnknownStart == UnknownPixelStart.Marginals ? _marginals![k] : 0.5f;
+                v[i] = known[i] ? values[i] : _options.UnknownStart == UnknownPixelStart.Marginals ? _marginals![k] : middle;
             }
     }
 

@@ -11,27 +11,32 @@ namespace Vpf.Core.Sampling;
 internal static class GaussianVisibleGibbs
 {
     /// <summary>
-    /// Draws v for every chain from the neighbour input already in <paramref name="input"/> (rows × n_0, no bias):
-    /// <paramref name="means"/> receives b + input, <paramref name="states"/> the draws.
+    /// Draws v for every chain from the neighbour input already in <paramref name="input"/> (rows × n_0, no bias) at
+    /// inverse temperature β: v ~ N(bias + β·input, I), where <paramref name="bias"/> is β b + (1 − β) a with a the base
+    /// mean of AIS (just b at β = 1 without a base; vpf-math.md §9, "AIS"). <paramref name="means"/> receives the means,
+    /// <paramref name="states"/> the draws; where <paramref name="clamp"/> is true the state is left alone and its mean is
+    /// its value. <paramref name="input"/> is scaled in place when β ≠ 1 and <paramref name="draw"/> (rows × n_0) is scratch
+    /// for the clamped case.
     /// </summary>
-    /// <exception cref="InvalidOptionsException">An inverse temperature other than 1, a base-rate model or clamped units: the
-    /// annealing of AIS and the clamping of reconstruction are not defined for Gaussian visible units yet.</exception>
-    public static void Sample(DeepBoltzmannMachine model, ReadOnlySpan<float> input, Span<float> means, Span<float> states, int rows,
-        float beta, float[]? visibleBase, ulong key, bool[]? clamp, ulong[]? rowKeys, uint firstCounter)
+    public static void Sample(Span<float> input, ReadOnlySpan<float> bias, Span<float> means, Span<float> states, int rows,
+        float beta, ulong key, bool[]? clamp, Span<float> draw, ulong[]? rowKeys, uint firstCounter)
     {
-        if (beta != 1f || visibleBase is not null)
-            GaussianVisible.Refuse(model.Architecture, "Gibbs sampling at an inverse temperature below 1 (AIS)");
-        if (clamp is not null)
-            GaussianVisible.Refuse(model.Architecture, "Gibbs sampling with clamped visible units");
-        int n = model.LayerSize(0);
-        var b = model.Biases(0);
+        int n = bias.Length, total = rows * n;
+        if (beta != 1f)
+            for (int i = 0; i < total; i++) input[i] *= beta;
+        // Draw every unit, then put back the clamped ones (their mean is their value), as the binary layer does.
+        var target = clamp is null ? states[..total] : draw[..total];
         if (rowKeys is null)
+            GaussianUnits.Sample(input[..total], bias, means[..total], target, rows, key, firstCounter);
+        else
+            for (int r = 0; r < rows; r++)
+                GaussianUnits.Sample(input.Slice(r * n, n), bias, means.Slice(r * n, n), target.Slice(r * n, n), 1, rowKeys[r]);
+        if (clamp is null) return;
+        for (int i = 0; i < total; i++)
         {
-            GaussianUnits.Sample(input[..(rows * n)], b, means[..(rows * n)], states[..(rows * n)], rows, key, firstCounter);
-            return;
+            if (clamp[i]) means[i] = states[i];
+            else states[i] = target[i];
         }
-        for (int r = 0; r < rows; r++)
-            GaussianUnits.Sample(input.Slice(r * n, n), b, means.Slice(r * n, n), states.Slice(r * n, n), 1, rowKeys[r]);
     }
 
     /// <summary>Writes the conditional means b + h Wᵀ of an RBM's visible layer for rows × n_h hidden states or rates.</summary>

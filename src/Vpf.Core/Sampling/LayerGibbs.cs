@@ -70,7 +70,7 @@ internal sealed class LayerGibbs
 
         if (layer == 0 && _model.Architecture.HasGaussianVisible)
         {
-            GaussianVisibleGibbs.Sample(_model, input, p, x, rows, beta, visibleBase, key, clamp, rowKeys, firstCounter);
+            GaussianVisibleGibbs.Sample(input, bias, p, x, rows, beta, key, clamp, _draw.AsSpan(0, total), rowKeys, firstCounter);
             return;
         }
 

@@ -94,17 +94,81 @@ public class GaussianFlowGradientTests
         for (int k = 0; k < nv * nh; k++) Assert.Equal(gw[k], gradient.Weights[0][k], 1e-5);
     }
 
-    [Fact]
-    public void Expected_estimator_refuses_a_Gaussian_visible_layer_naming_the_architecture()
+    [Theory]
+    [MemberData(nameof(GaussianModels.Names), MemberType = typeof(GaussianModels))]
+    public void Expected_K_and_its_gradient_are_the_q_weighted_sums_over_every_hidden_configuration(string architecture)
     {
-        var method = new VpfMethod { Options = new VpfOptions { Estimator = FlowEstimator.Expected } };
-        var error = Assert.Throws<InvalidOptionsException>(() => method.Validate(Architecture.Rbm(3, 2).WithVisibleUnits(VisibleUnitKind.Gaussian)));
-        Assert.Equal("Architecture", error.Option);
-        Assert.Contains("Expected", error.Message);
-        Assert.Contains("3G-2", error.Message);
-        // Sampled and MeanField accept it.
-        new VpfMethod().Validate(Architecture.Rbm(3, 2).WithVisibleUnits(VisibleUnitKind.Gaussian));
-        new VpfMethod { Options = new VpfOptions { Estimator = FlowEstimator.MeanField } }.Validate(Architecture.Rbm(3, 2).WithVisibleUnits(VisibleUnitKind.Gaussian));
+        // Oracle: enumerate the hidden states h with weight q(h) = Π μ^h (1 − μ)^{1−h} and average the joint K(v, h) and
+        // its gradient from FlowGradient, itself tested against the energy and finite differences above.
+        var model = GaussianModels.Random(architecture, seed: 41);
+        const int rows = 3;
+        var rates = GaussianModels.RandomStates(model, rows, seed: 42, binary: false);
+        var gradient = new ParameterSet(model.Architecture);
+        var value = new ExpectedFlow(model).Compute(rates, rows, gradient).Value;
+
+        int hidden = model.Architecture.LayerSizes.Skip(1).Sum();
+        double expected = 0;
+        var expectedGradient = new ParameterSet(model.Architecture);
+        var joint = new ParameterSet(model.Architecture);
+        var flow = new FlowGradient(model, 1);
+        for (int r = 0; r < rows; r++)
+            for (int code = 0; code < 1 << hidden; code++)
+            {
+                var x = FlowGradientTests.RowOf(model, rates, r);
+                double q = 1;
+                int bit = 0;
+                for (int l = 1; l < x.Length; l++)
+                    for (int k = 0; k < x[l].Length; k++)
+                    {
+                        double mu = x[l][k];
+                        x[l][k] = (code >> bit++) & 1;
+                        q *= x[l][k] == 1 ? mu : 1 - mu;
+                    }
+                expected += q * flow.Compute(x, 1, joint).Value / rows;
+                var to = expectedGradient.Tensors.ToList();
+                var from = joint.Tensors.ToList();
+                for (int t = 0; t < to.Count; t++)
+                    for (int e = 0; e < to[t].Length; e++) to[t][e] += (float)(q * from[t][e] / rows);
+            }
+        Assert.Equal(expected, value, 1e-5 * Math.Abs(expected) + 1e-6);
+        var analytic = gradient.Tensors.ToList();
+        var oracle = expectedGradient.Tensors.ToList();
+        for (int t = 0; t < analytic.Count; t++)
+            for (int e = 0; e < analytic[t].Length; e++)
+                Assert.True(Math.Abs(analytic[t][e] - oracle[t][e]) <= 1e-4 + 1e-4 * Math.Abs(oracle[t][e]),
+                    $"{architecture} tensor {t}[{e}]: expected estimator {analytic[t][e]}, enumeration {oracle[t][e]}");
+    }
+
+    [Theory]
+    [MemberData(nameof(GaussianModels.Names), MemberType = typeof(GaussianModels))]
+    public void Expected_gradient_equals_central_finite_differences_with_the_rates_held_fixed(string architecture)
+    {
+        for (int seed = 0; seed < 2; seed++)
+        {
+            var model = GaussianModels.Random(architecture, seed: 140 + seed);
+            const int rows = 4;
+            var rates = GaussianModels.RandomStates(model, rows, seed: 240 + seed, binary: false);
+            var expected = new ExpectedFlow(model);
+            var gradient = new ParameterSet(model.Architecture);
+            expected.Compute(rates, rows, gradient);
+            var scratch = new ParameterSet(model.Architecture);
+            double K() => expected.Compute(rates, rows, scratch).Value;
+            foreach (var (tensor, g, index, mirror, name) in TinyModels.FreeParameters(model, gradient))
+            {
+                double numeric = TinyModels.CentralDifference(K, tensor, index, mirror, step: 1f / 256);
+                double analytic = g[index];
+                Assert.True(Math.Abs(numeric - analytic) <= 2e-3 + 2e-3 * Math.Abs(numeric),
+                    $"{architecture} seed {seed} {name}: analytic {analytic}, finite difference {numeric}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_estimator_accepts_a_Gaussian_visible_layer()
+    {
+        var architecture = Architecture.Rbm(3, 2).WithVisibleUnits(VisibleUnitKind.Gaussian);
+        foreach (var estimator in Enum.GetValues<FlowEstimator>())
+            new VpfMethod { Options = new VpfOptions { Estimator = estimator } }.Validate(architecture);
     }
 
     private static void AssertGradient(string architecture, bool binary)

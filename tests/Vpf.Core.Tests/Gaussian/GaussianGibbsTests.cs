@@ -116,16 +116,4 @@ public class GaussianGibbsTests
         Assert.NotEqual(a, c);
         Assert.Equal([0.6f, -0.8f, 2.3f, 0.1f, 0.2f, 0.3f], means);
     }
-
-    [Fact]
-    public void Annealed_or_clamped_visible_updates_are_refused_naming_the_architecture()
-    {
-        var model = GaussianModels.Random("3-2", seed: 83);
-        var gibbs = new LayerGibbs(model, 2);
-        var states = new[] { new float[6], new float[4] };
-        var annealed = Assert.Throws<InvalidOptionsException>(() => gibbs.Update(states, 0, 0.5f, null, key: 1));
-        Assert.Equal("Architecture", annealed.Option);
-        var clamped = Assert.Throws<InvalidOptionsException>(() => gibbs.Update(states, 0, 1f, null, key: 1, clamp: new bool[6]));
-        Assert.Contains("clamped", clamped.Message);
-    }
 }

@@ -19,8 +19,6 @@ public class GaussianRefusalTests
             { "mpf", "MPF" },
             { "dbm-pcd", "DBM persistent contrastive divergence" },
             { "pretraining", "GreedyPretraining.Pretrain" },
-            { "reconstructor", "Reconstructor" },
-            { "evaluator", "ModelEvaluator.Evaluate" },
             { "cd with scaled inputs", "contrastive divergence with scaled inputs" },
         };
 
@@ -33,8 +31,6 @@ public class GaussianRefusalTests
             "mpf" => () => new MpfMethod().Validate(new Architecture([3], null, VisibleUnitKind.Gaussian)),
             "dbm-pcd" => () => new DbmPcdMethod().Validate(Dbm.Architecture),
             "pretraining" => () => GreedyPretraining.Pretrain(Dbm, Data),
-            "reconstructor" => () => _ = new Reconstructor(Rbm),
-            "evaluator" => () => ModelEvaluator.Evaluate(Rbm, Data, Data),
             "cd with scaled inputs" => () => new ContrastiveDivergence(new ContrastiveDivergenceOptions { VisibleInputScale = 2f }).Validate(Rbm.Architecture),
             _ => throw new ArgumentException(part),
         };

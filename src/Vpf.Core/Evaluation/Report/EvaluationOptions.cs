@@ -4,7 +4,7 @@ using Vpf.Core.Training;
 namespace Vpf.Core.Evaluation.Report;
 
 /// <summary>
-/// Settings of <see cref="ModelEvaluator.Evaluate"/>: the seed, how many test images, and one settings record per
+/// Settings of the evaluation by <see cref="ModelEvaluator"/>: the seed, how many test images, and one settings record per
 /// section — set a section to null to skip it.
 /// </summary>
 public sealed record EvaluationOptions
@@ -15,16 +15,16 @@ public sealed record EvaluationOptions
     /// <summary>Use at most the first this many test images in every section (null: all). Default 1,000.</summary>
     public int? MaxTestRows { get; init; } = 1000;
 
-    /// <summary>Held-out objective K of the training method and clean reconstruction cross-entropy; null skips it.</summary>
+    /// <summary>Held-out objective K of the training method and clean reconstruction cross-entropy; null skips it (always skipped for Gaussian visible units).</summary>
     public HeldOutSectionOptions? HeldOut { get; init; } = new();
 
-    /// <summary>Corrupted-image reconstruction against the trivial predictors; null skips it.</summary>
+    /// <summary>Corrupted-image reconstruction against the trivial predictors (squared error for Gaussian visible units); null skips it.</summary>
     public ReconstructionSectionOptions? Reconstruction { get; init; } = new();
 
     /// <summary>Test log-likelihood (exact, AIS, variational bound); null skips it.</summary>
     public LogLikelihoodSectionOptions? LogLikelihood { get; init; } = new();
 
-    /// <summary>Parzen-window log-likelihood of Gibbs samples; null skips it.</summary>
+    /// <summary>Parzen-window log-likelihood of Gibbs samples; null skips it (always skipped for Gaussian visible units).</summary>
     public ParzenSectionOptions? Parzen { get; init; } = new();
 
     /// <summary>Linear probe of the hidden rates against raw pixels; null skips it (it is also skipped when a set has no labels).</summary>
@@ -72,7 +72,7 @@ public sealed record HeldOutSectionOptions
 /// <summary>Settings of the reconstruction section.</summary>
 public sealed record ReconstructionSectionOptions
 {
-    /// <summary>Fraction of pixels flipped by the denoising corruption (null: no flips). Default 0.1.</summary>
+    /// <summary>Fraction of pixels flipped by the denoising corruption (null: no flips; binary visible units only). Default 0.1.</summary>
     public double? FlipFraction { get; init; } = 0.1;
 
     /// <summary>
@@ -87,6 +87,18 @@ public sealed record ReconstructionSectionOptions
     /// <summary>Side of a randomly placed hidden square (null: none). Default null.</summary>
     public int? RandomSquareSize { get; init; }
 
+    /// <summary>
+    /// Gaussian visible units only: σ of the Gaussian noise added to the (standardised) values, in place of flips (null: no
+    /// noise). Default 0.5.
+    /// </summary>
+    public double? NoiseStandardDeviation { get; init; } = 0.5;
+
+    /// <summary>
+    /// Gaussian visible units only: the fraction of each row's values hidden at random (null: none), an occlusion that
+    /// needs no image shape. Default 0.25.
+    /// </summary>
+    public double? HiddenFraction { get; init; } = 0.25;
+
     /// <summary>How the model infers the pixels (its <see cref="ReconstructionOptions.Seed"/> is replaced by the evaluation's seed).</summary>
     public ReconstructionOptions Inference { get; init; } = new();
 
@@ -98,6 +110,9 @@ public sealed record ReconstructionSectionOptions
         foreach (double g in AdditionalFlipFractions)
             if (!(g >= 0 && g <= 1)) throw new InvalidOptionsException(nameof(AdditionalFlipFractions), $"every fraction must be in [0, 1]; got {g}.");
         if (RandomSquareSize is < 1) throw new InvalidOptionsException(nameof(RandomSquareSize), $"must be ≥ 1; got {RandomSquareSize}.");
+        if (NoiseStandardDeviation is { } sigma && !(double.IsFinite(sigma) && sigma > 0))
+            throw new InvalidOptionsException(nameof(NoiseStandardDeviation), $"must be finite and positive; got {sigma}.");
+        if (HiddenFraction is { } h && !(h > 0 && h <= 1)) throw new InvalidOptionsException(nameof(HiddenFraction), $"must be in (0, 1]; got {h}.");
         Inference.Validate();
     }
 }

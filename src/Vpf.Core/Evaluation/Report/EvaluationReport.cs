@@ -7,17 +7,18 @@ using Vpf.Core.Training;
 namespace Vpf.Core.Evaluation.Report;
 
 /// <summary>
-/// Everything <see cref="ModelEvaluator.Evaluate"/> measured for one model on one data set: the model and data, the
+/// Everything the evaluation by <see cref="ModelEvaluator"/> measured for one model on one data set: the model and data, the
 /// seed, and one section per kind of evaluation (null when switched off), each with its wall-clock seconds. The same
 /// model, data, options and seed give the same report apart from the timings (compare <see cref="WithoutTimings"/>).
 /// </summary>
 /// <param name="Model">The model evaluated.</param>
 /// <param name="Data">The data it was evaluated on.</param>
 /// <param name="Seed">The seed of every random choice.</param>
-/// <param name="Reconstruction">Corrupted-image reconstruction, one entry per corruption; null when skipped.</param>
-/// <param name="HeldOut">Held-out objective and clean reconstruction cross-entropy; null when skipped.</param>
+/// <param name="Reconstruction">Corrupted-image reconstruction, one entry per corruption; null when skipped (and for Gaussian
+/// visible units, whose reconstruction is <see cref="Denoising"/>).</param>
+/// <param name="HeldOut">Held-out objective and clean reconstruction cross-entropy; null when skipped (and for Gaussian visible units).</param>
 /// <param name="LogLikelihood">Test log-likelihood; null when skipped.</param>
-/// <param name="Parzen">Parzen-window log-likelihood of generated samples; null when skipped.</param>
+/// <param name="Parzen">Parzen-window log-likelihood of generated samples; null when skipped (and for Gaussian visible units).</param>
 /// <param name="LinearProbe">Linear probe of the hidden rates against raw pixels; null when skipped.</param>
 /// <param name="Seconds">Wall-clock seconds of the whole evaluation.</param>
 public sealed record EvaluationReport(
@@ -27,6 +28,13 @@ public sealed record EvaluationReport(
 {
     /// <summary>Identifies the JSON layout; it changes when a field changes meaning.</summary>
     public string Format { get; init; } = "vpf-evaluation/1";
+
+    /// <summary>
+    /// For Gaussian visible units, the reconstruction of corrupted real values scored by squared error (in place of
+    /// <see cref="Reconstruction"/>, which is for binary pixels); null otherwise (and then absent from the JSON).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SquaredErrorSection? Denoising { get; init; }
 
     /// <summary>The same report with every timing set to 0: two runs with the same seed give equal JSON of this.</summary>
     public EvaluationReport WithoutTimings() => this with
@@ -42,6 +50,7 @@ public sealed record EvaluationReport(
             Ais = LogLikelihood.Ais is null ? null : LogLikelihood.Ais with { Seconds = 0 },
         },
         Parzen = Parzen is null ? null : Parzen with { Seconds = 0 },
+        Denoising = Denoising is null ? null : new SquaredErrorSection(Denoising.Corruptions.Select(c => c with { Seconds = 0 }).ToArray(), 0),
         LinearProbe = LinearProbe is null ? null : LinearProbe with { Seconds = 0, Result = LinearProbe.Result with { Seconds = 0, PixelSeconds = 0 } },
     };
 
@@ -127,13 +136,43 @@ public sealed record CorruptionResult(
     }
 }
 
-/// <summary>Mean test log-likelihood in nats per image.</summary>
+/// <summary>Reconstruction of corrupted real values by a model with Gaussian visible units, beside the trivial predictors.</summary>
+/// <param name="Corruptions">One entry per corruption (Gaussian noise, hidden values).</param>
+/// <param name="Seconds">Wall-clock seconds of the section.</param>
+public sealed record SquaredErrorSection(IReadOnlyList<SquaredErrorReport> Corruptions, double Seconds);
+
+/// <summary>
+/// Mean test log-likelihood in nats per image (per row). For Gaussian visible units the numbers are densities on the
+/// scale the model sees (standardised data); <see cref="DataScale"/> gives them on the data's own scale.
+/// </summary>
 /// <param name="Rows">Test images scored.</param>
-/// <param name="IndependentPixels">Baseline: independent Bernoulli pixels with the training marginals (clipped to [10⁻³, 1 − 10⁻³]).</param>
+/// <param name="IndependentPixels">Baseline: independent Bernoulli pixels with the training marginals (clipped to [10⁻³, 1 − 10⁻³]);
+/// for Gaussian visible units independent Gaussians with the training columns' means and variances (variance floored at 10⁻⁴).</param>
 /// <param name="Exact">The exact value by enumeration; null when the model is too large or it was not asked for.</param>
 /// <param name="Ais">The AIS estimate; null when AIS was skipped.</param>
 /// <param name="Seconds">Wall-clock seconds of the section.</param>
-public sealed record LogLikelihoodSection(int Rows, double IndependentPixels, ExactLogLikelihood? Exact, AisLogLikelihood? Ais, double Seconds);
+public sealed record LogLikelihoodSection(int Rows, double IndependentPixels, ExactLogLikelihood? Exact, AisLogLikelihood? Ais, double Seconds)
+{
+    /// <summary>
+    /// The same log-likelihoods on the data's own scale, when the model has Gaussian visible units and the standardisation
+    /// of its data was given; null otherwise (and then absent from the JSON).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DataScaleLogLikelihood? DataScale { get; init; }
+}
+
+/// <summary>
+/// Log-likelihoods (nats per row) on the data's own scale: log p(x) = log p(z) − Σ_i log s_i for the standardisation
+/// z = (x − μ) / s (vpf-math.md §9), each the standardised-scale value of <see cref="LogLikelihoodSection"/> minus
+/// <paramref name="LogDeterminant"/>.
+/// </summary>
+/// <param name="LogDeterminant">Σ_i log s_i of the standardisation.</param>
+/// <param name="IndependentPixels">The independent-columns baseline.</param>
+/// <param name="Exact">The exact mean log-likelihood; null when it was not computed.</param>
+/// <param name="Ais">The AIS mean log-likelihood (or bound); null when AIS was skipped.</param>
+/// <param name="AisLower">Its lower end (log Z at its upper bound); null when AIS was skipped.</param>
+/// <param name="AisUpper">Its upper end (log Z at its lower bound); null when AIS was skipped.</param>
+public sealed record DataScaleLogLikelihood(double LogDeterminant, double IndependentPixels, double? Exact, double? Ais, double? AisLower, double? AisUpper);
 
 /// <summary>The exact log-likelihood by enumeration.</summary>
 /// <param name="LogPartition">Exact log Z.</param>
@@ -182,7 +221,7 @@ public sealed record ParzenSection(
 /// <param name="Seconds">Wall-clock seconds of the section.</param>
 public sealed record LinearProbeSection(LinearProbeResult Result, double Seconds);
 
-/// <summary>Progress of <see cref="ModelEvaluator.Evaluate"/>: a section starting or finished.</summary>
+/// <summary>Progress of an evaluation by <see cref="ModelEvaluator"/>: a section starting or finished.</summary>
 /// <param name="Section">Section name: "held-out", "reconstruction", "log-likelihood", "parzen", "linear probe".</param>
 /// <param name="Index">0-based index among the sections that run.</param>
 /// <param name="Count">Number of sections that run.</param>

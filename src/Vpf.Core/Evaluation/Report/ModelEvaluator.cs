@@ -11,7 +11,8 @@ namespace Vpf.Core.Evaluation.Report;
 /// <summary>
 /// Builds an <see cref="EvaluationReport"/>: reconstruction against the trivial predictors, test log-likelihood (exact
 /// by enumeration for small models; AIS — for a DBM with the mean-field variational lower bound), Parzen-window
-/// log-likelihood of Gibbs samples, and the linear probe against raw pixels (vpf-math.md §7).
+/// log-likelihood of Gibbs samples, and the linear probe against raw pixels (vpf-math.md §7); for Gaussian visible units
+/// the sections of vpf-math.md §9 (see <see cref="Evaluate(DeepBoltzmannMachine, Dataset, Dataset, EvaluationOptions?, IProgress{EvaluationProgress}?, ModelFileInfo?, string?, Standardisation?)"/>).
 /// </summary>
 /// <remarks>
 /// Every random choice derives from <see cref="EvaluationOptions.Seed"/>: the corruptions, the AIS runs (seed as the AIS
@@ -19,6 +20,49 @@ namespace Vpf.Core.Evaluation.Report;
 /// </remarks>
 public static class ModelEvaluator
 {
+    /// <summary>
+    /// Evaluates <paramref name="model"/> on binary or real rows: a model with binary visible units needs
+    /// <see cref="BinaryDataset"/> rows and gives the same report as the overload that takes them; a model with Gaussian
+    /// visible units (vpf-math.md §9) reads any rows as real values (standardised, as it was trained) and reports
+    /// squared-error reconstruction (<see cref="EvaluationReport.Denoising"/>), log-likelihoods in nats on the standardised
+    /// scale (exact for an RBM with at most <see cref="LogLikelihoodSectionOptions.MaxExactUnits"/> hidden units, AIS with a
+    /// Gaussian base model, the variational bound for a DBM) and, given <paramref name="standardisation"/>, on the data's
+    /// own scale (<see cref="LogLikelihoodSection.DataScale"/>), and the linear probe. The held-out and Parzen sections are
+    /// not computed for Gaussian visible units: the first scores binary cross-entropies, and the second's kernel widths are
+    /// those of pixels in [0, 1] while the exact or AIS likelihood measures the density itself.
+    /// </summary>
+    /// <param name="model">The machine.</param>
+    /// <param name="train">Training rows: column means (mean fill, AIS base), the probe's training set.</param>
+    /// <param name="test">Test rows (the first <see cref="EvaluationOptions.MaxTestRows"/> are used).</param>
+    /// <param name="options">Options; null for the defaults.</param>
+    /// <param name="progress">Told when each section starts and ends; may be null.</param>
+    /// <param name="provenance">The model file's provenance, copied into the report; may be null.</param>
+    /// <param name="dataSource">Where the data came from, copied into the report; may be null.</param>
+    /// <param name="standardisation">The standardisation that produced <paramref name="train"/> and <paramref name="test"/>
+    /// from the raw data (Gaussian visible units only); null reports the standardised scale alone.</param>
+    /// <exception cref="ArgumentException">The data sets' dimension differs from the model's visible units, the test set is
+    /// empty, or a binary model is given rows that are not a <see cref="BinaryDataset"/>.</exception>
+    /// <exception cref="InvalidOptionsException">An option is out of range, or a standardisation is given for binary visible
+    /// units or has another dimension (option "standardisation").</exception>
+    public static EvaluationReport Evaluate(DeepBoltzmannMachine model, Dataset train, Dataset test,
+        EvaluationOptions? options = null, IProgress<EvaluationProgress>? progress = null,
+        ModelFileInfo? provenance = null, string? dataSource = null, Standardisation? standardisation = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        if (model.Architecture.HasGaussianVisible)
+            return GaussianEvaluation.Evaluate(model, train, test, options, progress, provenance, dataSource, standardisation);
+        if (standardisation is not null)
+            throw new InvalidOptionsException(nameof(standardisation),
+                $"a standardisation applies to Gaussian visible units; {model.Architecture} has binary visible units.");
+        if (train is not BinaryDataset binaryTrain)
+            throw new ArgumentException($"{model.Architecture} has binary visible units: the training set must be a BinaryDataset; got a {train.GetType().Name}.", nameof(train));
+        if (test is not BinaryDataset binaryTest)
+            throw new ArgumentException($"{model.Architecture} has binary visible units: the test set must be a BinaryDataset; got a {test.GetType().Name}.", nameof(test));
+        return Evaluate(model, binaryTrain, binaryTest, options, progress, provenance, dataSource);
+    }
+
     /// <summary>Evaluates <paramref name="model"/>.</summary>
     /// <param name="model">The machine.</param>
     /// <param name="train">Training images: pixel marginals (majority fill, AIS base rate, baselines) and the probe's training set.</param>
@@ -28,7 +72,8 @@ public static class ModelEvaluator
     /// <param name="provenance">The model file's provenance, copied into the report; may be null.</param>
     /// <param name="dataSource">Where the data came from, copied into the report; may be null.</param>
     /// <exception cref="ArgumentException">The data sets' dimension differs from the model's visible units, or the test set is empty.</exception>
-    /// <exception cref="InvalidOptionsException">An option is out of range, or the model has Gaussian visible units (option "Architecture").</exception>
+    /// <exception cref="InvalidOptionsException">An option is out of range.</exception>
+    /// <remarks>A model with Gaussian visible units reads the 0/1 rows as real values (see the overload that takes any <see cref="Dataset"/>).</remarks>
     public static EvaluationReport Evaluate(DeepBoltzmannMachine model, BinaryDataset train, BinaryDataset test,
         EvaluationOptions? options = null, IProgress<EvaluationProgress>? progress = null,
         ModelFileInfo? provenance = null, string? dataSource = null)
@@ -36,8 +81,8 @@ public static class ModelEvaluator
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
-        // Its sections (AIS, reconstruction, cross-entropies, Parzen on binary pixels) are defined for binary visible units.
-        GaussianVisible.Refuse(model.Architecture, "ModelEvaluator.Evaluate");
+        if (model.Architecture.HasGaussianVisible)
+            return GaussianEvaluation.Evaluate(model, train, test, options, progress, provenance, dataSource, null);
         options ??= new EvaluationOptions();
         options.Validate();
         int d = model.LayerSize(0);
@@ -88,13 +133,18 @@ public static class ModelEvaluator
             })
             : null;
 
-        var architecture = model.Architecture;
-        var training = provenance is null ? null : new TrainingProvenance(provenance.TrainingMethod, provenance.EpochsCompleted,
-            provenance.Seed, provenance.TrainingOptionsJson, provenance.ObjectiveOptionsJson, provenance.CreatedUtc);
-        var modelDescription = new ModelDescription(architecture.ToString(), architecture.LayerSizes.ToArray(),
-            architecture.HasLateral.ToArray(), architecture.ParameterCount, architecture.IsRbm, training);
+        var modelDescription = Describe(model.Architecture, provenance);
         var data = new DataDescription(dataSource, train.Count, rows, d, test.ImageRows, test.ImageColumns, labelled);
         return new EvaluationReport(modelDescription, data, options.Seed, reconstruction, likelihood, parzen, probe, total.Elapsed.TotalSeconds, heldOut);
+    }
+
+    /// <summary>The report's description of a model and its provenance.</summary>
+    internal static ModelDescription Describe(Architecture architecture, ModelFileInfo? provenance)
+    {
+        var training = provenance is null ? null : new TrainingProvenance(provenance.TrainingMethod, provenance.EpochsCompleted,
+            provenance.Seed, provenance.TrainingOptionsJson, provenance.ObjectiveOptionsJson, provenance.CreatedUtc);
+        return new ModelDescription(architecture.ToString(), architecture.LayerSizes.ToArray(),
+            architecture.HasLateral.ToArray(), architecture.ParameterCount, architecture.IsRbm, training);
     }
 
     /// <summary>

@@ -28,6 +28,12 @@ namespace Vpf.Core.Training;
 /// <see cref="KernelSettings.MaxThreads"/>. Weights beyond |w| = 700, where e^{w/2} is no longer safely representable,
 /// fall back to the scalar logaddexp form.
 /// </para>
+/// <para>
+/// A Gaussian visible layer (vpf-math.md §9) is clamped at real values: its factor in a hidden unit's terms is exactly
+/// e^{∓v_i w_ij/2} (the clamped-row dot product above), and its own terms are the expected score-matching terms
+/// E_q[½ r_i² − 1] = ½ r̄_i² + ½ Σ_j w_ij² μ_j (1 − μ_j) − 1 with r̄ = v − b − W μ, whose gradient is −r̄_i for b_i and
+/// −r̄_i μ_j + w_ij μ_j (1 − μ_j) for w_ij.
+/// </para>
 /// </remarks>
 internal sealed class ExpectedFlow
 {
@@ -47,6 +53,7 @@ internal sealed class ExpectedFlow
     private const long MinParallelPairs = 1 << 15;
 
     private readonly DeepBoltzmannMachine _model;
+    private readonly bool _gaussian;
     private readonly int _layers;
     private readonly int[] _sizes;
     private readonly int _widest;
@@ -68,6 +75,9 @@ internal sealed class ExpectedFlow
     // Per batch: rates, A and B in double (rows × n_l per layer) and whether a layer's row is entirely clamped.
     private double[][] _mu, _a, _b;
     private bool[][] _clamped;
+
+    // Per batch, Gaussian visible layer: the mean residual r̄ = v − b − W μ_1 (rows × n_0).
+    private double[] _residual = [];
     private int _capacityRows;
 
     // Per thread: accumulators for the gradient rows of one work item.
@@ -76,8 +86,8 @@ internal sealed class ExpectedFlow
     /// <summary>Creates the estimator for <paramref name="model"/>.</summary>
     public ExpectedFlow(DeepBoltzmannMachine model)
     {
-        GaussianVisible.Refuse(model.Architecture, "VPF's Expected estimator");
         _model = model;
+        _gaussian = model.Architecture.HasGaussianVisible;
         _layers = model.LayerCount;
         _sizes = new int[_layers];
         for (int l = 0; l < _layers; l++)
@@ -143,7 +153,13 @@ internal sealed class ExpectedFlow
     {
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, "Batch must have at least one row.");
         double maxHalf = MaxAbsWeight() * 0.5;
-        if (!(maxHalf <= MaxHalfWeight)) return ExpectedFlowScalar.Compute(_model, rates, rows, gradient);
+        if (!(maxHalf <= MaxHalfWeight))
+        {
+            if (_gaussian)
+                throw new InvalidOptionsException("Architecture",
+                    $"VPF's Expected estimator with Gaussian visible units needs weights within |w| ≤ {2 * MaxHalfWeight}; the largest is {2 * maxHalf}.");
+            return ExpectedFlowScalar.Compute(_model, rates, rows, gradient);
+        }
         // 2·block factors per product, each in [e^{−maxHalf}, e^{maxHalf}]: at most e^{±700}.
         int block = maxHalf * 2 * MaxBlock <= 2 * MaxHalfWeight ? MaxBlock : Math.Max(1, (int)(MaxHalfWeight / maxHalf));
 
@@ -159,7 +175,7 @@ internal sealed class ExpectedFlow
         Run(_unitItems.Length, parallel, (item, _) => UnitTerms(_unitItems[item], rows, block));
 
         // K in a fixed order, bias gradient per unit.
-        double total = 0;
+        double total = _gaussian ? GaussianVisibleTerms(rows, gradient.Biases[0]) : 0;
         for (int r = 0; r < rows; r++)
         {
             double flow = 0;
@@ -173,7 +189,7 @@ internal sealed class ExpectedFlow
             total += flow;
         }
         double halfOverRows = 0.5 / rows;
-        for (int l = 0; l < _layers; l++)
+        for (int l = _gaussian ? 1 : 0; l < _layers; l++)
         {
             int n = _sizes[l];
             var g = gradient.Biases[l];
@@ -235,6 +251,7 @@ internal sealed class ExpectedFlow
                 _b[l] = new double[rows * _sizes[l]];
                 _clamped[l] = new bool[rows];
             }
+            _residual = _gaussian ? new double[rows * _sizes[0]] : [];
             _capacityRows = rows;
         }
         for (int l = 0; l < _layers; l++)
@@ -251,7 +268,8 @@ internal sealed class ExpectedFlow
                     mu[k] = x;
                     clamped &= x == 0f || x == 1f;
                 }
-                _clamped[l][r] = clamped;
+                // A Gaussian visible row is clamped at real values: its factors are exactly e^{∓v w/2}.
+                _clamped[l][r] = clamped || (l == 0 && _gaussian);
             }
         }
     }
@@ -338,6 +356,13 @@ internal sealed class ExpectedFlow
     {
         int l = item.Layer, n = _sizes[l];
         int end = Math.Min(item.First + UnitsPerItem, n);
+        if (l == 0 && _gaussian)
+        {
+            // No flips: the visible terms are the score-matching ones (GaussianVisibleTerms).
+            for (int r = 0; r < rows; r++)
+                for (int k = item.First; k < end; k++) _a[0][r * n + k] = _b[0][r * n + k] = 0;
+            return;
+        }
         var bias = _model.Biases(l);
         int below = l > 0 ? _sizes[l - 1] : 0, above = l + 1 < _layers ? _sizes[l + 1] : 0;
         // Rows outer: a neighbour row of rates serves every unit of the item while it is in L1.
@@ -392,6 +417,11 @@ internal sealed class ExpectedFlow
     {
         int matrices = _layers - 1;
         bool lateral = item.Tensor >= matrices;
+        if (!lateral && item.Tensor == 0 && _gaussian)
+        {
+            GaussianVisibleRows(item.First, rows, gradient.Weights[0], accumulators);
+            return;
+        }
         int l = lateral ? item.Tensor - matrices : item.Tensor;
         int n = _sizes[l];
         int upper = lateral ? l : l + 1, m = _sizes[upper];
@@ -441,5 +471,66 @@ internal sealed class ExpectedFlow
             }
             if (lateral) g[k * m + k] = 0;
         }
+    }
+
+    /// <summary>
+    /// The Gaussian visible layer's expected score-matching terms: fills r̄ = v − b − W μ_1 per row, writes ∂K/∂b_0 = −mean r̄
+    /// into <paramref name="biasGradient"/> and returns Σ_rows Σ_i (½ r̄_i² − 1) + ½ Σ_j q_j μ_j (1 − μ_j), q_j = Σ_i w_ij².
+    /// </summary>
+    private double GaussianVisibleTerms(int rows, float[] biasGradient)
+    {
+        int n = _sizes[0], m = _sizes[1];
+        var w = _model.Weights(0);
+        var b = _model.Biases(0);
+        var columnSquares = new double[m];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++) columnSquares[j] += (double)w[i * m + j] * w[i * m + j];
+        var sums = new double[n];
+        double total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            var mu = _mu[1].AsSpan(r * m, m);
+            for (int j = 0; j < m; j++) total += 0.5 * columnSquares[j] * mu[j] * (1 - mu[j]);
+            for (int i = 0; i < n; i++)
+            {
+                double mean = b[i];
+                var row = w.AsSpan(i * m, m);
+                for (int j = 0; j < m; j++) mean += row[j] * mu[j];
+                double residual = _mu[0][r * n + i] - mean;
+                _residual[r * n + i] = residual;
+                sums[i] += residual;
+                total += 0.5 * residual * residual - 1;
+            }
+        }
+        for (int i = 0; i < n; i++) biasGradient[i] = (float)(-sums[i] / rows);
+        return total;
+    }
+
+    /// <summary>
+    /// Pass 2 for rows [first, first + GradientRowsPerItem) of W_0 under a Gaussian visible layer: per row of the batch,
+    /// −r̄_i μ_j + w_ij μ_j (1 − μ_j) from the visible terms plus ½ v_i (B_j − A_j) from hidden unit j's expected flow.
+    /// </summary>
+    private void GaussianVisibleRows(int first, int rows, float[] gradient, double[] accumulators)
+    {
+        int n = _sizes[0], m = _sizes[1];
+        int end = Math.Min(first + GradientRowsPerItem, n);
+        var w = _model.Weights(0);
+        accumulators.AsSpan(0, (end - first) * m).Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            var mu = _mu[1].AsSpan(r * m, m);
+            var a = _a[1].AsSpan(r * m, m);
+            var b = _b[1].AsSpan(r * m, m);
+            for (int i = first; i < end; i++)
+            {
+                double v = _mu[0][r * n + i], residual = _residual[r * n + i];
+                var acc = accumulators.AsSpan((i - first) * m, m);
+                var row = w.AsSpan(i * m, m);
+                for (int j = 0; j < m; j++)
+                    acc[j] += -residual * mu[j] + row[j] * mu[j] * (1 - mu[j]) + 0.5 * v * (b[j] - a[j]);
+            }
+        }
+        for (int i = first; i < end; i++)
+            for (int j = 0; j < m; j++) gradient[i * m + j] = (float)(accumulators[(i - first) * m + j] / rows);
     }
 }

@@ -57,7 +57,7 @@ internal sealed class ScoreMatchingRbm : ITrainingObjective, IMeanRateSource
 
         // s = σ(c + vW); means = b + s Wᵀ; −ρ = means − v with Σ(½ρ² − 1) from the score-matching kernel.
         MatrixProduct.Multiply(v, w, s, rows, nv, nh);
-        FieldActivation.Sigmoid(s, model.Biases(1), s, rows);
+        LayerConditional.Rates(model, 1, s, model.Biases(1), s, rows);
         Sampling.GaussianVisibleGibbs.Means(model, s, means, rows);
         double residualTerms = GaussianUnits.ScoreMatchingTerms(v, means, minusRho).Phi;
         _lastRows = rows;

@@ -42,8 +42,6 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
     {
         if (architecture.LayerCount < 2)
             throw new InvalidOptionsException("layers", $"VPF needs at least one hidden layer; {architecture} is fully visible — train it with MPF.");
-        if (Options.Estimator == FlowEstimator.Expected)
-            GaussianVisible.Refuse(architecture, "VPF's Expected estimator");
     }
 
     /// <inheritdoc />
