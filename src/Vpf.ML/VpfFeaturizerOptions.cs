@@ -271,8 +271,6 @@ public sealed class VpfFeaturizerOptions
             string name = TrainingMethod.TryParse(Method, null)!.Name;
             Check(GaussianMethods.Contains(name), nameof(Method),
                 $"With Gaussian visible units the method must be one of {string.Join(", ", GaussianMethods)}; got '{Method}'.");
-            Check(!(name == Record.Name && Estimator == FlowEstimator.Expected), nameof(Estimator),
-                $"VPF's {FlowEstimator.Expected} estimator is not available for Gaussian visible units; use {FlowEstimator.Sampled} or {FlowEstimator.MeanField}.");
         }
         else
         {

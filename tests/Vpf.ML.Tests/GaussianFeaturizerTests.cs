@@ -273,7 +273,6 @@ public sealed class GaussianFeaturizerTests : IDisposable
         { nameof(VpfFeaturizerOptions.Method), o => o.Method = "pcd" },
         { nameof(VpfFeaturizerOptions.Method), o => o.Method = "mpf-rbm" },
         { nameof(VpfFeaturizerOptions.Method), o => o.Method = "no-such-method" },
-        { nameof(VpfFeaturizerOptions.Estimator), o => o.Estimator = Vpf.Core.Training.FlowEstimator.Expected },
         { nameof(VpfFeaturizerOptions.LateralLayers), o => o.LateralLayers = [0] },
         { nameof(VpfFeaturizerOptions.HiddenLayers), o => { o.Method = "sm-rbm"; o.HiddenLayers = [8, 6]; } },
         { nameof(VpfFeaturizerOptions.VisibleUnits), o => o.VisibleUnits = (VisibleUnitKind)5 },
