@@ -65,16 +65,19 @@ public sealed class GaussianFeaturizerTests : IDisposable
     [InlineData("vpf")]
     [InlineData("sm-rbm")]
     [InlineData("CD")]
-    public void The_estimator_trains_the_machine_the_core_plan_trains_on_the_standardised_rows(string method)
+    [InlineData("vpf", FlowEstimator.Expected)]
+    public void The_estimator_trains_the_machine_the_core_plan_trains_on_the_standardised_rows(string method, FlowEstimator estimator = FlowEstimator.Sampled)
     {
         var rows = GaussianTestData.Rows(60, seed: 11);
-        var model = _mlContext.Transforms.VpfFeatures("F", "Values", GaussianTestData.Options(method)).TrainModel(View(rows), out var standardisation);
+        var options = GaussianTestData.Options(method);
+        options.Estimator = estimator;
+        var model = _mlContext.Transforms.VpfFeatures("F", "Values", options).TrainModel(View(rows), out var standardisation);
 
         // Two seeds from the options' seed, as for binary units; the plan the core would run on its own.
         var rng = new Random(5);
         int initSeed = rng.Next(), trainSeed = rng.Next();
         var record = TrainingMethod.Parse(method);
-        if (record is VpfMethod vpf) record = vpf with { Options = vpf.Options with { MeanFieldSweeps = 4 } };
+        if (record is VpfMethod vpf) record = vpf with { Options = vpf.Options with { MeanFieldSweeps = 4, Estimator = estimator } };
         var plan = new TrainingPlan
         {
             Architecture = Architecture.Rbm(GaussianTestData.Width, 8).WithVisibleUnits(VisibleUnitKind.Gaussian),
