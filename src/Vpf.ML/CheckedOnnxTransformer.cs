@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Vpf.Core.Data;
 
 namespace Vpf.ML;
 
@@ -23,9 +24,13 @@ internal sealed class CheckedOnnxTransformer : ITransformer, IDisposable
     private readonly string _inputColumnName;
     private readonly int _visibleUnits;
     private readonly float _maxIntensity;
+    private readonly Standardisation? _standardisation;
 
-    public CheckedOnnxTransformer(ITransformer onnx, string inputColumnName, int visibleUnits, float maxIntensity = float.PositiveInfinity)
+    // standardisation: for Gaussian visible units, the input's; values are then checked to be finite instead of in [0, max].
+    public CheckedOnnxTransformer(ITransformer onnx, string inputColumnName, int visibleUnits, float maxIntensity = float.PositiveInfinity,
+        Standardisation? standardisation = null)
     {
+        _standardisation = standardisation;
         _onnx = onnx;
         _inputColumnName = inputColumnName;
         _visibleUnits = visibleUnits;
@@ -52,6 +57,7 @@ internal sealed class CheckedOnnxTransformer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         var column = PixelColumn.Validate(input.Schema, _inputColumnName, _visibleUnits, nameof(input));
+        if (_standardisation is not null) return _onnx.Transform(new RealValueView(input, column, _standardisation));
         return _onnx.Transform(new PixelRangeView(input, column, _maxIntensity));
     }
 

@@ -9,7 +9,9 @@ namespace Vpf.Onnx;
 /// MatMul, Transpose, Add, Mul, Sigmoid, Concat) that any ONNX runtime can execute. The graph refuses (fails the run)
 /// when an input value is NaN, infinite or outside [0, MaxIntensity] ([0, 1] when it neither binarises nor scales), and
 /// the file carries the SHA-256 of its graph and weights in its metadata, checked by <see cref="Verify"/>. Input: float [batch, visible units]; output: float [batch, Σ sizes of the chosen layers],
-/// the same rates as <see cref="Vpf.Core.Inference.MeanFieldSweep.Infer"/> up to rounding.
+/// the same rates as <see cref="Vpf.Core.Inference.MeanFieldSweep.Infer"/> up to rounding. For a machine with Gaussian
+/// visible units the graph standardises its input instead of binarising it (<see cref="OnnxExportOptions.Standardisation"/>; operators Sub,
+/// Div, Abs) and refuses a value whose standardised value is NaN or infinite.
 /// </summary>
 public static class VpfOnnxExport
 {
@@ -91,7 +93,8 @@ public static class VpfOnnxExport
     private static string Describe(DeepBoltzmannMachine model, OnnxExportOptions options)
     {
         var layers = OutputLayerList.Resolve(options.OutputLayers, model.LayerCount, nameof(options.OutputLayers));
-        string binarise = options.Binarise ? $"binarised at intensity >= {options.ThresholdIntensity}" : "not binarised";
+        string binarise = model.Architecture.HasGaussianVisible ? StandardisedInput.Describe(options)
+            : options.Binarise ? $"binarised at intensity >= {options.ThresholdIntensity}" : "not binarised";
         return FormattableString.Invariant(
             $"VPF mean-field features of a {model.Architecture} Boltzmann machine: input {binarise}, {options.MeanFieldSweeps} sweeps, damping {options.Damping}, output layers {string.Join(",", layers)}.");
     }
