@@ -45,11 +45,14 @@ internal sealed class PixelRangeView : IDataView
             float value = values[k];
             if (value >= 0f && value <= max) continue;
             int pixel = pixels.IsDense ? k : pixels.GetIndices()[k];
-            throw new InvalidOperationException(
-                $"Row {row} of column '{column}' has {(float.IsNaN(value) ? "NaN" : value.ToString(CultureInfo.InvariantCulture))} at pixel {pixel}; " +
-                $"expected intensities in [0, {max.ToString(CultureInfo.InvariantCulture)}] (MaxIntensity).");
+            throw Refusal($"Row {row} of column '{column}'", value, pixel, max);
         }
     }
+
+    /// <summary>The error for <paramref name="value"/> at <paramref name="pixel"/> of <paramref name="where"/> ("Row 3 of column 'Pixels'").</summary>
+    internal static InvalidOperationException Refusal(string where, float value, int pixel, float max) => new(
+        $"{where} has {(float.IsNaN(value) ? "NaN" : value.ToString(CultureInfo.InvariantCulture))} at pixel {pixel}; " +
+        $"expected intensities in [0, {max.ToString(CultureInfo.InvariantCulture)}] (MaxIntensity).");
 
     private sealed class Cursor(DataViewRowCursor inner, PixelRangeView view) : DataViewRowCursor
     {

@@ -13,7 +13,7 @@ public static class VpfCatalog
     /// </summary>
     /// <param name="catalog">The transform catalog.</param>
     /// <param name="outputColumnName">Name of the new column: a known-size vector of Single with the chosen layers' rates.</param>
-    /// <param name="inputColumnName">Name of the pixel column: a known-size vector of Single with intensities in [0, <see cref="VpfFeaturizerOptions.MaxIntensity"/>]; must differ from <paramref name="outputColumnName"/>.</param>
+    /// <param name="inputColumnName">Name of the pixel column: a known-size vector of Single with intensities in [0, <see cref="VpfFeaturizerOptions.MaxIntensity"/>] (with <see cref="VpfFeaturizerOptions.VisibleUnits"/> Gaussian: any finite values, standardised in <c>Fit</c>); must differ from <paramref name="outputColumnName"/>.</param>
     /// <param name="options">Layer sizes, training and feature options; null for <see cref="VpfFeaturizerOptions"/>'s defaults (one hidden layer of 100, 10 epochs, seed from the MLContext).</param>
     /// <example>
     /// <code language="csharp">
@@ -33,7 +33,7 @@ public static class VpfCatalog
 
     /// <summary>
     /// Creates an estimator whose <c>Fit</c> does not train: it compiles an already trained machine, read from a model
-    /// file, into the same ONNX transformer that <see cref="VpfFeatures"/> returns.
+    /// file, into the same transformers that <see cref="VpfFeatures"/> returns.
     /// </summary>
     /// <param name="catalog">The transform catalog.</param>
     /// <param name="outputColumnName">Name of the new column of features.</param>

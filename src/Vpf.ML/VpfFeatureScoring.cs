@@ -32,7 +32,9 @@ public static class VpfFeatureScoring
     /// <remarks>
     /// Reading the features throws <see cref="InvalidOperationException"/> naming the row, column, pixel and value when
     /// an intensity is NaN, infinite or outside [0, MaxIntensity] ([0, 1] when the options neither binarise nor scale),
-    /// as the fitted transformer does.
+    /// as the fitted transformer does. For a machine with Gaussian visible units the rows are standardised with
+    /// <see cref="OnnxExportOptions.Standardisation"/> (null: taken as already standardised) instead of binarised, and a
+    /// value that is NaN or infinite, or whose standardised value is, is refused the same way (row, column, position, value).
     /// </remarks>
     public static IDataView Transform(DeepBoltzmannMachine model, IDataView input, string outputColumnName, string inputColumnName,
         OnnxExportOptions? options = null, int batchSize = DefaultBatchSize)
@@ -44,6 +46,7 @@ public static class VpfFeatureScoring
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         options ??= new OnnxExportOptions();
         options.Validate(model.LayerCount);
+        StandardisedInput.Validate(model, options);
         var pixels = PixelColumn.Validate(input.Schema, inputColumnName, model.LayerSize(0), nameof(input));
         var layers = OutputLayerList.Resolve(options.OutputLayers, model.LayerCount, nameof(options.OutputLayers));
         return new FeatureDataView(model, input, pixels, outputColumnName, options, layers, batchSize);
@@ -99,7 +102,8 @@ public static class VpfFeatureScoring
         {
             int n0 = _model.LayerSize(0);
             var visible = pixels.AsSpan(0, rows * n0);
-            if (_options.GreyLevels)
+            if (_model.Architecture.HasGaussianVisible) _options.Standardisation?.Apply(visible);
+            else if (_options.GreyLevels)
             {
                 float scale = 1f / _options.MaxIntensity;
                 foreach (ref float x in visible) x = Math.Min(Math.Max(x * scale, 0f), 1f);
@@ -202,7 +206,10 @@ public static class VpfFeatureScoring
                     _pixelGetter!(ref buffer);
                     // The same rule as the fitted transformer and its graph: NaN or an out-of-range intensity would
                     // otherwise be binarised (or clipped) into features without a word.
-                    PixelRangeView.Check(buffer, _aheadRow++, _parent._pixels.Name, PixelRangeGuard.UpperBound(_parent._options));
+                    if (_parent._model.Architecture.HasGaussianVisible)
+                        RealColumnReader.Check(buffer, _aheadRow++, _parent._pixels.Name, _parent._options.Standardisation);
+                    else
+                        PixelRangeView.Check(buffer, _aheadRow++, _parent._pixels.Name, PixelRangeGuard.UpperBound(_parent._options));
                     buffer.CopyTo(_pixels.AsSpan(rows * n0, n0));
                     rows++;
                 }

@@ -19,19 +19,27 @@ namespace Vpf.ML;
 /// bit-packed data set, binarising each pixel (on when intensity ≥ threshold × max), trains the machine with the core
 /// <see cref="TrainingPlan"/> (VPF by default; with stochastic binarisation, a fresh draw every epoch), then compiles the trained machine's
 /// binarisation and unrolled mean-field inference into an ONNX graph (see <see cref="VpfOnnxExport"/>) and returns
-/// ML.NET's own ONNX transformer for it. The result is therefore an ordinary ML.NET transformer: it saves and loads
-/// with <c>mlContext.Model.Save</c> and <c>Load</c> (the graph, with the weights, is stored inside the model zip) and
-/// needs nothing but ML.NET's ONNX packages to run. Until it is saved, the returned transformer checks the input
-/// column (name, type and size) before handing each call to the ONNX transformer, so that a wrong column is reported
-/// by name; what is saved, and loaded back, is the ONNX transformer itself.
+/// a chain of ML.NET transformers for it: a small ONNX graph carrying the pixel check's settings, an ML.NET custom
+/// mapping of this assembly that refuses a NaN, infinite or out-of-range pixel naming the row, column, pixel and
+/// value, the feature graph (which waits for the check, and checks the range itself too), and the removal of the
+/// check's helper columns. The result saves and loads with <c>mlContext.Model.Save</c> and <c>Load</c> (the graphs,
+/// with the weights, are stored inside the model zip); loading needs ML.NET's ONNX packages and this assembly, which
+/// ML.NET loads by name by itself. Until it is saved, the returned transformer also checks the input column (name,
+/// type and size) before handing each call on, so that a wrong column is reported by name.
 /// </para>
 /// <para>
-/// ML.NET's ONNX transformer makes one ONNX Runtime call per row, about 3.5 times slower than the core's batched
-/// inference for a 784-500-1000 machine. For bulk scoring in the process that holds the machine,
-/// <see cref="VpfFeatureScoring.Transform"/> computes the same features in blocks (not persistable).
+/// With <see cref="VpfFeaturizerOptions.VisibleUnits"/> Gaussian the column holds real values instead: <see cref="Fit"/>
+/// standardises them with the statistics of its rows, trains a machine with Gaussian visible units on the standardised
+/// rows, and compiles the standardisation into the graph ahead of the same mean-field inference.
+/// </para>
+/// <para>
+/// ML.NET's ONNX transformer makes one ONNX Runtime call per row and graph (for binary units the pixel check's small
+/// graph, then the features'), about 3.5 times slower than the core's batched inference for a 784-500-1000 machine. For
+/// bulk scoring in the process that holds the machine, <see cref="VpfFeatureScoring.Transform"/> computes the same
+/// features in blocks (not persistable).
 /// </para>
 /// </remarks>
-public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
+public sealed partial class VpfFeaturizerEstimator : IEstimator<ITransformer>
 {
     private readonly TransformsCatalog _catalog;
     private readonly IHost _host;
@@ -65,6 +73,7 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         _trained = trained;
         if (trained is not null)
             OutputLayerList.Resolve(_options.OutputLayers, trained.LayerCount, nameof(VpfFeaturizerOptions.OutputLayers));
+        if (trained is not null) CheckStandardisation(trained);
         OutputColumnName = outputColumnName;
         InputColumnName = inputColumnName;
     }
@@ -88,31 +97,46 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
     }
 
     /// <summary>
-    /// Trains the machine on <paramref name="input"/> (or takes the already trained one), and returns ML.NET's ONNX
-    /// transformer for its mean-field features.
+    /// Trains the machine on <paramref name="input"/> (or takes the already trained one), and returns the ML.NET
+    /// transformers (ONNX graphs and the pixel check) for its mean-field features.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The input column is missing, not a known-size vector of Single, or (for a trained model) of the wrong size.</exception>
-    /// <exception cref="InvalidOperationException">The column is empty.</exception>
+    /// <exception cref="InvalidOperationException">The column is empty, or (Gaussian visible units) holds a NaN or infinite value (the message names row, column, position and value).</exception>
     public ITransformer Fit(IDataView input)
     {
-        var model = _trained ?? TrainModel(input);
+        var standardisation = _options.Standardisation;
+        var model = _trained ?? TrainModel(input, out standardisation);
         PixelColumn.Validate(input.Schema, InputColumnName, model.LayerSize(0), nameof(input));
-        return CreateTransformer(model, input);
+        return CreateTransformer(model, input, standardisation);
     }
 
     /// <summary>
     /// Trains and returns the machine alone, as <see cref="Fit"/> would before compiling it: for saving it as a model
     /// file, exporting it with <see cref="VpfOnnxExport"/> or scoring in bulk with <see cref="VpfFeatureScoring"/>.
+    /// A machine with Gaussian visible units is trained on standardised rows: use the overload that also returns the
+    /// standardisation, which every later use of the machine needs.
     /// </summary>
-    public DeepBoltzmannMachine TrainModel(IDataView input)
+    public DeepBoltzmannMachine TrainModel(IDataView input) => TrainModel(input, out _);
+
+    /// <summary>
+    /// As <see cref="TrainModel(IDataView)"/>, also returning the standardisation of the input column that the machine
+    /// was trained on (<see cref="VpfFeaturizerOptions.VisibleUnits"/> Gaussian; null for binary visible units): give it
+    /// as <see cref="OnnxExportOptions.Standardisation"/> to <see cref="VpfOnnxExport"/> and <see cref="VpfFeatureScoring"/>,
+    /// or as <see cref="VpfFeaturizerOptions.Standardisation"/> to <see cref="VpfCatalog.VpfFeaturesFromModel(TransformsCatalog, string, string, DeepBoltzmannMachine, VpfFeaturizerOptions?)"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The column is empty, or (Gaussian) holds a NaN or infinite value (the message names row, column, position and value).</exception>
+    public DeepBoltzmannMachine TrainModel(IDataView input, out Standardisation? standardisation)
     {
         ArgumentNullException.ThrowIfNull(input);
+        standardisation = null;
         var column = PixelColumn.Validate(input.Schema, InputColumnName, expectedSize: null, nameof(input));
         int width = ((VectorDataViewType)column.Type).Size;
         // One seed, one generator: it draws the seeds of the initial weights and of training.
         int seed = _options.Seed ?? _host.Rand.Next();
         var rng = new Random(seed);
         int initSeed = rng.Next(), trainSeed = rng.Next();
+        if (_options.VisibleUnits == VisibleUnitKind.Gaussian)
+            return TrainGaussian(input, column, width, seed, initSeed, trainSeed, out standardisation);
 
         // Either the threshold once, or grey levels from which a fresh binarisation is drawn every epoch.
         float[]? grey = null;
@@ -149,15 +173,33 @@ public sealed class VpfFeaturizerEstimator : IEstimator<ITransformer>
         return BinaryDataset.FromBinaryRows(bits, rows, width);
     }
 
-    /// <summary>Compiles <paramref name="model"/> into an ONNX graph and returns ML.NET's transformer for it.</summary>
-    internal ITransformer CreateTransformer(DeepBoltzmannMachine model, IDataView input)
+    /// <summary>
+    /// Compiles <paramref name="model"/> into ONNX graphs and returns ML.NET's transformers for them: for binary visible
+    /// units with the pixel check ahead of the features, for Gaussian ones one graph that standardises and checks its input.
+    /// </summary>
+    internal ITransformer CreateTransformer(DeepBoltzmannMachine model, IDataView input, Standardisation? standardisation = null)
     {
-        var export = _options.ToExportOptions(InputColumnName, OutputColumnName);
-        // ML.NET copies the stream's bytes into a file of its own (deleted when the transformer is disposed) and keeps
+        var export = _options.ToExportOptions(InputColumnName, OutputColumnName, standardisation);
+        // ML.NET copies each stream's bytes into a file of its own (deleted when the transformer is disposed) and keeps
         // them for Model.Save, so nothing here has to outlive this call.
+        if (model.Architecture.HasGaussianVisible)
+        {
+            using var gaussianGraph = new MemoryStream(VpfOnnxExport.ToBytes(model, export), writable: false);
+            var onnx = _catalog.ApplyOnnxModel([OutputColumnName], [InputColumnName], gaussianGraph).Fit(input);
+            return new CheckedOnnxTransformer(onnx, InputColumnName, model.LayerSize(0), _options.MaxIntensity, standardisation);
+        }
+        export = export with { GateInput = PixelCheckMapping.GateColumn };
+        // The pixel check graph, the check itself (a custom mapping of this assembly, which ML.NET finds again on
+        // load), the feature graph gated by it, and the removal of the check's columns: four transformers that ML.NET
+        // saves and loads as they are.
+        using var checkGraph = new MemoryStream(PixelCheckGraph.ToBytes(export, model.LayerSize(0)), writable: false);
         using var graph = new MemoryStream(VpfOnnxExport.ToBytes(model, export), writable: false);
-        var onnx = _catalog.ApplyOnnxModel([OutputColumnName], [InputColumnName], graph).Fit(input);
-        return new CheckedOnnxTransformer(onnx, InputColumnName, model.LayerSize(0), _options.MaxIntensity);
+        var chain = _catalog.ApplyOnnxModel([PixelCheckGraph.PixelsOutput, PixelCheckGraph.ConfigOutput], [InputColumnName], checkGraph)
+            .Append(_catalog.CustomMapping(new PixelCheckMapping().GetMapping(), PixelCheckMapping.ContractName))
+            .Append(_catalog.ApplyOnnxModel([OutputColumnName], [InputColumnName, PixelCheckMapping.GateColumn], graph))
+            .Append(_catalog.DropColumns(PixelCheckGraph.PixelsOutput, PixelCheckGraph.ConfigOutput, PixelCheckMapping.GateColumn))
+            .Fit(input);
+        return new CheckedOnnxTransformer(chain, InputColumnName, model.LayerSize(0), _options.MaxIntensity, standardisation);
     }
 
     private SchemaShape.Column OutputColumnShape() => MlNetInternals.SingleVectorColumn(OutputColumnName);

@@ -1,4 +1,5 @@
 using Vpf.Core;
+using Vpf.Core.Data;
 using Vpf.Core.Inference;
 using Vpf.Core.Model;
 using Vpf.Core.Training;
@@ -123,12 +124,47 @@ public sealed class VpfFeaturizerOptions
     /// <summary>Whether the visible biases start at the log-odds of the training pixels' means. Default true.</summary>
     public bool InitialiseVisibleBiases = true;
 
+    /// <summary>
+    /// The kind of the visible units. <see cref="VisibleUnitKind.Binary"/> (the default): the input column holds pixel
+    /// intensities in [0, <see cref="MaxIntensity"/>], binarised for training. <see cref="VisibleUnitKind.Gaussian"/>: the
+    /// column holds any finite real values (grey levels, sensor readings, tabular features); <c>Fit</c> standardises each
+    /// of its columns with the mean and standard deviation of the fitting rows (<see cref="Standardisation"/>), trains a
+    /// machine with unit-variance Gaussian visible units on the standardised rows, and the fitted transformer's ONNX graph
+    /// applies the same standardisation to its input. With Gaussian units the binarisation options
+    /// (<see cref="MaxIntensity"/>, <see cref="BinarisationThreshold"/>, <see cref="GreyLevels"/>,
+    /// <see cref="StochasticBinarisation"/>) are not used, and the visible biases start at the standardised means (0).
+    /// </summary>
+    public VisibleUnitKind VisibleUnits = VisibleUnitKind.Binary;
+
+    /// <summary>
+    /// The training method, by the name the core and the command line use (<see cref="TrainingMethod.Names"/>, case-insensitive).
+    /// Default "vpf" (with <see cref="Estimator"/>, <see cref="MeanFieldSweeps"/> and <see cref="Damping"/>). With
+    /// <see cref="VisibleUnitKind.Gaussian"/> visible units: "vpf", "sm-rbm" (marginal score matching, one hidden layer)
+    /// or "cd" (CD-1, one hidden layer). The training settings (<see cref="Epochs"/>, <see cref="BatchSize"/>, the
+    /// optimiser, <see cref="Centering"/>) apply to every method.
+    /// </summary>
+    public string Method = Record.Name;
+
+    /// <summary>
+    /// With <see cref="VisibleUnitKind.Gaussian"/> visible units: the standardisation z = (x − mean) / scale of the
+    /// input column. Null (the default) when training: fitted on the rows given to <c>Fit</c>
+    /// (<see cref="Vpf.Core.Data.Standardisation.Fit"/>). Required with a trained Gaussian machine
+    /// (<see cref="VpfCatalog.VpfFeaturesFromModel(Microsoft.ML.TransformsCatalog, string, string, Vpf.Core.Model.DeepBoltzmannMachine, VpfFeaturizerOptions?)"/>):
+    /// the statistics it was trained with (from <see cref="VpfFeaturizerEstimator.TrainModel(Microsoft.ML.IDataView, out Vpf.Core.Data.Standardisation?)"/>;
+    /// zero means and unit scales for a column that is already standardised). Must be null for binary visible units.
+    /// </summary>
+    public Standardisation? Standardisation;
+
+    /// <summary>The training methods offered for Gaussian visible units.</summary>
+    internal static readonly string[] GaussianMethods = [Record.Name, new ScoreMatchingRbmMethod().Name, new CdMethod().Name];
+
     /// <summary>A shallow copy.</summary>
     internal VpfFeaturizerOptions Clone() => (VpfFeaturizerOptions)MemberwiseClone();
 
     /// <summary>Export options of the fitted transformer's graph.</summary>
-    internal OnnxExportOptions ToExportOptions(string inputName, string outputName) => new()
+    internal OnnxExportOptions ToExportOptions(string inputName, string outputName, Standardisation? standardisation = null) => new()
     {
+        Standardisation = standardisation,
         MeanFieldSweeps = MeanFieldSweeps,
         Damping = Damping,
         OutputLayers = OutputLayers,
@@ -158,10 +194,15 @@ public sealed class VpfFeaturizerOptions
         ["TrainingOptions.Optimiser.Kind"] = nameof(Optimiser),
         ["TrainingOptions.Optimiser.LearningRate"] = nameof(LearningRate),
         ["Initialisation.WeightScale"] = nameof(InitialWeightScale),
+        ["visibleUnits"] = nameof(VisibleUnits),
     };
 
+    /// <summary>The method these options describe: <see cref="Method"/>, VPF with this object's VPF options.</summary>
+    internal TrainingMethod ChosenMethod =>
+        TrainingMethod.TryParse(Method, null) is { } parsed && parsed is not VpfMethod ? parsed : VpfRecord;
+
     /// <summary>The VPF method these options describe.</summary>
-    internal VpfMethod Method => Record with { Options = Record.Options with { Estimator = Estimator, MeanFieldSweeps = MeanFieldSweeps, Damping = Damping } };
+    private VpfMethod VpfRecord => Record with { Options = Record.Options with { Estimator = Estimator, MeanFieldSweeps = MeanFieldSweeps, Damping = Damping } };
 
     /// <summary>
     /// The training plan for <paramref name="visible"/> pixels, checked by Core (<see cref="TrainingPlan.Validate"/>);
@@ -169,17 +210,18 @@ public sealed class VpfFeaturizerOptions
     /// </summary>
     internal TrainingPlan BuildPlan(int visible, int initialisationSeed, int trainingSeed) => Mapped(() =>
     {
+        var architecture = new Architecture([visible, .. HiddenLayers ?? []]).WithLateral(LateralLayers ?? []).WithVisibleUnits(VisibleUnits);
         var plan = new TrainingPlan
         {
-            Architecture = new Architecture([visible, .. HiddenLayers ?? []]).WithLateral(LateralLayers ?? []),
-            Method = Method,
-            TrainingOptions = Record.DefaultTraining with
+            Architecture = architecture,
+            Method = ChosenMethod.ResolveFor(architecture),
+            TrainingOptions = ChosenMethod.DefaultTraining with
             {
                 Epochs = Epochs,
                 BatchSize = BatchSize,
                 Seed = trainingSeed,
-                Optimiser = Record.DefaultOptimiser(Optimiser) is var optimiser && LearningRate is { } step ? optimiser with { LearningRate = step } : optimiser,
-                Centering = Record.DefaultTraining.Centering with { Enabled = this.Centering },
+                Optimiser = ChosenMethod.DefaultOptimiser(Optimiser) is var optimiser && LearningRate is { } step ? optimiser with { LearningRate = step } : optimiser,
+                Centering = ChosenMethod.DefaultTraining.Centering with { Enabled = this.Centering },
             },
             Initialisation = new Initialisation
             {
@@ -199,6 +241,7 @@ public sealed class VpfFeaturizerOptions
     {
         Check(HiddenLayers is not null, nameof(HiddenLayers), "Give at least one hidden layer.");
         Check(LateralLayers is not null, nameof(LateralLayers), "Give an empty array for no lateral weights.");
+        ValidateMethodAndUnits(forTraining);
         if (forTraining)
         {
             BuildPlan(1, 0, 0);
@@ -206,10 +249,34 @@ public sealed class VpfFeaturizerOptions
         }
         else
         {
-            Mapped(() => { Method.Validate(); return 0; });
+            Mapped(() => { ChosenMethod.Validate(); return 0; });
         }
         Check(MaxIntensity > 0f && float.IsFinite(MaxIntensity), nameof(MaxIntensity), $"The maximum intensity must be a finite number > 0; got {MaxIntensity}.");
         Check(BinarisationThreshold >= 0f && BinarisationThreshold <= 1f, nameof(BinarisationThreshold), $"The binarisation threshold must be in [0, 1]; got {BinarisationThreshold}.");
+    }
+
+    /// <summary>
+    /// The checks of <see cref="Method"/>, <see cref="VisibleUnits"/> and <see cref="Standardisation"/> that Core's plan
+    /// would report under other names: the method by name, and what Gaussian visible units can be trained with.
+    /// </summary>
+    private void ValidateMethodAndUnits(bool forTraining)
+    {
+        Check(Method is not null && TrainingMethod.TryParse(Method, null) is not null, nameof(Method),
+            $"Unknown training method '{Method}'; expected one of {string.Join(", ", TrainingMethod.Names)}.");
+        Check(Enum.IsDefined(VisibleUnits), nameof(VisibleUnits), $"Unknown visible unit kind {(int)VisibleUnits}; expected Binary or Gaussian.");
+        // A trained machine brings its own kind of visible units; the estimator checks the standardisation against it.
+        if (!forTraining) return;
+        if (VisibleUnits == VisibleUnitKind.Gaussian)
+        {
+            string name = TrainingMethod.TryParse(Method, null)!.Name;
+            Check(GaussianMethods.Contains(name), nameof(Method),
+                $"With Gaussian visible units the method must be one of {string.Join(", ", GaussianMethods)}; got '{Method}'.");
+        }
+        else
+        {
+            Check(Standardisation is null, nameof(Standardisation),
+                "A standardisation applies to Gaussian visible units (VisibleUnits = Gaussian); with binary visible units give null.");
+        }
     }
 
     /// <summary>Runs <paramref name="build"/>, turning Core's <see cref="InvalidOptionsException"/> into an <see cref="ArgumentOutOfRangeException"/> named after the field.</summary>

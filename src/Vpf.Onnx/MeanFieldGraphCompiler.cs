@@ -7,7 +7,9 @@ namespace Vpf.Onnx;
 /// Compiles the mean-field inference of <see cref="Vpf.Core.Inference.MeanFieldSweep"/> for one trained machine into
 /// an ONNX graph, step for step:
 /// <list type="number">
-/// <item>check: every input value must lie in [0, max] (see <see cref="PixelRangeGuard"/>), else the run fails;</item>
+/// <item>check: every input value must lie in [0, max] (see <see cref="PixelRangeGuard"/>), else the run fails; with
+/// Gaussian visible units instead, standardise z = (x − mean) / scale and check that every z is finite (see
+/// <see cref="StandardisedInput"/>), z then being the clamped visible layer;</item>
 /// <item>binarise: v = Cast(GreaterOrEqual(x, threshold × max), float), or grey levels v = clip(x / max, 0, 1) (or the
 /// input as it is, as the options say);</item>
 /// <item>bottom-up initialisation: μ_l = σ(2·μ_{l−1}W_{l−1} + s_l) for intermediate layers, with the start bias
@@ -31,8 +33,12 @@ internal static class MeanFieldGraphCompiler
         var graph = new OnnxGraph("vpf_mean_field", options.InputName, sizes[0]);
 
         var mu = new string[model.LayerCount];
-        string input = PixelRangeGuard.Guard(graph, options);
-        mu[0] = options.GreyLevels ? GreyLevels(graph, options, input) : options.Binarise ? Binarise(graph, options, input) : input;
+        StandardisedInput.Validate(model, options);
+        bool gaussian = model.Architecture.HasGaussianVisible;
+        string input = gaussian ? StandardisedInput.Compile(graph, sizes[0], options) : PixelRangeGuard.Guard(graph, options);
+        // x + 0: every feature depends on the gate, so the check that feeds it runs before the graph does.
+        if (options.GateInput is { } gate) input = graph.Add(input, graph.AddInput(gate, 1), "gated_input");
+        mu[0] = gaussian ? input : options.GreyLevels ? GreyLevels(graph, options, input) : options.Binarise ? Binarise(graph, options, input) : input;
 
         var w = new string[top];
         for (int l = 0; l < top; l++) w[l] = graph.Constant($"W{l}", [sizes[l], sizes[l + 1]], model.Weights(l));

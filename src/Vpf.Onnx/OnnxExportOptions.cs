@@ -1,3 +1,4 @@
+using Vpf.Core.Data;
 using Vpf.Core.Inference;
 
 namespace Vpf.Onnx;
@@ -67,6 +68,22 @@ public sealed record OnnxExportOptions
 
     /// <summary>Name of the graph output, a float tensor [batch, Σ sizes of the output layers]. Default "features".</summary>
     public string OutputName { get; init; } = Defaults.OutputName;
+
+    /// <summary>
+    /// A second graph input of shape [batch, 1] whose value (0 for every accepted row) is added to the input, or null:
+    /// the ML.NET featurizer feeds it from its pixel check so that the check runs before the graph (see <see cref="PixelCheckGraph"/>).
+    /// </summary>
+    internal string? GateInput { get; init; }
+
+    /// <summary>
+    /// For a machine with Gaussian visible units: the per-column standardisation z = (x − mean) / scale, computed on the
+    /// training rows, that the graph applies to its raw input before inference, so that the graph (and a file holding
+    /// it) takes rows on the data's own scale. Null: the input is taken as already standardised. Must be null for binary
+    /// visible units, and have one column per visible unit. With Gaussian visible units the binarisation options
+    /// (<see cref="Binarise"/>, <see cref="GreyLevels"/>, <see cref="MaxIntensity"/>, <see cref="BinarisationThreshold"/>)
+    /// are not used and the graph refuses a value that is NaN or infinite, or whose standardised value is. Default null.
+    /// </summary>
+    public Standardisation? Standardisation { get; init; }
 
     /// <summary>The intensity at and above which a pixel is on: <see cref="BinarisationThreshold"/> × <see cref="MaxIntensity"/> in single precision.</summary>
     public float ThresholdIntensity => BinarisationThreshold * MaxIntensity;

@@ -34,6 +34,12 @@ internal sealed class OnnxGraph
 
     public IReadOnlyList<OnnxNode> Nodes => _nodes;
 
+    /// <summary>Float inputs of shape [batch, width] after the first (<see cref="AddInput"/>).</summary>
+    public List<(string Name, int Width)> ExtraInputs { get; } = [];
+
+    /// <summary>Float outputs of shape [batch, width] after the first (<see cref="AddOutput"/>).</summary>
+    public List<(string Name, int Width)> ExtraOutputs { get; } = [];
+
     public IReadOnlyList<OnnxTensor> Initializers => _initializers;
 
     /// <summary>Adds a constant tensor and returns its name (made unique from <paramref name="hint"/>).</summary>
@@ -68,6 +74,24 @@ internal sealed class OnnxGraph
 
     /// <summary>The 2-D transpose (ONNX's default permutation reverses the axes).</summary>
     public string Transpose(string x, string hint) => Node("Transpose", hint, [x]);
+
+    /// <summary>Declares another float input of shape [batch, <paramref name="width"/>] and returns its name.</summary>
+    public string AddInput(string name, int width)
+    {
+        if (!_names.Add(name))
+            throw new ArgumentException($"The input name '{name}' is already used in the graph.", nameof(name));
+        ExtraInputs.Add((name, width));
+        return name;
+    }
+
+    /// <summary>Declares another float output of shape [batch, <paramref name="width"/>]: the value <paramref name="source"/>, copied.</summary>
+    public void AddOutput(string name, string source, int width)
+    {
+        if (!_names.Add(name))
+            throw new ArgumentException($"The output name '{name}' is already used in the graph.", nameof(name));
+        _nodes.Add(new OnnxNode("Identity", $"Identity_{name}", [source], [name]));
+        ExtraOutputs.Add((name, width));
+    }
 
     /// <summary>Ends the graph: <paramref name="parts"/> (each [batch, n]) joined along axis 1 into the output.</summary>
     public void SetOutput(string outputName, IReadOnlyList<string> parts, int width)

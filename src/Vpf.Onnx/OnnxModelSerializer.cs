@@ -55,7 +55,9 @@ internal static class OnnxModelSerializer
             writer.Message(GraphInitializer, message);
         }
         writer.Message(GraphInput, BatchByWidth(graph.InputName, graph.InputWidth));
+        foreach (var (name, width) in graph.ExtraInputs) writer.Message(GraphInput, BatchByWidth(name, width));
         writer.Message(GraphOutput, BatchByWidth(graph.OutputName, graph.OutputWidth));
+        foreach (var (name, width) in graph.ExtraOutputs) writer.Message(GraphOutput, BatchByWidth(name, width));
         return writer;
     }
 

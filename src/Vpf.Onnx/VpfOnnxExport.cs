@@ -1,4 +1,5 @@
 using Vpf.Core.Model;
+using Vpf.Core.Persistence;
 
 namespace Vpf.Onnx;
 
@@ -8,20 +9,29 @@ namespace Vpf.Onnx;
 /// MatMul, Transpose, Add, Mul, Sigmoid, Concat) that any ONNX runtime can execute. The graph refuses (fails the run)
 /// when an input value is NaN, infinite or outside [0, MaxIntensity] ([0, 1] when it neither binarises nor scales), and
 /// the file carries the SHA-256 of its graph and weights in its metadata, checked by <see cref="Verify"/>. Input: float [batch, visible units]; output: float [batch, Σ sizes of the chosen layers],
-/// the same rates as <see cref="Vpf.Core.Inference.MeanFieldSweep.Infer"/> up to rounding.
+/// the same rates as <see cref="Vpf.Core.Inference.MeanFieldSweep.Infer"/> up to rounding. For a machine with Gaussian
+/// visible units the graph standardises its input instead of binarising it (<see cref="OnnxExportOptions.Standardisation"/>; operators Sub,
+/// Div, Abs) and refuses a value whose standardised value is NaN or infinite.
 /// </summary>
 public static class VpfOnnxExport
 {
-    /// <summary>Writes the ONNX model for <paramref name="model"/> to the file <paramref name="path"/> (replaced if it exists).</summary>
+    /// <summary>
+    /// Writes the ONNX model for <paramref name="model"/> to the file <paramref name="path"/>, atomically: the graph is
+    /// built in memory, written to a temporary file in the target's folder, flushed to disk and renamed over the target,
+    /// so a failure (full disk, kill, unreplaceable target) leaves a file that was there unchanged. Only a regular file
+    /// is replaced; a symbolic link, directory or device at <paramref name="path"/> is refused.
+    /// </summary>
     /// <param name="model">The trained machine (at least one hidden layer).</param>
-    /// <param name="path">The file to write.</param>
+    /// <param name="path">The file to write; its folder must exist.</param>
     /// <param name="options">What the graph computes; null for the defaults (top layer, 10 sweeps, threshold 0.5 of 255).</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range for this model.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range for this model; nothing is written.</exception>
+    /// <exception cref="FileWriteException">The file cannot be written or replaced (the message names it); the old file is unchanged.</exception>
     public static void Write(DeepBoltzmannMachine model, string path, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var file = File.Create(path);
-        Write(model, file, options);
+        // Compiled before the file is touched, so an option error leaves no trace.
+        byte[] bytes = ToBytes(model, options);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
     /// <summary>Writes the ONNX model for <paramref name="model"/> to <paramref name="destination"/>.</summary>
@@ -83,7 +93,8 @@ public static class VpfOnnxExport
     private static string Describe(DeepBoltzmannMachine model, OnnxExportOptions options)
     {
         var layers = OutputLayerList.Resolve(options.OutputLayers, model.LayerCount, nameof(options.OutputLayers));
-        string binarise = options.Binarise ? $"binarised at intensity >= {options.ThresholdIntensity}" : "not binarised";
+        string binarise = model.Architecture.HasGaussianVisible ? StandardisedInput.Describe(options)
+            : options.Binarise ? $"binarised at intensity >= {options.ThresholdIntensity}" : "not binarised";
         return FormattableString.Invariant(
             $"VPF mean-field features of a {model.Architecture} Boltzmann machine: input {binarise}, {options.MeanFieldSweeps} sweeps, damping {options.Damping}, output layers {string.Join(",", layers)}.");
     }

@@ -163,6 +163,7 @@ public class HostileInputTests
         { "Seconds=1e308", "Seconds" },
         { "EpochSumK=-1", "EpochSumK" },
         { "EpochSumK=1e300", "EpochSumK" },
+        { "EpochClamps=1000000000", "EpochClamps" },
     };
 
     [Theory]
@@ -179,6 +180,30 @@ public class HostileInputTests
         File.WriteAllBytes(checkpoint, Tamper(File.ReadAllBytes(checkpoint), edit));
         HostileInput.Expect(data.Folder, ExitCodes.ModelFile, ["m.vpf.vpfckpt", mention], Train(data, model, "--resume"));
         Assert.False(File.Exists(model));
+    }
+
+    [Fact]
+    public void The_demo_does_not_discard_an_interrupted_run_in_its_folder_without_overwrite()
+    {
+        using var data = new TinyData(100, 20);
+        string outDir = Path.Combine(data.Folder, "out"), model = Path.Combine(outDir, "cd1.vpf");
+        Directory.CreateDirectory(outDir);
+        using (var cts = new CancellationTokenSource())
+        {
+            var hooks = new CliHooks { AfterBatch = _ => cts.Cancel() };
+            Assert.Equal(ExitCodes.Interrupted, CliRunner.Run(hooks, cts.Token, Train(data, model)).Code);
+        }
+        Assert.True(File.Exists(CheckpointFile.PathFor(model)));
+        string[] demo = ["demo", "--data", data.Folder, "--hidden", "8", "--epochs", "1", "--rows", "20", "--probe-rows", "0",
+            "--sample-sweeps", "2", "--ais-runs", "0", "--out", outDir];
+        HostileInput.Expect(data.Folder, ExitCodes.Usage, ["--out", "cd1.vpf.vpfckpt", "interrupted training run", "--overwrite"], demo);
+        Assert.Empty(Directory.GetFiles(outDir, "*.json"));
+
+        // A model file where the demo writes its report is refused the same way as for the other writers.
+        File.Delete(CheckpointFile.PathFor(model));
+        Assert.Equal(0, CliRunner.Run(Train(data, data.File("m.vpf"))).Code);
+        File.Copy(data.File("m.vpf"), Path.Combine(outDir, "report.html"));
+        HostileInput.Expect(data.Folder, ExitCodes.Usage, ["--out", "report.html", "a vpf model file", "--overwrite"], demo);
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public class ReportRenderTests(ITestOutputHelper log)
         Assert.Contains("linear probe accuracy", output);
         Assert.True(File.Exists(Path.Combine(outDir, "vpf.vpf")));
         Assert.True(File.Exists(Path.Combine(outDir, "cd1.vpf")));
+        // No run lock (.cd1.vpf.lock), temporary file or checkpoint is left behind: only the outputs the demo names.
+        Assert.Equal(["cd1.vpf", "evaluation-cd1.json", "evaluation-vpfdbm81000.json", "evaluation-vpfrbmcentered.json", "report.html", "vpf-dbm.vpf", "vpf.vpf"],
+            Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         string html = File.ReadAllText(Path.Combine(outDir, "report.html"));
         Assert.DoesNotContain("src=\"http", html);
         Assert.DoesNotContain("<script src=", html);

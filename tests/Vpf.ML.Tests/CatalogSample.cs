@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Vpf.Core.Model;
 using Vpf.Core.Persistence;
 
 namespace Vpf.ML.Tests;
@@ -14,6 +15,18 @@ public static class CatalogSample
                 new VpfFeaturizerOptions { HiddenLayers = [200, 100], OutputLayers = [1, 2], Epochs = 5 })
             .Append(mlContext.Transforms.Conversion.MapValueToKey("Label"))
             .Append(mlContext.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features", maximumNumberOfIterations: 20));
+        var model = pipeline.Fit(trainingData);
+        mlContext.Model.Save(model, trainingData.Schema, modelPath);
+    }
+
+    /// <summary>VpfFeatures on a real-valued column: Gaussian visible units, standardised in Fit and in the saved graph.</summary>
+    public static void GaussianFeatures(IDataView trainingData, string modelPath)
+    {
+        var mlContext = new MLContext(seed: 1);
+        var pipeline = mlContext.Transforms.VpfFeatures("Features", "Values",
+                new VpfFeaturizerOptions { VisibleUnits = VisibleUnitKind.Gaussian, HiddenLayers = [200], Epochs = 5 })
+            .Append(mlContext.Transforms.Conversion.MapValueToKey("Label"))
+            .Append(mlContext.MulticlassClassification.Trainers.LbfgsMaximumEntropy("Label", "Features"));
         var model = pipeline.Fit(trainingData);
         mlContext.Model.Save(model, trainingData.Schema, modelPath);
     }
@@ -42,6 +55,10 @@ public sealed class CatalogSampleTests
             CatalogSample.VpfFeatures(data, Path.Combine(folder, "model.zip"));
             Assert.True(new FileInfo(Path.Combine(folder, "model.zip")).Length > 0);
             Assert.Equal(60, TestData.Column(CatalogSample.VpfFeaturesFromModel(data, Path.Combine(folder, "features.vpf")), "Features").Count);
+            CatalogSample.GaussianFeatures(GaussianTestData.View(new MLContext(seed: 1), 60, seed: 1), Path.Combine(folder, "gaussian.zip"));
+            var reloaded = new MLContext().Model.LoadChecked(Path.Combine(folder, "gaussian.zip"), out _);
+            var scored = reloaded.Transform(GaussianTestData.View(new MLContext(seed: 1), 30, seed: 2));
+            Assert.Equal(200, TestData.Column(scored, "Features")[0].Length);
         }
         finally
         {

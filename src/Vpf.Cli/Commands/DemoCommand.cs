@@ -60,6 +60,11 @@ public sealed class DemoSettings : CommonSettings
     [Description("Intermediate temperatures of AIS (the paper uses 14,500; the default keeps the demo near 3 minutes).")]
     [DefaultValue(DemoCommand.AisTemperatures)]
     public int AisTemperatures { get; init; } = DemoCommand.AisTemperatures;
+
+    /// <summary>Discard an interrupted training run's checkpoint, or replace a model or checkpoint, among the demo's outputs.</summary>
+    [CommandOption("--overwrite")]
+    [Description("Discard a training checkpoint (<model>.vpfckpt) found in --out, and let the evaluation files and report replace a vpf model file or checkpoint (refused without this). The demo's model files themselves are replaced by new models, as 'vpf train' does.")]
+    public bool Overwrite { get; init; }
 }
 
 /// <summary>
@@ -99,9 +104,18 @@ internal sealed class DemoCommand : Command<DemoSettings>
         if (settings.SampleSweeps < 1) throw new UsageException("--sample-sweeps", $"must be ≥ 1; got {settings.SampleSweeps}.");
         if (settings.AisRuns < 0) throw new UsageException("--ais-runs", $"must be ≥ 0; got {settings.AisRuns}.");
         if (settings.AisTemperatures < 1) throw new UsageException("--ais-temperatures", $"must be ≥ 1; got {settings.AisTemperatures}.");
-        foreach (string file in new[] { "vpf.vpf", "vpf-dbm.vpf", "cd1.vpf", "evaluation-vpfrbmcentered.json", "evaluation-vpfdbm5001000.json", "evaluation-cd1.json", "report.html" })
-            OutputPath.Check("--out", Path.Combine(settings.Out, file), DataInputs.For(settings),
-                file.EndsWith(Core.Persistence.ModelFile.Extension, StringComparison.Ordinal) ? OutputKind.Model : OutputKind.Other);
+        foreach (string file in new[] { "vpf.vpf", "vpf-dbm.vpf", "cd1.vpf", "evaluation-vpfrbmcentered.json", $"evaluation-vpfdbm{settings.Hidden}{DeepTopUnits}.json", "evaluation-cd1.json", "report.html" })
+        {
+            string path = Path.Combine(settings.Out, file);
+            bool model = file.EndsWith(Core.Persistence.ModelFile.Extension, StringComparison.Ordinal);
+            OutputPath.Check("--out", path, DataInputs.For(settings), model ? OutputKind.Model : OutputKind.Other, settings.Overwrite);
+            // The demo never resumes: a checkpoint next to one of its models is an interrupted run (the demo's or a
+            // 'vpf train' into this folder) that a fresh training would discard, so, as for 'vpf train', only on request.
+            string checkpoint = Core.Persistence.CheckpointFile.PathFor(path);
+            if (model && !settings.Overwrite && Core.Data.FileIdentity.KindOf(checkpoint) != Core.Data.FileKind.Missing)
+                throw new UsageException("--out", $"'{checkpoint}' holds an interrupted training run, which the demo would discard (it does not resume). " +
+                    "Add --overwrite to discard it, or choose another --out.");
+        }
         if (settings.DataCsv is not null)
             throw new UsageException("--data-csv", "the demo compares binary models on images; train on a table with 'vpf train --visible gaussian --data-csv FILE'.");
         var data = DataSource.Load(settings);
@@ -140,7 +154,7 @@ internal sealed class DemoCommand : Command<DemoSettings>
                  $"samples after {settings.SampleSweeps} Gibbs sweeps.");
         foreach (var plan in new[] { cd1, vpfCentered, vpfDbm }) PlanFlags.Checked(plan.Validate);
         TrainedModel Train(string name, TrainingPlan plan, string file) =>
-            TrainingRun.Execute(cli, plan, data, name, Path.Combine(settings.Out, file), resume: false, overwrite: true, inputs: DataInputs.For(settings),
+            TrainingRun.Execute(cli, plan, data, name, Path.Combine(settings.Out, file), resume: false, overwrite: settings.Overwrite, inputs: DataInputs.For(settings),
                 trainCommand: TrainCommandLine.For(plan, settings));
         var cd = Train("CD-1", cd1, "cd1.vpf");
         double budgetSeconds = Math.Max(cd.Seconds, 1);

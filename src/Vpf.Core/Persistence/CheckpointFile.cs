@@ -69,7 +69,7 @@ public static class CheckpointFile
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(checkpoint);
         var state = CheckpointState.From(checkpoint);
-        if (state.Validate(model.LayerSize(0)) is { } problem)
+        if (state.Validate(model.Architecture) is { } problem)
             throw new ArgumentException($"The checkpoint cannot be stored: {problem}.", nameof(checkpoint));
         var entries = new List<(string, byte[])> { (ModelEntry, Bytes(s => ModelFile.Save(s, model, info))) };
         for (int i = 0; i < checkpoint.Optimiser.Moments.Count; i++)
@@ -110,7 +110,7 @@ public static class CheckpointFile
             if (state.Version != FormatVersion)
                 throw Bad(path, ModelFileProblem.UnsupportedVersion, $"version {state.Version}; this build reads version {FormatVersion}");
             var (model, info) = ReadModel(entries, ModelEntry, path);
-            if (state.Validate(model.LayerSize(0)) is { } problem)
+            if (state.Validate(model.Architecture) is { } problem)
                 throw Bad(path, ModelFileProblem.Invalid, $"field {problem} (in '{StateEntry}')");
             var moments = new List<ParameterSet>(state.Moments);
             for (int i = 0; i < state.Moments; i++)

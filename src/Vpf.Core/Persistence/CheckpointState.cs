@@ -51,9 +51,10 @@ internal sealed class CheckpointState
             Data = Data is null ? null : new DataFingerprint(Data.Rows, Data.Dimension, Data.Hash!),
         };
 
-    /// <summary>The first thing wrong with the fields (as "Field: what"), or null. <paramref name="visible"/> is the model's visible size.</summary>
-    public string? Validate(int visible)
+    /// <summary>The first thing wrong with the fields (as "Field: what"), or null, for a checkpoint of a model of <paramref name="architecture"/>.</summary>
+    public string? Validate(Architecture architecture)
     {
+        int visible = architecture.LayerSizes[0];
         if (EpochsCompleted < 0) return $"EpochsCompleted is {EpochsCompleted}; expected ≥ 0";
         if (BatchesCompleted < 0) return $"BatchesCompleted is {BatchesCompleted}; expected ≥ 0";
         if (EpochRows < 0) return $"EpochRows is {EpochRows}; expected ≥ 0";
@@ -64,6 +65,11 @@ internal sealed class CheckpointState
         if (!double.IsFinite(EpochSumK) || EpochSumK < 0) return $"EpochSumK is {F(EpochSumK)}; expected a finite number ≥ 0";
         if (BatchesCompleted == 0 && EpochSumK != 0) return $"EpochSumK is {F(EpochSumK)} before the epoch's first batch; expected 0";
         if (BatchesCompleted == 0 && EpochClamps != 0) return $"EpochClamps is {EpochClamps} before the epoch's first batch; expected 0";
+        // A clamp is one (row, unit) field or exponent that hit the limit: the flow objectives count at most one per unit of
+        // every layer per row (MPF-RBM one per visible unit), the others none.
+        long units = architecture.LayerSizes.Sum(n => (long)n);
+        if (EpochClamps > (Int128)EpochRows * units)
+            return $"EpochClamps is {EpochClamps}; at most {(Int128)EpochRows * units} fields can be clamped in the epoch's {EpochRows} rows of {units} units";
         if (SecondsProblem(Seconds) is { } seconds) return $"Seconds {seconds}";
         if (History is null) return "History is missing; expected one entry per completed epoch";
         if (History.Count != EpochsCompleted) return $"History has {History.Count} entries; expected one per completed epoch ({EpochsCompleted})";

@@ -56,6 +56,8 @@ public class CheckpointIntegrityTests
         { "Seconds=-1", "Seconds" },
         { "EpochRows=-1", "EpochRows" },
         { "EpochClamps=-1", "EpochClamps" },
+        { "EpochClamps=401", "EpochClamps is 401; at most 400 fields can be clamped in the epoch's 20 rows of 20 units" },
+        { "EpochClamps=1e18", "EpochClamps" },
         { "Data.Dimension=11", "Data.Dimension" },
         { "Data.Rows=0", "Data.Rows" },
         { "Data.Hash=xyz", "Data.Hash" },
@@ -73,6 +75,17 @@ public class CheckpointIntegrityTests
         Assert.Equal(ModelFileProblem.Invalid, e.Problem);
         Assert.Contains(path, e.Message);
         Assert.Contains(field, e.Message);
+    }
+
+    [Fact]
+    public void As_many_clamps_as_rows_times_units_is_accepted()
+    {
+        using var folder = new TempFolder();
+        var (bytes, _, checkpoint) = HostileFiles.Checkpoint(folder.Path);
+        Assert.Equal(20, checkpoint.EpochRows); // one batch of 20 rows into the epoch; the model is 10-6-4
+        string path = folder.File("c.vpfckpt");
+        File.WriteAllBytes(path, HostileFiles.WithState(bytes, json => json["EpochClamps"] = 400));
+        Assert.Equal(400, CheckpointFile.Load(path).Checkpoint.EpochClamps);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Vpf.Core.Training;
 /// Variational Probability Flow on one mini-batch (vpf-math.md §3): E-step (mean-field rates with v clamped),
 /// states from the chosen <see cref="FlowEstimator"/>, M-step (the flow gradient on those states, held fixed).
 /// With Gaussian visible units the visible layer's flip terms become score-matching terms (vpf-math.md §9); the
-/// Sampled and MeanField estimators support them, Expected refuses them.
+/// Sampled, MeanField and Expected estimators all support them.
 /// </summary>
 internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSource
 {
