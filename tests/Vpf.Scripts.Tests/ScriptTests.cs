@@ -90,6 +90,32 @@ public class ScriptTests
 
     [Fact]
     [Trait("Category", "Slow")]
+    public void Real_valued_quick_measures_every_feature_set_and_the_scales_agree()
+    {
+        var (dir, log, _) = ScriptRunner.RunQuick("real-valued.fsx");
+        Assert.Contains("| features |", File.ReadAllText(Path.Combine(dir, "real-valued.md")));
+        var results = ScriptRunner.ReadJson(Path.Combine(dir, "real-valued.json"))["results"]!.AsArray();
+        foreach (var table in results.GroupBy(r => r!["data"]!.GetValue<string>()))
+        {
+            var names = table.Select(r => r!["features"]!.GetValue<string>()).ToList();
+            foreach (var expected in new[] { "standardised inputs", "Gaussian VPF", "Gaussian score matching", "Gaussian CD-1", "binary VPF" })
+                Assert.True(names.Any(n => n.StartsWith(expected, StringComparison.Ordinal)), $"{table.Key}: no '{expected}' row in {string.Join(", ", names)}\n{log}");
+            // The data-scale log-likelihood is the standardised one minus Σ log s, a property of the data alone: one
+            // shift for every model of a table. The mean fill does not depend on the model either.
+            var shifts = table.Where(r => r!["logLikelihood"] is not null)
+                .Select(r => r!["logLikelihood"]![0]!.GetValue<double>() - r["logLikelihood"]![1]!.GetValue<double>()).ToList();
+            Assert.Equal(4, shifts.Count);
+            Assert.All(shifts, shift => Assert.Equal(shifts[0], shift, 6));
+            var meanFills = table.Where(r => r!["noiseSquaredError"] is not null).Select(r => r!["noiseSquaredError"]![1]!.GetValue<double>()).ToList();
+            Assert.Equal(3, meanFills.Count);
+            Assert.All(meanFills, fill => Assert.Equal(meanFills[0], fill, 12));
+            foreach (var r in table)
+                Assert.InRange(ScriptRunner.Finite(r!["accuracyAllLabels"], r["features"] + " accuracy"), 0.0, 1.0);
+        }
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
     public void Stdp_quick_writes_the_timing_window()
     {
         var (dir, _, _) = ScriptRunner.RunQuick("stdp.fsx");
