@@ -98,7 +98,7 @@ public class ScriptTests
         foreach (var table in results.GroupBy(r => r!["data"]!.GetValue<string>()))
         {
             var names = table.Select(r => r!["features"]!.GetValue<string>()).ToList();
-            foreach (var expected in new[] { "standardised inputs", "Gaussian VPF", "Gaussian score matching", "Gaussian CD-1", "binary VPF" })
+            foreach (var expected in new[] { "standardised inputs", "inputs in [0, 1]", "Gaussian VPF", "Gaussian score matching", "Gaussian CD-1", "binary VPF" })
                 Assert.True(names.Any(n => n.StartsWith(expected, StringComparison.Ordinal)), $"{table.Key}: no '{expected}' row in {string.Join(", ", names)}\n{log}");
             // The data-scale log-likelihood is the standardised one minus Σ log s, a property of the data alone: one
             // shift for every model of a table. The mean fill does not depend on the model either.
