@@ -38,7 +38,8 @@ public static class VpfCatalog
     /// <param name="catalog">The transform catalog.</param>
     /// <param name="outputColumnName">Name of the new column of features.</param>
     /// <param name="inputColumnName">Name of the pixel column: a known-size vector of Single of as many items as the model has visible units.</param>
-    /// <param name="modelFilePath">A model file written by <c>Vpf.Core.Persistence.ModelFile.Save</c>.</param>
+    /// <param name="modelFilePath">A model file written by <c>Vpf.Core.Persistence.ModelFile.Save</c>; a standardisation it stores (a
+    /// Gaussian model trained on standardised rows) is used unless <paramref name="options"/> gives one.</param>
     /// <param name="options">Feature options (sweeps, damping, output layers, binarisation); the training options are ignored. Null for the defaults.</param>
     /// <example>
     /// <code language="csharp">
@@ -53,7 +54,15 @@ public static class VpfCatalog
         string modelFilePath, VpfFeaturizerOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelFilePath);
-        return catalog.VpfFeaturesFromModel(outputColumnName, inputColumnName, LoadModel(modelFilePath), options);
+        var (model, info) = ModelFile.LoadWithInfo(modelFilePath);
+        // A model trained on standardised rows (`vpf train --visible gaussian`) carries its standardisation: the
+        // featurizer maps raw rows with it unless the options give one of their own.
+        if (info.Standardisation is { } stored && options?.Standardisation is null)
+        {
+            options = options?.Clone() ?? new VpfFeaturizerOptions();
+            options.Standardisation = stored;
+        }
+        return catalog.VpfFeaturesFromModel(outputColumnName, inputColumnName, model, options);
     }
 
     /// <summary>
@@ -77,6 +86,4 @@ public static class VpfCatalog
         ArgumentNullException.ThrowIfNull(model);
         return new VpfFeaturizerEstimator(catalog, outputColumnName, inputColumnName, options, model);
     }
-
-    private static DeepBoltzmannMachine LoadModel(string path) => ModelFile.Load(path);
 }

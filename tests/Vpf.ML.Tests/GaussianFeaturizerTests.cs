@@ -1,3 +1,4 @@
+using Vpf.Core.Persistence;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
@@ -120,6 +121,27 @@ public sealed class GaussianFeaturizerTests : IDisposable
         var fitted = _mlContext.Transforms.VpfFeaturesFromModel("Features", "Values", model, featurizerOptions).Fit(View(rows));
         TestData.AssertClose(expected, TestData.Column(fitted.Transform(View(rows)), "Features"), 1e-5);
         TestData.AssertClose(expected, TestData.Column(VpfFeatureScoring.Transform(model, View(rows), "Features", "Values", options), "Features"), 1e-6);
+    }
+
+    [Fact]
+    public void A_model_file_that_stores_its_standardisation_gives_the_features_of_the_machine_with_it()
+    {
+        int w = GaussianTestData.Width;
+        var model = TestData.RandomModel(Architecture.Rbm(w, 12).WithVisibleUnits(VisibleUnitKind.Gaussian), seed: 11);
+        var rows = GaussianTestData.Rows(30, seed: 4);
+        var standardisation = Standardisation.Fit(RealDataset.FromValues(GaussianTestData.Flat(rows), rows.Count, w));
+        string path = Path.Combine(_folder, "gaussian.vpf");
+        ModelFile.Save(path, model, new ModelFileInfo { Standardisation = standardisation });
+
+        var fromFile = _mlContext.Transforms.VpfFeaturesFromModel("Features", "Values", path).Fit(View(rows));
+        var given = _mlContext.Transforms.VpfFeaturesFromModel("Features", "Values", model,
+            new VpfFeaturizerOptions { Standardisation = standardisation }).Fit(View(rows));
+        var expected = TestData.Column(given.Transform(View(rows)), "Features");
+        Assert.Equal(expected, TestData.Column(fromFile.Transform(View(rows)), "Features"));
+        // The stored statistics are really used: the raw rows taken as standardised give other features.
+        var unit = new Standardisation(Enumerable.Repeat(0f, w).ToArray(), Enumerable.Repeat(1f, w).ToArray());
+        var asGiven = _mlContext.Transforms.VpfFeaturesFromModel("Features", "Values", path, new VpfFeaturizerOptions { Standardisation = unit }).Fit(View(rows));
+        Assert.NotEqual(expected, TestData.Column(asGiven.Transform(View(rows)), "Features"));
     }
 
     [Theory]
