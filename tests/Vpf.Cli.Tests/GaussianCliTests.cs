@@ -227,6 +227,10 @@ public class GaussianCliTests
         Assert.True(code == 0, output);
         Assert.Contains("squared", output); // the table wraps its rows: the whole names are checked in the JSON below
         Assert.Contains("data's", output);
+        // Rows of a table are not images: the Gaussian model's labels say so, and the probe's baseline is the raw inputs.
+        Assert.Contains("nats/row", output);
+        Assert.DoesNotContain("nats/image", output);
+        Assert.Contains("raw inputs", output);
 
         // The data-scale likelihood is the standardised one minus Σ log s of the stored standardisation (vpf-math.md §9).
         var report = Core.Evaluation.Report.EvaluationReport.FromJson(File.ReadAllText(json));

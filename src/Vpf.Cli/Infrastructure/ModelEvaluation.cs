@@ -91,6 +91,8 @@ internal static class ModelEvaluation
         // "784G-500": a G on the visible size marks Gaussian visible units, whose likelihood baseline is independent Gaussians.
         bool gaussian = report.Model.Architecture.Split('-')[0].EndsWith('G');
         string independent = gaussian ? "independent Gaussians" : "independent pixels";
+        // A Gaussian model's rows are table rows as often as images: its labels say "row" and "raw inputs".
+        string per = gaussian ? "row" : "image", rawInputs = gaussian ? "raw inputs" : "raw pixels", examples = gaussian ? "rows" : "images";
         if (report.HeldOut is { } heldOut)
         {
             if (heldOut.K is { } k)
@@ -120,8 +122,8 @@ internal static class ModelEvaluation
         if (report.LinearProbe is { } probeSection)
         {
             var probe = probeSection.Result;
-            yield return new MetricRow("linear probe accuracy", probe.HiddenAccuracy, "raw pixels", probe.PixelAccuracy,
-                $"softmax regression on mean-field rates of layers {string.Join(",", probe.Layers)} ({probe.FeatureCount} features), {probe.TrainRows} training / {probe.TestRows} test images");
+            yield return new MetricRow("linear probe accuracy", probe.HiddenAccuracy, rawInputs, probe.PixelAccuracy,
+                $"softmax regression on mean-field rates of layers {string.Join(",", probe.Layers)} ({probe.FeatureCount} features), {probe.TrainRows} training / {probe.TestRows} test {examples}");
         }
 
         if (report.LogLikelihood is { } ll)
@@ -132,20 +134,20 @@ internal static class ModelEvaluation
                 string schedule = string.Create(CultureInfo.InvariantCulture, $"{z.Temperatures:N0} temperatures × {z.Runs} runs");
                 string interval = $"[{Format(ais.Lower)}, {Format(ais.Upper)}]";
                 string metric = ais.Kind == AisLikelihoodKind.FreeEnergy
-                    ? $"test log-likelihood (nats/image, AIS {schedule})"
-                    : $"test log-likelihood lower bound (nats/image, AIS {schedule} + mean-field bound)";
+                    ? $"test log-likelihood (nats/{per}, AIS {schedule})"
+                    : $"test log-likelihood lower bound (nats/{per}, AIS {schedule} + mean-field bound)";
                 yield return new MetricRow(metric, ais.MeanLogLikelihood, independent, ll.IndependentPixels,
-                    $"log Z = {Format(z.LogZ)} (±3σ: {Format(z.LogZLower)} … {Format(z.LogZUpper)}), {(gaussian ? "Gaussian base model from the training columns" : "base rate from the training marginals")}, {ll.Rows} images, {ProgressDisplay.Seconds(ais.Seconds)}")
+                    $"log Z = {Format(z.LogZ)} (±3σ: {Format(z.LogZLower)} … {Format(z.LogZUpper)}), {(gaussian ? "Gaussian base model from the training columns" : "base rate from the training marginals")}, {ll.Rows} {examples}, {ProgressDisplay.Seconds(ais.Seconds)}")
                 {
                     ValueText = $"{Format(ais.MeanLogLikelihood)} {interval}",
                 };
             }
             if (ll.Exact is { } exact)
             {
-                yield return new MetricRow("log-likelihood (nats/image, exact)", exact.MeanLogLikelihood, independent, ll.IndependentPixels,
+                yield return new MetricRow($"log-likelihood (nats/{per}, exact)", exact.MeanLogLikelihood, independent, ll.IndependentPixels,
                     $"exact enumeration of {exact.EnumeratedUnits} units, log Z = {Format(exact.LogPartition)}");
                 if (exact.MeanFieldLowerBound is { } bound)
-                    yield return new MetricRow("mean-field lower bound (nats/image, exact log Z)", bound, independent, ll.IndependentPixels,
+                    yield return new MetricRow($"mean-field lower bound (nats/{per}, exact log Z)", bound, independent, ll.IndependentPixels,
                         "variational bound with the exact log Z");
             }
         }
