@@ -7,11 +7,12 @@ public class ResumeTests
     [Theory]
     [InlineData("vpf", 7)]
     [InlineData("cd", 12)]
-    public void Interrupted_then_resumed_training_equals_an_uninterrupted_run(string method, int cancelAfter)
+    [InlineData("vpf", 10, "--step-schedule", "cosine", "--final-step-fraction", "0")]
+    public void Interrupted_then_resumed_training_equals_an_uninterrupted_run(string method, int cancelAfter, params string[] more)
     {
         using var data = new TinyData(200, 40);
         string[] Args(string output) => ["train", "--data", data.Folder, "--method", method, "--layers", "8", "--epochs", "3", "--batch-size", "25",
-            "--learning-rate", "0.01", "--seed", "5", "--out", output];
+            "--learning-rate", "0.01", "--seed", "5", .. more, "--out", output];
 
         string reference = data.File("reference.vpf");
         Assert.Equal(0, CliRunner.Run(Args(reference)).Code);
@@ -52,5 +53,9 @@ public class ResumeTests
         (code, output) = CliRunner.Run("train", "--data", data.Folder, "--layers", "8", "--epochs", "9", "--out", model, "--resume");
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("other options", output);
+
+        (code, output) = CliRunner.Run("train", "--data", data.Folder, "--layers", "8", "--step-schedule", "linear", "--out", model, "--resume");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--step-schedule (checkpoint \"Constant\", this run \"Linear\")", output);
     }
 }
