@@ -58,4 +58,22 @@ public class ResumeTests
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("--step-schedule (checkpoint \"Constant\", this run \"Linear\")", output);
     }
+
+    [Fact]
+    public void Training_options_recorded_before_an_option_existed_compare_as_its_default()
+    {
+        string current = OptionsDiff.WithDefaults(Core.Training.OptionsJson.Serialize(new Core.Training.TrainingOptions { Epochs = 4 }))!;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(current)!.AsObject();
+        Assert.True(node.Remove("stepSchedule"));
+        string older = node.ToJsonString();
+
+        Assert.NotEmpty(OptionsDiff.Describe(older, current, "TrainingOptions")); // as recorded, the missing option differs
+        Assert.Empty(OptionsDiff.Describe(OptionsDiff.WithDefaults(older), current, "TrainingOptions"));
+        string scheduled = Core.Training.OptionsJson.Serialize(new Core.Training.TrainingOptions
+        {
+            Epochs = 4, StepSchedule = new() { Kind = Core.Training.Optimisers.StepScheduleKind.Cosine },
+        });
+        Assert.Equal(["--step-schedule (checkpoint \"Constant\", this run \"Cosine\")"], OptionsDiff.Describe(OptionsDiff.WithDefaults(older), scheduled, "TrainingOptions"));
+        Assert.Equal("not json", OptionsDiff.WithDefaults("not json"));
+    }
 }
