@@ -155,6 +155,9 @@ public sealed record TrainingPlan
     {
         ArgumentNullException.ThrowIfNull(trainForEpoch);
         Validate();
+        if (OnBudgetClock && group is not null)
+            throw new InvalidOptionsException($"{nameof(TrainingOptions)}.StepSchedule.Clock",
+                "a schedule on the time budget's clock would give each process of a data-parallel run its own steps; use the Updates clock.");
         // The plan's first look at the rows (for the checks and the initial machine) and the trainer's share one call.
         int firstEpoch = resumeFrom?.Checkpoint is { } c ? Math.Clamp(c.EpochsCompleted + 1, 1, TrainingOptions.Epochs) : 1;
         var first = trainForEpoch(firstEpoch) ?? throw new InvalidOptionsException("data", $"the data source gave no rows (null) for epoch {firstEpoch}.");
@@ -215,9 +218,6 @@ public sealed record TrainingPlan
         }
 
         TrainingRunState StateNow(TrainingCheckpoint? checkpoint) => new(model, checkpoint, curve.ToArray(), excluded);
-        if (OnBudgetClock && group is not null)
-            throw new InvalidOptionsException($"{nameof(TrainingOptions)}.StepSchedule.Clock",
-                "a schedule on the time budget's clock would give each process of a data-parallel run its own steps; use the Updates clock.");
         // The budget's fraction from the trainer's clock, without the evaluation seconds (the same seconds the budget counts).
         Func<double, double>? elapsedFraction = OnBudgetClock ? s => (s - excluded) / TimeBudgetSeconds!.Value : null;
         var trainer = new MiniBatchTrainer(objective, TrainingOptions) { Group = group, ElapsedFraction = elapsedFraction };

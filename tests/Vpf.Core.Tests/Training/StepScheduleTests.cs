@@ -177,6 +177,32 @@ public class StepScheduleTests
     }
 
     [Fact]
+    public void Data_parallel_training_refuses_the_budget_s_clock_and_takes_the_update_clock()
+    {
+        var data = SyntheticData.Prototypes(60, 8, prototypes: 2, noise: 0.1, seed: 4);
+        var plan = new TrainingPlan
+        {
+            Architecture = Architecture.Rbm(8, 4), Method = new VpfMethod(), TimeBudgetSeconds = 100,
+            TrainingOptions = new TrainingOptions
+            {
+                Epochs = 2, BatchSize = 20, Seed = 1,
+                StepSchedule = new StepScheduleOptions { Kind = StepScheduleKind.Cosine, Clock = StepScheduleClock.TimeBudget },
+            },
+        };
+        var errors = InProcessGroup.Run(2, group => Assert.Throws<InvalidOptionsException>(() => plan.Run(data, group: group)));
+        Assert.All(errors, e => Assert.Equal("TrainingOptions.StepSchedule.Clock", e.Option));
+
+        // On the update clock the processes take the same steps (the same machine, bit for bit), those one process alone
+        // takes up to the order of the gradient sums.
+        var updates = plan with { TrainingOptions = plan.TrainingOptions with { StepSchedule = new StepScheduleOptions { Kind = StepScheduleKind.Cosine } } };
+        var values = (DeepBoltzmannMachine m) => m.Parameters.Tensors.SelectMany(t => t).ToArray();
+        var alone = values(updates.Run(data).Model);
+        var together = InProcessGroup.Run(2, group => values(updates.Run(data, group: group).Model));
+        Assert.Equal(together[0], together[1]);
+        Assert.All(alone.Zip(together[0]), p => Assert.Equal(p.First, p.Second, 1e-5f));
+    }
+
+    [Fact]
     public void The_schedule_is_recorded_in_the_options_json_and_read_back()
     {
         var options = new TrainingOptions { StepSchedule = new StepScheduleOptions { Kind = StepScheduleKind.Cosine, FinalFraction = 0.25, Clock = StepScheduleClock.TimeBudget } };
