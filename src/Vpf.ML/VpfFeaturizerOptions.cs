@@ -102,6 +102,15 @@ public sealed class VpfFeaturizerOptions
     public float InitialWeightScale = Defaults.InitialWeightScale;
 
     /// <summary>
+    /// How the step size changes over the run (<see cref="StepScheduleOptions"/>): constant, or a linear or cosine decay
+    /// over the run's updates to <see cref="FinalStepFraction"/> of the initial step. Default: VPF's (constant).
+    /// </summary>
+    public StepScheduleKind StepSchedule = Record.DefaultTraining.StepSchedule.Kind;
+
+    /// <summary>The step at the end of a decaying <see cref="StepSchedule"/> as a fraction of the initial step, in [0, 1]. Default 0.1.</summary>
+    public double FinalStepFraction = Record.DefaultTraining.StepSchedule.FinalFraction;
+
+    /// <summary>
     /// Train in centered coordinates (every unit's mean activity subtracted in the energy; the fitted machine is the
     /// equivalent ordinary one). Default: VPF's (true; the measurement behind it is in the project's results).
     /// </summary>
@@ -193,6 +202,8 @@ public sealed class VpfFeaturizerOptions
         ["TrainingOptions.BatchSize"] = nameof(BatchSize),
         ["TrainingOptions.Optimiser.Kind"] = nameof(Optimiser),
         ["TrainingOptions.Optimiser.LearningRate"] = nameof(LearningRate),
+        ["TrainingOptions.StepSchedule.Kind"] = nameof(StepSchedule),
+        ["TrainingOptions.StepSchedule.FinalFraction"] = nameof(FinalStepFraction),
         ["Initialisation.WeightScale"] = nameof(InitialWeightScale),
         ["visibleUnits"] = nameof(VisibleUnits),
     };
@@ -222,6 +233,7 @@ public sealed class VpfFeaturizerOptions
                 Seed = trainingSeed,
                 Optimiser = ChosenMethod.DefaultOptimiser(Optimiser) is var optimiser && LearningRate is { } step ? optimiser with { LearningRate = step } : optimiser,
                 Centering = ChosenMethod.DefaultTraining.Centering with { Enabled = this.Centering },
+                StepSchedule = ChosenMethod.DefaultTraining.StepSchedule with { Kind = StepSchedule, FinalFraction = FinalStepFraction },
             },
             Initialisation = new Initialisation
             {

@@ -7,11 +7,12 @@ public class ResumeTests
     [Theory]
     [InlineData("vpf", 7)]
     [InlineData("cd", 12)]
-    public void Interrupted_then_resumed_training_equals_an_uninterrupted_run(string method, int cancelAfter)
+    [InlineData("vpf", 10, "--step-schedule", "cosine", "--final-step-fraction", "0")]
+    public void Interrupted_then_resumed_training_equals_an_uninterrupted_run(string method, int cancelAfter, params string[] more)
     {
         using var data = new TinyData(200, 40);
         string[] Args(string output) => ["train", "--data", data.Folder, "--method", method, "--layers", "8", "--epochs", "3", "--batch-size", "25",
-            "--learning-rate", "0.01", "--seed", "5", "--out", output];
+            "--learning-rate", "0.01", "--seed", "5", .. more, "--out", output];
 
         string reference = data.File("reference.vpf");
         Assert.Equal(0, CliRunner.Run(Args(reference)).Code);
@@ -52,5 +53,27 @@ public class ResumeTests
         (code, output) = CliRunner.Run("train", "--data", data.Folder, "--layers", "8", "--epochs", "9", "--out", model, "--resume");
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("other options", output);
+
+        (code, output) = CliRunner.Run("train", "--data", data.Folder, "--layers", "8", "--step-schedule", "linear", "--out", model, "--resume");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--step-schedule (checkpoint \"Constant\", this run \"Linear\")", output);
+    }
+
+    [Fact]
+    public void Training_options_recorded_before_an_option_existed_compare_as_its_default()
+    {
+        string current = OptionsDiff.WithDefaults(Core.Training.OptionsJson.Serialize(new Core.Training.TrainingOptions { Epochs = 4 }))!;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(current)!.AsObject();
+        Assert.True(node.Remove("stepSchedule"));
+        string older = node.ToJsonString();
+
+        Assert.NotEmpty(OptionsDiff.Describe(older, current, "TrainingOptions")); // as recorded, the missing option differs
+        Assert.Empty(OptionsDiff.Describe(OptionsDiff.WithDefaults(older), current, "TrainingOptions"));
+        string scheduled = Core.Training.OptionsJson.Serialize(new Core.Training.TrainingOptions
+        {
+            Epochs = 4, StepSchedule = new() { Kind = Core.Training.Optimisers.StepScheduleKind.Cosine },
+        });
+        Assert.Equal(["--step-schedule (checkpoint \"Constant\", this run \"Cosine\")"], OptionsDiff.Describe(OptionsDiff.WithDefaults(older), scheduled, "TrainingOptions"));
+        Assert.Equal("not json", OptionsDiff.WithDefaults("not json"));
     }
 }

@@ -89,19 +89,57 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Step_schedule_flags_set_the_plan_s_schedule_and_the_generated_command_repeats_them()
+    {
+        var settings = new TrainSettings
+        {
+            Layers = "8", Epochs = 3, Seed = 1, StepSchedule = "linear", FinalStepFraction = 0.05, StepScheduleClock = "budget", TimeBudget = 30,
+        };
+        var plan = settings.BuildPlan(36);
+        Assert.Equal(new StepScheduleOptions { Kind = StepScheduleKind.Linear, FinalFraction = 0.05, Clock = StepScheduleClock.TimeBudget }, plan.TrainingOptions.StepSchedule);
+        Assert.Equal("vpf train --method vpf --layers 36,8 --estimator sampled --sweeps 10 --epochs 3 --batch-size 100 --optimiser adam --learning-rate 0.001 " +
+                     "--weight-decay 0 --step-schedule linear --final-step-fraction 0.05 --step-schedule-clock budget --centering on --time-budget 30 --seed 1",
+            TrainCommandLine.For(plan, settings));
+        var cosine = new TrainSettings { Layers = "8", StepSchedule = "Cosine" }.BuildPlan(36).TrainingOptions.StepSchedule;
+        Assert.Equal(new StepScheduleOptions { Kind = StepScheduleKind.Cosine }, cosine); // final fraction and clock: the method's defaults
+    }
+
+    [Theory]
+    [InlineData("--step-schedule", "exponential", "expected constant, linear or cosine; got 'exponential'")]
+    [InlineData("--final-step-fraction", "1.5", "must be in [0, 1]; got 1.5", "--step-schedule", "linear")]
+    [InlineData("--final-step-fraction", "-0.1", "must be in [0, 1]; got -0.1", "--step-schedule", "cosine")]
+    [InlineData("--final-step-fraction", "0.5", "applies to --step-schedule linear or cosine only")]
+    [InlineData("--step-schedule-clock", "budget", "applies to --step-schedule linear or cosine only")]
+    [InlineData("--step-schedule-clock", "wall", "expected updates or budget; got 'wall'", "--step-schedule", "linear")]
+    [InlineData("--step-schedule-clock", "budget", "needs a time budget", "--step-schedule", "linear")]
+    public void A_bad_step_schedule_is_refused_with_its_flag(string flag, string value, string message, params string[] more)
+    {
+        using var data = new TinyData(40, 10);
+        var (code, output) = CliRunner.Run(["train", "--data", data.Folder, "--layers", "8", flag, value, .. more, "--out", data.File("m.vpf")]);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains($"error: {flag}: ", output);
+        Assert.Contains(message, output);
+        Assert.DoesNotContain("TrainingOptions", output);
+        Assert.False(File.Exists(data.File("m.vpf")));
+    }
+
+    [Fact]
     public void A_plan_no_flag_expresses_has_no_command()
     {
         var plan = new TrainSettings { Layers = "8" }.BuildPlan(36) with { HeldOutRows = 7 };
         Assert.Null(TrainCommandLine.For(plan, new TrainSettings()));
     }
 
-    [Fact]
-    public void The_command_vpf_info_prints_trains_the_same_parameters_bit_for_bit()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_command_vpf_info_prints_trains_the_same_parameters_bit_for_bit(bool scheduled)
     {
         using var data = new TinyData(150, 30);
         string first = data.File("first.vpf"), second = data.File("second.vpf");
-        var (code, output) = CliRunner.Run("train", "--data", data.Folder, "--method", "cd", "--optimiser", "sgd", "--momentum", "0.5",
-            "--layers", "8", "--epochs", "2", "--batch-size", "25", "--train-rows", "120", "--seed", "4", "--threads", "1", "--out", first);
+        string[] schedule = scheduled ? ["--step-schedule", "cosine", "--final-step-fraction", "0.25"] : [];
+        var (code, output) = CliRunner.Run(["train", "--data", data.Folder, "--method", "cd", "--optimiser", "sgd", "--momentum", "0.5",
+            "--layers", "8", "--epochs", "2", "--batch-size", "25", "--train-rows", "120", "--seed", "4", "--threads", "1", .. schedule, "--out", first]);
         Assert.True(code == 0, output);
 
         (code, output) = CliRunner.Run("info", first);
@@ -111,6 +149,9 @@ public class TrainCommandTests
         Assert.Equal(ModelFile.LoadWithInfo(first).Info.TrainCommand, printed[0]);
         Assert.Contains("--centering on", printed[0]);
         Assert.Contains("--train-rows 120", printed[0]);
+        // Constant, the default, is left out, so the lines of unscheduled runs are as they always were.
+        if (scheduled) Assert.Contains("--weight-decay 0 --step-schedule cosine --final-step-fraction 0.25 --centering on", printed[0]);
+        else Assert.DoesNotContain("-step-", printed[0]);
 
         var args = ShellWords(printed[0]).Skip(1).Concat(["--threads", "1", "--out", second]).ToArray();
         (code, output) = CliRunner.Run(args);

@@ -15,6 +15,8 @@ public sealed class PlanOptionTests
         { nameof(VpfFeaturizerOptions.BatchSize), o => o.BatchSize = 0 },
         { nameof(VpfFeaturizerOptions.LearningRate), o => o.LearningRate = float.NaN },
         { nameof(VpfFeaturizerOptions.Optimiser), o => o.Optimiser = (OptimiserKind)7 },
+        { nameof(VpfFeaturizerOptions.StepSchedule), o => o.StepSchedule = (StepScheduleKind)5 },
+        { nameof(VpfFeaturizerOptions.FinalStepFraction), o => o.FinalStepFraction = 1.5 },
         { nameof(VpfFeaturizerOptions.Estimator), o => o.Estimator = (FlowEstimator)9 },
         { nameof(VpfFeaturizerOptions.MeanFieldSweeps), o => o.MeanFieldSweeps = -1 },
         { nameof(VpfFeaturizerOptions.Damping), o => o.Damping = 1f },

@@ -80,7 +80,22 @@ public class TrainSettings : CommonSettings
     [Description("L2 weight decay. Default: the method's (0).")]
     public float? WeightDecay { get; init; }
 
-    /// <summary>Centering of the training coordinates; null: the method's.</summary>
+    /// <summary>Step-size schedule; null: the method's.</summary>
+    [CommandOption("--step-schedule <KIND>")]
+    [Description("How the step size changes over the run: constant, linear or cosine (a decay from --learning-rate to --final-step-fraction of it over the run's updates, epochs × batches). Default: the method's (constant).")]
+    public string? StepSchedule { get; init; }
+
+    /// <summary>Final step of a decaying schedule as a fraction of the first; null: the method's.</summary>
+    [CommandOption("--final-step-fraction <F>")]
+    [Description("With --step-schedule linear or cosine: the step at the end of the run as a fraction of --learning-rate, from 0 to 1. Default: the method's (0.1).")]
+    public double? FinalStepFraction { get; init; }
+
+    /// <summary>What the schedule's progress is measured in; null: the method's.</summary>
+    [CommandOption("--step-schedule-clock <CLOCK>")]
+    [Description("With --step-schedule linear or cosine: updates (the default; reproducible bit for bit) or budget (the fraction of --time-budget spent, so the step has decayed when the budget ends; runs then differ with the machine's speed, and a resumed run is not an uninterrupted one bit for bit).")]
+    public string? StepScheduleClock { get; init; }
+
+        /// <summary>Centering of the training coordinates; null: the method's.</summary>
     [CommandOption("--centering <on|off>")]
     [Description("Train in centered coordinates (offsets: the data mean, and a running mean of the hidden rates); the saved model is the equivalent ordinary one. Default: the method's (on). See the README's results for when each is better.")]
     public string? Centering { get; init; }
@@ -173,6 +188,11 @@ public class TrainSettings : CommonSettings
             if (Momentum is not null && kind != OptimiserKind.SgdMomentum)
                 throw new UsageException("--momentum", $"applies to --optimiser sgd only; the optimiser is {OptimiserName(kind)}.");
             var optimiser = method.DefaultOptimiser(kind);
+            var schedule = StepSchedule is null ? defaults.StepSchedule.Kind : ParseStepSchedule(StepSchedule);
+            if (schedule == StepScheduleKind.Constant && FinalStepFraction is not null)
+                throw new UsageException("--final-step-fraction", "applies to --step-schedule linear or cosine only; the schedule is constant.");
+            if (schedule == StepScheduleKind.Constant && StepScheduleClock is not null)
+                throw new UsageException("--step-schedule-clock", "applies to --step-schedule linear or cosine only; the schedule is constant.");
             return new TrainingPlan
             {
                 Architecture = architecture,
@@ -189,6 +209,12 @@ public class TrainSettings : CommonSettings
                         WeightDecay = WeightDecay ?? optimiser.WeightDecay,
                     },
                     Centering = defaults.Centering with { Enabled = Centering is null ? defaults.Centering.Enabled : ParseCentering(Centering) },
+                    StepSchedule = defaults.StepSchedule with
+                    {
+                        Kind = schedule,
+                        FinalFraction = FinalStepFraction ?? defaults.StepSchedule.FinalFraction,
+                        Clock = StepScheduleClock is null ? defaults.StepSchedule.Clock : ParseStepScheduleClock(StepScheduleClock),
+                    },
                 },
                 TimeBudgetSeconds = TimeBudget,
             };
@@ -222,6 +248,28 @@ public class TrainSettings : CommonSettings
         "adam" => OptimiserKind.Adam,
         "sgd" => OptimiserKind.SgdMomentum,
         _ => throw new UsageException("--optimiser", $"expected adam or sgd; got '{text}'."),
+    };
+
+    /// <summary>The flag value of a step schedule: "constant", "linear" or "cosine".</summary>
+    internal static string StepScheduleName(StepScheduleKind kind) => kind.ToString().ToLowerInvariant();
+
+    /// <summary>The flag value of a schedule's clock: "updates" or "budget".</summary>
+    internal static string StepScheduleClockName(Core.Training.Optimisers.StepScheduleClock clock) =>
+        clock == Core.Training.Optimisers.StepScheduleClock.TimeBudget ? "budget" : "updates";
+
+    private static StepScheduleKind ParseStepSchedule(string text) => text.ToLowerInvariant() switch
+    {
+        "constant" => StepScheduleKind.Constant,
+        "linear" => StepScheduleKind.Linear,
+        "cosine" => StepScheduleKind.Cosine,
+        _ => throw new UsageException("--step-schedule", $"expected constant, linear or cosine; got '{text}'."),
+    };
+
+    private static Core.Training.Optimisers.StepScheduleClock ParseStepScheduleClock(string text) => text.ToLowerInvariant() switch
+    {
+        "updates" => Core.Training.Optimisers.StepScheduleClock.Updates,
+        "budget" => Core.Training.Optimisers.StepScheduleClock.TimeBudget,
+        _ => throw new UsageException("--step-schedule-clock", $"expected updates or budget; got '{text}'."),
     };
 
     private static bool ParseCentering(string text) => text.ToLowerInvariant() switch

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Vpf.Core;
+using Vpf.Core.Training;
 
 namespace Vpf.Cli;
 
@@ -20,6 +22,24 @@ internal static class OptionsDiff
         {
             string? x = a.GetValueOrDefault(path), y = b.GetValueOrDefault(path);
             if (x != y) yield return $"{Name(prefix, path)} (checkpoint {x ?? "unset"}, this run {y ?? "unset"})";
+        }
+    }
+
+    /// <summary>
+    /// Training options JSON with every option the recording build did not know filled in with its default (read and
+    /// written again), so that a checkpoint written before an option existed is compared by what it trained with; the
+    /// text as it is when it cannot be read.
+    /// </summary>
+    public static string? WithDefaults(string? trainingOptionsJson)
+    {
+        if (trainingOptionsJson is null) return null;
+        try
+        {
+            return OptionsJson.Serialize(OptionsJson.DeserializeTrainingOptions(trainingOptionsJson));
+        }
+        catch (InvalidOptionsException)
+        {
+            return trainingOptionsJson;
         }
     }
 

@@ -26,6 +26,9 @@ internal static class PlanFlags
         ["TrainingOptions.Optimiser.LearningRate"] = "--learning-rate",
         ["TrainingOptions.Optimiser.Momentum"] = "--momentum",
         ["TrainingOptions.Optimiser.WeightDecay"] = "--weight-decay",
+        ["TrainingOptions.StepSchedule.Kind"] = "--step-schedule",
+        ["TrainingOptions.StepSchedule.FinalFraction"] = "--final-step-fraction",
+        ["TrainingOptions.StepSchedule.Clock"] = "--step-schedule-clock",
         ["TimeBudgetSeconds"] = "--time-budget",
     };
 

@@ -8,7 +8,7 @@ namespace Vpf.Cli;
 /// <summary>
 /// The one generator of the <c>vpf train</c> command that repeats a <see cref="TrainingPlan"/>: every flag of the plan
 /// written out (method and its settings, architecture, <c>--visible gaussian</c> for Gaussian visible units, epochs,
-/// batch, optimiser, centering, seed, time budget) and the data selection (<c>--data</c>, <c>--full</c> or
+/// batch, optimiser, a step schedule other than constant, centering, seed, time budget) and the data selection (<c>--data</c>, <c>--full</c> or
 /// <c>--data-csv</c> with <c>--label-column</c> and <c>--csv-separator</c>, <c>--train-rows</c>, <c>--test-rows</c>); not <c>--threads</c>
 /// (the same threads give the same parameters, bit for bit) nor <c>--out</c>. The model file records it,
 /// <c>vpf info</c> and the report print it, and the demo's "reproduce this run" lines are it.
@@ -50,6 +50,10 @@ internal static class TrainCommandLine
             LearningRate = t.Optimiser.LearningRate,
             Momentum = t.Optimiser.Kind == Core.Training.Optimisers.OptimiserKind.SgdMomentum ? t.Optimiser.Momentum : null,
             WeightDecay = t.Optimiser.WeightDecay,
+            StepSchedule = t.StepSchedule.Kind == Core.Training.Optimisers.StepScheduleKind.Constant ? null : TrainSettings.StepScheduleName(t.StepSchedule.Kind),
+            FinalStepFraction = t.StepSchedule.Kind == Core.Training.Optimisers.StepScheduleKind.Constant ? null : t.StepSchedule.FinalFraction,
+            StepScheduleClock = t.StepSchedule.Kind == Core.Training.Optimisers.StepScheduleKind.Constant || t.StepSchedule.Clock == Core.Training.Optimisers.StepScheduleClock.Updates
+                ? null : TrainSettings.StepScheduleClockName(t.StepSchedule.Clock),
             Centering = t.Centering.Enabled ? "on" : "off",
             TimeBudget = plan.TimeBudgetSeconds,
             Seed = t.Seed,
@@ -92,7 +96,12 @@ internal static class TrainCommandLine
         args.AddRange(["--epochs", Text(s.Epochs!.Value), "--batch-size", Text(s.BatchSize!.Value), "--optimiser", s.Optimiser!,
             "--learning-rate", Text(s.LearningRate!.Value)]);
         if (s.Momentum is { } momentum) args.AddRange(["--momentum", Text(momentum)]);
-        args.AddRange(["--weight-decay", Text(s.WeightDecay!.Value), "--centering", s.Centering!]);
+        args.AddRange(["--weight-decay", Text(s.WeightDecay!.Value)]);
+        // Constant is the default; leaving it out keeps the lines of unscheduled runs as they always were.
+        if (s.StepSchedule is not null) args.AddRange(["--step-schedule", s.StepSchedule]);
+        if (s.FinalStepFraction is { } fraction) args.AddRange(["--final-step-fraction", fraction.ToString("R", CultureInfo.InvariantCulture)]);
+        if (s.StepScheduleClock is not null) args.AddRange(["--step-schedule-clock", s.StepScheduleClock]);
+        args.AddRange(["--centering", s.Centering!]);
         if (s.TimeBudget is { } budget) args.AddRange(["--time-budget", budget.ToString("R", CultureInfo.InvariantCulture)]);
         args.AddRange(["--seed", Text(s.Seed)]);
         if (s.Full) args.Add("--full");

@@ -129,7 +129,7 @@ internal static class TrainingRun
             differences.Add($"--method (checkpoint {info.TrainingMethod ?? "unset"}, this run {baseInfo.TrainingMethod})");
         else
             differences.AddRange(OptionsDiff.Describe(info.ObjectiveOptionsJson, baseInfo.ObjectiveOptionsJson, "Method"));
-        differences.AddRange(OptionsDiff.Describe(info.TrainingOptionsJson, baseInfo.TrainingOptionsJson, "TrainingOptions"));
+        differences.AddRange(OptionsDiff.Describe(OptionsDiff.WithDefaults(info.TrainingOptionsJson), baseInfo.TrainingOptionsJson, "TrainingOptions"));
         if (differences.Count > 0)
             throw new UsageException("--resume", $"the checkpoint '{checkpointPath}' was written by a run with other options: " +
                 $"{string.Join("; ", differences)}. Repeat that run's options with --resume, or use --overwrite (without --resume) to discard the checkpoint.");

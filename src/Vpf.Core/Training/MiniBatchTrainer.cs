@@ -17,6 +17,11 @@ namespace Vpf.Core.Training;
 /// <see cref="IMeanRateSource"/>, the gradient is turned into the centered gradient, and after the step the stored
 /// biases are compensated so that the model is always the equivalent uncentered machine. The offsets travel in
 /// <see cref="TrainingCheckpoint.Offsets"/>.
+/// <para>
+/// The step of every update is scaled by <see cref="TrainingOptions.StepSchedule"/>'s factor of the run's progress. On the
+/// update clock the progress is a function of the epoch and batch alone, so a resumed run continues the schedule where
+/// it stopped without anything more in the checkpoint; on the time budget's clock it comes from <see cref="ElapsedFraction"/>.
+/// </para>
 /// </remarks>
 internal sealed class MiniBatchTrainer
 {
@@ -42,6 +47,13 @@ internal sealed class MiniBatchTrainer
     /// starting model: that is checked before the first batch.
     /// </summary>
     public IDataParallelGroup? Group { get; init; }
+
+    /// <summary>
+    /// The fraction of the time budget spent, from the trainer's clock (seconds since the run started, those before a
+    /// resume included); needed by a <see cref="StepScheduleClock.TimeBudget"/> schedule, null otherwise. Set by
+    /// <see cref="TrainingPlan"/>, which knows the budget and the evaluation seconds to leave out.
+    /// </summary>
+    public Func<double, double>? ElapsedFraction { get; init; }
 
     /// <summary>
     /// Trains <paramref name="model"/> in place on <paramref name="data"/> and returns one summary per epoch (including
@@ -73,6 +85,12 @@ internal sealed class MiniBatchTrainer
     {
         ArgumentNullException.ThrowIfNull(epochData);
         Objective.Validate(model.Architecture);
+        var schedule = Options.StepSchedule;
+        bool onBudget = schedule.Kind != StepScheduleKind.Constant && schedule.Clock == StepScheduleClock.TimeBudget;
+        if (onBudget && ElapsedFraction is null)
+            throw new InvalidOptionsException("StepSchedule.Clock", "a schedule on the time budget's clock needs a run with a time budget (TrainingPlan.TimeBudgetSeconds); got none.");
+        if (onBudget && Group is not null)
+            throw new InvalidOptionsException("StepSchedule.Clock", "a schedule on the time budget's clock would give each process of a data-parallel run its own steps; use the Updates clock.");
         // A finished run resumed trains nothing, but its checkpoint is still checked against the last epoch's rows.
         int dataEpoch = resumeFrom is null ? 1 : Math.Clamp(resumeFrom.EpochsCompleted + 1, 1, Options.Epochs);
         var data = EpochRows(model, epochData, dataEpoch);
@@ -173,7 +191,9 @@ internal sealed class MiniBatchTrainer
                         centering.FollowRates(reduction is null ? rates : new ShardMeanRates(rates, reduction.Group, localRows, rows));
                     centering.CenterGradient(gradient);
                 }
-                optimiser.Step(model.Parameters, gradient);
+                double stepFactor = schedule.Kind == StepScheduleKind.Constant ? 1
+                    : schedule.Factor(onBudget ? ElapsedFraction!(Seconds()) : StepScheduleOptions.UpdateProgress(epoch, b, batches, Options.Epochs));
+                optimiser.Step(model.Parameters, gradient, stepFactor);
                 centering?.CompensateStep(model.Parameters, lastGood);
                 if (!model.Parameters.IsFinite())
                 {

@@ -3,7 +3,7 @@ using Vpf.Core.Training.Optimisers;
 namespace Vpf.Core.Training;
 
 /// <summary>
-/// Options of the training loop shared by every objective: epochs, mini-batches, seed, optimiser and centering. A new
+/// Options of the training loop shared by every objective: epochs, mini-batches, seed, optimiser, step schedule and centering. A new
 /// instance holds the library's general defaults; a plan's default is its method's own
 /// (<see cref="TrainingMethod.DefaultTraining"/>).
 /// </summary>
@@ -32,6 +32,12 @@ public sealed record TrainingOptions
     /// <summary>The optimiser. Default Adam with step 1e-3.</summary>
     public OptimiserOptions Optimiser { get; init; } = new();
 
+    /// <summary>
+    /// How the optimiser's step changes over the run (<see cref="OptimiserOptions.LearningRate"/> × a factor of the run's
+    /// progress). Default <see cref="StepScheduleKind.Constant"/>: the step is the optimiser's throughout.
+    /// </summary>
+    public StepScheduleOptions StepSchedule { get; init; } = new();
+
     /// <summary>Centering (vpf-math.md §8): offsets and the centered coordinates the optimiser works in.</summary>
     public CenteringOptions Centering { get; init; } = new();
 
@@ -49,6 +55,15 @@ public sealed record TrainingOptions
         catch (InvalidOptionsException e)
         {
             throw e.Within(nameof(Optimiser));
+        }
+        if (StepSchedule is null) throw new InvalidOptionsException(nameof(StepSchedule), "must be set; got null.");
+        try
+        {
+            StepSchedule.Validate();
+        }
+        catch (InvalidOptionsException e)
+        {
+            throw e.Within(nameof(StepSchedule));
         }
         if (Centering is null) throw new InvalidOptionsException(nameof(Centering), "must be set; got null.");
         try

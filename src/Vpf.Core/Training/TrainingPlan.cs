@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Vpf.Core.Data;
 using Vpf.Core.Evaluation;
 using Vpf.Core.Model;
+using Vpf.Core.Training.Optimisers;
 
 namespace Vpf.Core.Training;
 
@@ -83,7 +84,14 @@ public sealed record TrainingPlan
         if (HeldOutRows < 1) throw new InvalidOptionsException(nameof(HeldOutRows), $"must be ≥ 1; got {HeldOutRows}.");
         if (TimeBudgetSeconds is { } budget && !(budget > 0 && double.IsFinite(budget)))
             throw new InvalidOptionsException(nameof(TimeBudgetSeconds), $"must be a finite number of seconds > 0, or null; got {budget}.");
+        if (OnBudgetClock && TimeBudgetSeconds is null)
+            throw new InvalidOptionsException($"{nameof(TrainingOptions)}.StepSchedule.Clock",
+                "a schedule on the time budget's clock needs a time budget; got none.");
     }
+
+    /// <summary>Whether the step schedule runs on the time budget's clock.</summary>
+    private bool OnBudgetClock =>
+        TrainingOptions.StepSchedule is { Kind: not StepScheduleKind.Constant, Clock: StepScheduleClock.TimeBudget };
 
     /// <summary>
     /// The machine before training: random weights (<see cref="Initialisation"/>), visible biases from
@@ -147,6 +155,9 @@ public sealed record TrainingPlan
     {
         ArgumentNullException.ThrowIfNull(trainForEpoch);
         Validate();
+        if (OnBudgetClock && group is not null)
+            throw new InvalidOptionsException($"{nameof(TrainingOptions)}.StepSchedule.Clock",
+                "a schedule on the time budget's clock would give each process of a data-parallel run its own steps; use the Updates clock.");
         // The plan's first look at the rows (for the checks and the initial machine) and the trainer's share one call.
         int firstEpoch = resumeFrom?.Checkpoint is { } c ? Math.Clamp(c.EpochsCompleted + 1, 1, TrainingOptions.Epochs) : 1;
         var first = trainForEpoch(firstEpoch) ?? throw new InvalidOptionsException("data", $"the data source gave no rows (null) for epoch {firstEpoch}.");
@@ -207,7 +218,9 @@ public sealed record TrainingPlan
         }
 
         TrainingRunState StateNow(TrainingCheckpoint? checkpoint) => new(model, checkpoint, curve.ToArray(), excluded);
-        var trainer = new MiniBatchTrainer(objective, TrainingOptions) { Group = group };
+        // The budget's fraction from the trainer's clock, without the evaluation seconds (the same seconds the budget counts).
+        Func<double, double>? elapsedFraction = OnBudgetClock ? s => (s - excluded) / TimeBudgetSeconds!.Value : null;
+        var trainer = new MiniBatchTrainer(objective, TrainingOptions) { Group = group, ElapsedFraction = elapsedFraction };
         IReadOnlyList<EpochSummary> history;
         try
         {

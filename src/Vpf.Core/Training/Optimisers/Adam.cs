@@ -18,14 +18,14 @@ internal sealed class Adam : IOptimiser
     }
 
     /// <inheritdoc />
-    public void Step(ParameterSet parameters, ParameterSet gradient)
+    public void Step(ParameterSet parameters, ParameterSet gradient, double stepFactor = 1)
     {
         _first ??= new ParameterSet(parameters.Architecture);
         _second ??= new ParameterSet(parameters.Architecture);
         _step++;
         float b1 = _options.Beta1, b2 = _options.Beta2, eps = _options.Epsilon;
         // Bias corrections folded into the step size, as in the paper's efficient form.
-        float eta = (float)(_options.LearningRate * Math.Sqrt(1 - Math.Pow(b2, _step)) / (1 - Math.Pow(b1, _step)));
+        float eta = (float)(_options.LearningRate * stepFactor * Math.Sqrt(1 - Math.Pow(b2, _step)) / (1 - Math.Pow(b1, _step)));
         using var second = _second.Tensors.GetEnumerator();
         foreach (var (theta, g, m, decay) in OptimiserTensors.Zip(parameters, gradient, _first, _options.WeightDecay))
         {

@@ -10,7 +10,10 @@ namespace Vpf.Core.Training.Optimisers;
 internal interface IOptimiser
 {
     /// <summary>Updates <paramref name="parameters"/> in place from <paramref name="gradient"/> (same architecture).</summary>
-    void Step(ParameterSet parameters, ParameterSet gradient);
+    /// <param name="parameters">θ, updated in place.</param>
+    /// <param name="gradient">∇K at θ.</param>
+    /// <param name="stepFactor">The step schedule's factor of this update: the step size is η × it (1 leaves η exactly as it is).</param>
+    void Step(ParameterSet parameters, ParameterSet gradient, double stepFactor = 1);
 
     /// <summary>A deep copy of the optimiser's state after the last step.</summary>
     OptimiserState ExportState();

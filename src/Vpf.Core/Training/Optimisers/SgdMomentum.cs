@@ -17,11 +17,12 @@ internal sealed class SgdMomentum : IOptimiser
     }
 
     /// <inheritdoc />
-    public void Step(ParameterSet parameters, ParameterSet gradient)
+    public void Step(ParameterSet parameters, ParameterSet gradient, double stepFactor = 1)
     {
         _velocity ??= new ParameterSet(parameters.Architecture);
         _step++;
-        float eta = _options.LearningRate, mu = _options.Momentum;
+        // A factor of 1 gives η exactly (the product is exact), so unscheduled runs are unchanged bit for bit.
+        float eta = (float)(_options.LearningRate * stepFactor), mu = _options.Momentum;
         foreach (var (theta, g, v, decay) in OptimiserTensors.Zip(parameters, gradient, _velocity, _options.WeightDecay))
             for (int i = 0; i < theta.Length; i++)
             {

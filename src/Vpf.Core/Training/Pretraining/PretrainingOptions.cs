@@ -47,6 +47,8 @@ public sealed record PretrainingOptions
             throw new InvalidOptionsException(nameof(Method), $"unknown method {(int)Method}; expected ContrastiveDivergence or MpfRbm.");
         Within(nameof(ContrastiveDivergence), () => ContrastiveDivergence.Validate());
         Within(nameof(Training), () => Training.Validate());
+        if (Training.StepSchedule.Kind != Optimisers.StepScheduleKind.Constant && Training.StepSchedule.Clock == Optimisers.StepScheduleClock.TimeBudget)
+            throw new InvalidOptionsException($"{nameof(Training)}.StepSchedule.Clock", "pretraining has no time budget; use the Updates clock.");
         if (!(InitialWeightScale >= 0) || !float.IsFinite(InitialWeightScale))
             throw new InvalidOptionsException(nameof(InitialWeightScale), $"must be a finite number ≥ 0; got {InitialWeightScale}.");
     }
