@@ -82,6 +82,19 @@ public class EqualTimeDemoTests
         Assert.False(Directory.Exists(data.File("out")));
     }
 
+    [Fact]
+    public void Without_debians_package_the_refusal_names_its_folder_and_the_package()
+    {
+        // Debian's own folder cannot be removed here; the check is the same, with the folder it would be.
+        string folder = Path.Combine(Path.GetTempPath(), "vpf-no-fashion-mnist-" + Guid.NewGuid().ToString("N"));
+        var e = Assert.Throws<Core.Data.DataFileException>(() => EqualTimeDemo.CheckFolder(folder, debian: true));
+        Assert.Equal(folder, e.FilePath);
+        Assert.Equal(Core.Data.DataFileProblem.Missing, e.Problem);
+        Assert.Contains($"'{folder}' (Debian's dataset-fashion-mnist package)", e.Message);
+        Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
+        Assert.Contains(DataSource.DebianFolder, e.Message);
+    }
+
     // The console wraps long messages at spaces.
     private static string OneLine(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 

@@ -48,6 +48,7 @@ internal static class EqualTimeDemo
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>Runs the protocol with the demo's options (already checked by <see cref="DemoCommand"/>); <paramref name="clock"/> times the whole command.</summary>
     public static int Run(CliContext cli, DemoSettings settings, Stopwatch clock)
     {
         if (settings.Epochs is not null)
@@ -187,8 +188,11 @@ internal static class EqualTimeDemo
     /// <summary>A budget as written in file names and tables: "60", "0.5".</summary>
     public static string BudgetText(double seconds) => seconds.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>Refuses a folder without the full training set, naming it and the package that installs it (exit 3).</summary>
-    private static void CheckFolder(string folder, bool debian)
+    /// <summary>
+    /// Refuses a folder without the full training set, naming it and the package that installs it (exit 3);
+    /// <paramref name="debian"/>: the folder is Debian's, not one given by <c>--data</c>.
+    /// </summary>
+    internal static void CheckFolder(string folder, bool debian)
     {
         bool present = Directory.Exists(folder) && new[] { "train-images-idx3-ubyte", "train-images-idx3-ubyte.gz" }.Any(f => File.Exists(Path.Combine(folder, f)));
         if (present) return;

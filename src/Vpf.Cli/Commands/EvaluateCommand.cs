@@ -33,7 +33,7 @@ public sealed class EvaluateSettings : ModelSettings
 
     /// <summary>Fractions of flipped pixels reconstructed.</summary>
     [CommandOption("--flip-fractions <LIST>")]
-    [Description("Fractions of pixels flipped at random, each reconstructed as a corruption of its own, e.g. 0.1,0.2 (each in (0, 1]). Default 0.1.")]
+    [Description("Fractions of pixels flipped at random, each reconstructed as a corruption of its own, e.g. 0.1,0.2 (each above 0 and at most 1). Default 0.1.")]
     public string? FlipFractions { get; init; }
 
     /// <summary>JSON output.</summary>
