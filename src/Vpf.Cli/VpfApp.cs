@@ -54,7 +54,7 @@ public static class VpfApp
                 .WithDescription("Show a model file's architecture and provenance, or (without a file) the data sets and machine.")
                 .WithExample("info", "model.vpf");
             c.AddCommand<DemoCommand>("demo").WithData(context)
-                .WithDescription("The main job: train VPF and a baseline on Fashion-MNIST, compare them, write out/report.html.")
+                .WithDescription("The main job: train VPF and a baseline on Fashion-MNIST, compare them, write out/report.html. With --full: CD-1, PCD-1 and VPF at equal training time on the full Fashion-MNIST.")
                 .WithExample("demo");
         });
         try

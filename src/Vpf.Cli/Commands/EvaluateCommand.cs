@@ -31,6 +31,11 @@ public sealed class EvaluateSettings : ModelSettings
     [DefaultValue(100)]
     public int ParzenChains { get; init; } = 100;
 
+    /// <summary>Fractions of flipped pixels reconstructed.</summary>
+    [CommandOption("--flip-fractions <LIST>")]
+    [Description("Fractions of pixels flipped at random, each reconstructed as a corruption of its own, e.g. 0.1,0.2 (each above 0 and at most 1). Default 0.1.")]
+    public string? FlipFractions { get; init; }
+
     /// <summary>JSON output.</summary>
     [CommandOption("--json <FILE>")]
     [Description("Also write the whole evaluation report (every section, options, timings) to this JSON file.")]
@@ -53,6 +58,8 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
         if (settings.AisRuns < 0) throw new UsageException("--ais-runs", $"must be ≥ 0; got {settings.AisRuns}.");
         if (settings.AisTemperatures < 1) throw new UsageException("--ais-temperatures", $"must be ≥ 1; got {settings.AisTemperatures}.");
         if (settings.ParzenChains < 0) throw new UsageException("--parzen-chains", $"must be ≥ 0; got {settings.ParzenChains}.");
+        double[]? flips = settings.FlipFractions is { } list
+            ? NumberList.Parse("--flip-fractions", list, f => f > 0 && f <= 1, "fractions in (0, 1]") : null;
         string[] inputs = [settings.Model, .. DataInputs.For(settings)];
         if (settings.Json is not null) OutputPath.Check("--json", settings.Json, inputs, OutputKind.Other, settings.Overwrite);
         var (model, info) = settings.LoadModel();
@@ -62,7 +69,7 @@ internal sealed class EvaluateCommand : Command<EvaluateSettings>
         cli.Line($"Model: {settings.Model}, {model.Architecture}, trained by {info.TrainingMethod ?? "unknown"}.");
         cli.Line($"Data: {data.Description}.");
         var (rows, report) = ModelEvaluation.Run(cli, settings.Model, model, info, data,
-            new EvaluationBudget(settings.Rows, settings.AisRuns, settings.AisTemperatures, 2000, settings.Seed, settings.ParzenChains));
+            new EvaluationBudget(settings.Rows, settings.AisRuns, settings.AisTemperatures, 2000, settings.Seed, settings.ParzenChains, flips));
         var table = new Table().AddColumns("metric", "model", "baselines", "how");
         table.Border = TableBorder.Simple;
         foreach (var r in rows)

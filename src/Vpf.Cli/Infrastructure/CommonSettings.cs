@@ -64,13 +64,16 @@ public class CommonSettings : CommandSettings
         _ => throw new UsageException("--csv-separator", $"expected comma, semicolon or tab; got '{CsvSeparator}'."),
     };
 
-    /// <summary>Checks the common options and applies <c>--threads</c>.</summary>
-    internal void Apply()
+    /// <summary>
+    /// Checks the common options and applies <c>--threads</c>; <paramref name="fullTakesData"/>: <c>--full</c> names a
+    /// kind of run that <c>--data</c> may point at another folder (<c>vpf demo --full</c>).
+    /// </summary>
+    internal void Apply(bool fullTakesData = false)
     {
         if (Threads < 0) throw new UsageException("--threads", $"must be ≥ 0; got {Threads}.");
         if (TrainRows < 0) throw new UsageException("--train-rows", $"must be ≥ 0; got {TrainRows}.");
         if (TestRows < 0) throw new UsageException("--test-rows", $"must be ≥ 0; got {TestRows}.");
-        if (Full && Data is not null) throw new UsageException("--full", "cannot be combined with --data.");
+        if (Full && Data is not null && !fullTakesData) throw new UsageException("--full", "cannot be combined with --data.");
         if (DataCsv is not null && (Full || Data is not null))
             throw new UsageException("--data-csv", $"cannot be combined with {(Full ? "--full" : "--data")}: give one source of data.");
         if (DataCsv is null && LabelColumn is not null) throw new UsageException("--label-column", "applies to --data-csv only.");

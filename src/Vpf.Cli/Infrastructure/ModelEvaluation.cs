@@ -28,8 +28,12 @@ public sealed record MetricRow(string Metric, double Value, IReadOnlyList<(strin
     public string BaselineText => Baselines.Count == 0 ? "—" : string.Join(", ", Baselines.Select(b => $"{b.Name} {ModelEvaluation.Format(b.Value)}"));
 }
 
-/// <summary>How much effort the evaluation spends (AIS runs 0: no AIS; Parzen chains 0: no Parzen section).</summary>
-internal sealed record EvaluationBudget(int Rows, int AisRuns, int AisTemperatures, int ProbeRows, int Seed, int ParzenChains = 100);
+/// <summary>
+/// How much effort the evaluation spends (AIS runs 0: no AIS; Parzen chains 0: no Parzen section), and the fractions of
+/// flipped pixels reconstructed (null: <see cref="ReconstructionSectionOptions"/>' default 10 % only).
+/// </summary>
+internal sealed record EvaluationBudget(int Rows, int AisRuns, int AisTemperatures, int ProbeRows, int Seed, int ParzenChains = 100,
+    IReadOnlyList<double>? FlipFractions = null);
 
 /// <summary>Held-out evaluation of one model: <see cref="ModelEvaluator"/>'s report and its numbers as metric rows (every printed number is in the report).</summary>
 internal static class ModelEvaluation
@@ -44,6 +48,9 @@ internal static class ModelEvaluation
             MaxTestRows = n,
             LogLikelihood = new LogLikelihoodSectionOptions { AisRuns = budget.AisRuns, AisTemperatures = Math.Max(1, budget.AisTemperatures) },
             Parzen = budget.ParzenChains > 0 ? new ParzenSectionOptions { Chains = budget.ParzenChains } : null,
+            Reconstruction = budget.FlipFractions is { Count: > 0 } flips
+                ? new ReconstructionSectionOptions { FlipFraction = flips[0], AdditionalFlipFractions = flips.Skip(1).ToArray() }
+                : new ReconstructionSectionOptions(),
             LinearProbe = budget.ProbeRows > 0 ? new LinearProbeSectionOptions { Probe = new LinearProbeOptions { MaxTrainRows = budget.ProbeRows } } : null,
         };
         if (options.LinearProbe is not null && (!data.Train.HasLabels || !data.Test.HasLabels))

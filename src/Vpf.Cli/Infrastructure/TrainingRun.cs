@@ -8,7 +8,20 @@ using Vpf.Core.Training;
 namespace Vpf.Cli;
 
 /// <summary>A finished training run.</summary>
-internal sealed record TrainedModel(string Name, TrainingMethod Method, DeepBoltzmannMachine Model, IReadOnlyList<CurvePoint> Curve, double Seconds, string Path);
+internal sealed record TrainedModel(string Name, TrainingMethod Method, DeepBoltzmannMachine Model, IReadOnlyList<CurvePoint> Curve, double Seconds, string Path)
+{
+    /// <summary>The models saved along the way (<see cref="TrainingRun.Execute"/>'s snapshots), by their seconds.</summary>
+    public IReadOnlyList<SavedSnapshot> Snapshots { get; init; } = [];
+}
+
+/// <summary>A model to save during a run: at the end of the first epoch whose training seconds reach <paramref name="Seconds"/>.</summary>
+/// <param name="Seconds">Training seconds (held-out evaluation excluded), as <see cref="TrainingPlan.TimeBudgetSeconds"/> counts them.</param>
+/// <param name="Path">The model file to write.</param>
+/// <param name="TrainCommand">The <c>vpf train</c> command recorded in that file (the plan with this budget).</param>
+internal sealed record SnapshotRequest(double Seconds, string Path, string? TrainCommand);
+
+/// <summary>A model saved during a run: after <paramref name="Epochs"/> epochs and <paramref name="Seconds"/> of training.</summary>
+internal sealed record SavedSnapshot(SnapshotRequest Request, int Epochs, double Seconds);
 
 /// <summary>
 /// Runs a <see cref="TrainingPlan"/> as <c>vpf train</c> and <c>vpf demo</c> do, adding what only a command does with
@@ -30,8 +43,11 @@ internal static class TrainingRun
     // overwrite: discard a checkpoint of another run at outPath (--overwrite); inputs: files no output may replace.
     // group: with --distributed, the processes training together; only process 0 evaluates held-out data and writes files.
     // trainCommand: the `vpf train` command that repeats the plan (TrainCommandLine), recorded in the model file.
+    // snapshots: models saved at the end of the epoch that reaches each one's seconds, as a run with that time budget
+    // would stop (one run then serves several budgets); any the run never reaches get its final model.
     public static TrainedModel Execute(CliContext context, TrainingPlan plan, DataSet data, string name, string outPath, bool resume,
-        bool overwrite, IEnumerable<string> inputs, IDataParallelGroup? group = null, string? trainCommand = null)
+        bool overwrite, IEnumerable<string> inputs, IDataParallelGroup? group = null, string? trainCommand = null,
+        IReadOnlyList<SnapshotRequest>? snapshots = null)
     {
         bool writes = group is null || group.Rank == 0;
         var training = plan.TrainingOptions;
@@ -42,6 +58,12 @@ internal static class TrainingRun
 
         var baseInfo = ModelFileInfo.ForTraining(plan.Method, training) with { TrainCommand = trainCommand, Standardisation = data.Standardisation };
         var start = resume ? LoadCheckpoint(context, plan, baseInfo, checkpointPath, outPath, name) : null;
+        var pending = new Queue<SnapshotRequest>((snapshots ?? []).OrderBy(r => r.Seconds));
+        var saved = new List<SavedSnapshot>();
+        // A snapshot needs the machine while it trains: a fresh run of it is the same run as the plan's own start.
+        if (pending.Count > 0 && start is null) start = TrainingRunState.Start(plan.CreateModel(data.Train));
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        var curveSoFar = new List<CurvePoint>(start?.Curve ?? []);
 
         int batchSize = Math.Min(training.BatchSize, data.Train.Count);
         if (batchSize < training.BatchSize)
@@ -53,7 +75,7 @@ internal static class TrainingRun
         context.Line($"Training {name}: {plan.Method.Description}, {plan.Architecture}, " +
                      $"{training.Epochs} epochs × {batches} batches of {batchSize}, {training.Optimiser.Kind} {training.Optimiser.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {training.Seed}.");
 
-        ModelFileInfo InfoNow(int epochs, IReadOnlyList<CurvePoint> curve, double excludedSeconds)
+        ModelFileInfo InfoNow(int epochs, IReadOnlyList<CurvePoint> curve, double excludedSeconds, string? command = null)
         {
             var notes = new Dictionary<string, string>
             {
@@ -65,7 +87,22 @@ internal static class TrainingRun
             // What `vpf sample` needs to show the model's samples as the data looked: an image shape, or a table's columns.
             if (data.AreImages) notes[ShapeNote] = $"{data.Test.ImageRows}x{data.Test.ImageColumns}";
             if (data.Columns is { } columns) notes[ColumnsNote] = JsonSerializer.Serialize(columns);
-            return baseInfo with { EpochsCompleted = epochs, Notes = notes };
+            return baseInfo with { EpochsCompleted = epochs, Notes = notes, TrainCommand = command ?? baseInfo.TrainCommand };
+        }
+
+        void Snapshot(CurvePoint point)
+        {
+            curveSoFar.Add(point);
+            while (writes && pending.Count > 0 && point.Seconds >= pending.Peek().Seconds)
+            {
+                var request = pending.Dequeue();
+                // The trainer's clock started just after this one; the difference is what the curve did not count.
+                double excludedNow = Math.Max(0, wall.Elapsed.TotalSeconds - point.Seconds);
+                SaveModel(request.Path, inputList, start!.Model, InfoNow(point.Epoch, curveSoFar.ToArray(), excludedNow, request.TrainCommand));
+                saved.Add(new SavedSnapshot(request, point.Epoch, point.Seconds));
+                context.Line(string.Create(CultureInfo.InvariantCulture,
+                    $"  {name}: {request.Seconds:0.###} s reached after epoch {point.Epoch} ({point.Seconds:F1} s); wrote {request.Path}."));
+            }
         }
 
         // CD, PCD and DBM-PCD report a reconstruction error, not K: label the numbers with the method's own name (for
@@ -82,9 +119,12 @@ internal static class TrainingRun
                 {
                     handle.Report((p.Epoch - 1) * batches + p.Batch, $"epoch {p.Epoch}/{training.Epochs} {objective} {p.EpochMeanObjective:G4}");
                     context.Hooks.AfterBatch?.Invoke(p);
-                }, context.Cancellation, start, point => context.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name} epoch {point.Epoch}/{training.Epochs}: {objective} {point.MeanObjective:G5}, held-out {objective} {point.HeldOutObjective:G5}, {(double.IsNaN(point.HeldOutCrossEntropy) ? "" : $"held-out reconstruction {point.HeldOutCrossEntropy:F2} nats/image, ")}{ProgressDisplay.Seconds(point.Seconds)}")),
-                    group);
+                }, context.Cancellation, start, point =>
+                {
+                    context.Line(string.Create(CultureInfo.InvariantCulture,
+                        $"  {name} epoch {point.Epoch}/{training.Epochs}: {objective} {point.MeanObjective:G5}, held-out {objective} {point.HeldOutObjective:G5}, {(double.IsNaN(point.HeldOutCrossEntropy) ? "" : $"held-out reconstruction {point.HeldOutCrossEntropy:F2} nats/image, ")}{ProgressDisplay.Seconds(point.Seconds)}"));
+                    if (pending.Count > 0) Snapshot(point);
+                }, group);
             });
         }
         catch (TrainingCanceledException e) when (e.State is { } state)
@@ -107,9 +147,19 @@ internal static class TrainingRun
         {
             SaveModel(outPath, inputList, result.Model, InfoNow(result.History.Count, result.Curve, excluded));
             if (File.Exists(checkpointPath)) File.Delete(checkpointPath);
+            // Budgets the run ended before (its epochs ran out): the final model is what a run with that budget trains.
+            while (pending.Count > 0)
+            {
+                var request = pending.Dequeue();
+                SaveModel(request.Path, inputList, result.Model, InfoNow(result.History.Count, result.Curve, excluded, request.TrainCommand));
+                saved.Add(new SavedSnapshot(request, result.History.Count, result.Seconds));
+            }
         }
         context.Line($"Wrote {outPath} ({name}, {ProgressDisplay.Seconds(result.Seconds)} of training).");
-        return new TrainedModel(name, plan.Method, result.Model, result.Curve, result.Seconds, outPath);
+        return new TrainedModel(name, plan.Method, result.Model, result.Curve, result.Seconds, outPath)
+        {
+            Snapshots = saved.OrderBy(s => s.Request.Seconds).ToArray(),
+        };
     }
 
     /// <summary>Writes the model file through the command's one atomic writer.</summary>
