@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Vpf.Kernels.Elementwise;
@@ -71,10 +72,7 @@ internal static unsafe class CenteringKernels
         int j = 0;
         for (; j <= m - 4; j += 4)
         {
-            Vector256<double> d0 = Avx.ConvertToVector256Double(Sse.LoadVector128(w + j)) - Avx.ConvertToVector256Double(Sse.LoadVector128(w0 + j));
-            Vector256<double> d1 = Avx.ConvertToVector256Double(Sse.LoadVector128(w1 + j)) - Avx.ConvertToVector256Double(Sse.LoadVector128(v1 + j));
-            Vector256<double> d2 = Avx.ConvertToVector256Double(Sse.LoadVector128(w2 + j)) - Avx.ConvertToVector256Double(Sse.LoadVector128(v2 + j));
-            Vector256<double> d3 = Avx.ConvertToVector256Double(Sse.LoadVector128(w3 + j)) - Avx.ConvertToVector256Double(Sse.LoadVector128(v3 + j));
+            Vector256<double> d0 = Delta(w + j, w0 + j), d1 = Delta(w1 + j, v1 + j), d2 = Delta(w2 + j, v2 + j), d3 = Delta(w3 + j, v3 + j);
 
             Vector256<double> u = Avx.LoadVector256(upper + j);
             if (a0 != 0) u += c0 * d0;
@@ -84,14 +82,7 @@ internal static unsafe class CenteringKernels
             Avx.Store(upper + j, u);
 
             Vector256<double> au = Avx.ConvertToVector256Double(Sse.LoadVector128(aUpper + j));
-            Vector256<double> p0 = d0 * au, p1 = d1 * au, p2 = d2 * au, p3 = d3 * au;
-            // Transpose the 4 × 4 block of products, so that lane r of column c is row r's product at j + c: adding the
-            // columns in order sums every row in the order of its plain loop.
-            Vector256<double> t0 = Avx.UnpackLow(p0, p1), t1 = Avx.UnpackHigh(p0, p1), t2 = Avx.UnpackLow(p2, p3), t3 = Avx.UnpackHigh(p2, p3);
-            sums += Avx.Permute2x128(t0, t2, 0x20);
-            sums += Avx.Permute2x128(t1, t3, 0x20);
-            sums += Avx.Permute2x128(t0, t2, 0x31);
-            sums += Avx.Permute2x128(t1, t3, 0x31);
+            sums = AddColumnsInOrder(d0 * au, d1 * au, d2 * au, d3 * au, sums);
         }
         double s0 = sums.GetElement(0), s1 = sums.GetElement(1), s2 = sums.GetElement(2), s3 = sums.GetElement(3);
         for (; j < m; j++)
@@ -111,5 +102,24 @@ internal static unsafe class CenteringKernels
         lower[1] = s1;
         lower[2] = s2;
         lower[3] = s3;
+    }
+
+    /// <summary>d = (double)w − (double)w0 for four floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Delta(float* w, float* w0) =>
+        Avx.ConvertToVector256Double(Sse.LoadVector128(w)) - Avx.ConvertToVector256Double(Sse.LoadVector128(w0));
+
+    /// <summary>
+    /// Transposes the 4 × 4 block of products (row r in p_r, columns j…j+3) and adds its columns to the row sums in
+    /// order, so that lane r sums row r in the order of its plain loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> AddColumnsInOrder(Vector256<double> p0, Vector256<double> p1, Vector256<double> p2, Vector256<double> p3, Vector256<double> sums)
+    {
+        Vector256<double> t0 = Avx.UnpackLow(p0, p1), t1 = Avx.UnpackHigh(p0, p1), t2 = Avx.UnpackLow(p2, p3), t3 = Avx.UnpackHigh(p2, p3);
+        sums += Avx.Permute2x128(t0, t2, 0x20);
+        sums += Avx.Permute2x128(t1, t3, 0x20);
+        sums += Avx.Permute2x128(t0, t2, 0x31);
+        return sums + Avx.Permute2x128(t1, t3, 0x31);
     }
 }

@@ -7,7 +7,7 @@ namespace Vpf.Kernels.Tests;
 [Collection("KernelSettings")]
 public sealed class CenteringKernelsTests
 {
-    private static readonly int[] Rows = [0, 1, 3, 4, 5, 8, 9, 13];
+    private static readonly int[] Rows = [0, 1, 3, 4, 5, 7, 8, 9, 13, 16, 17, 23];
     private static readonly int[] Columns = [0, 1, 3, 4, 5, 7, 8, 9, 16, 17, 33];
 
     [Fact]
