@@ -12,7 +12,8 @@ namespace Vpf.Bench;
 /// at 0.5), an RBM 784-500 is trained by VPF (its default estimator) and by CD-1, Adam 1e-3, at each batch size,
 /// once uncentered and once centered per repeat, the two runs back to back and their order alternating between repeats,
 /// so that a change of load hits both. Prints per configuration the median seconds per epoch of each and the median
-/// over repeats of the ratio centered / uncentered (each repeat's ratio from its own two runs).
+/// over repeats of the ratio centered / uncentered (each repeat's ratio from its own two runs); then the median time of
+/// each of the trainer's centering calls per update of that RBM next to one Adam step (`--repeats 0`: only these).
 /// </summary>
 internal static class CenteringCostCheck
 {

@@ -85,7 +85,7 @@ internal static class CenteredCoordinates
             int n = source.Biases[l].Length;
             if (offsets[l].Length != n) throw new ArgumentException($"Offsets of layer {l} have {offsets[l].Length} values; the layer has {n} units.", nameof(offsets));
             Array.Clear(shift, 0, n);
-            if (l > 0) AddBelow(shift, offsets[l - 1], source.Weights[l - 1], null, n);
+            if (l > 0) AddBelow(shift, offsets[l - 1], source.Weights[l - 1], n);
             if (l + 1 < layers) AddAbove(shift, offsets[l + 1], source.Weights[l], null, n);
             if (source.Laterals[l] is { } lat) AddAbove(shift, offsets[l], lat, null, n);
             var from = source.Biases[l];
@@ -94,16 +94,15 @@ internal static class CenteredCoordinates
         }
     }
 
-    /// <summary>shift[j] += Σ_i a[i] (W − W₀)[i, j] for W of shape a.Length × n (the layer below's contribution).</summary>
-    private static void AddBelow(double[] shift, float[] a, float[] w, float[]? w0, int n)
+    /// <summary>shift[j] += Σ_i a[i] W[i, j] for W of shape a.Length × n (the layer below's contribution).</summary>
+    private static void AddBelow(double[] shift, float[] a, float[] w, int n)
     {
         for (int i = 0; i < a.Length; i++)
         {
             double ai = a[i];
             if (ai == 0) continue;
             int row = i * n;
-            if (w0 is null) for (int j = 0; j < n; j++) shift[j] += ai * w[row + j];
-            else for (int j = 0; j < n; j++) shift[j] += ai * ((double)w[row + j] - w0[row + j]);
+            for (int j = 0; j < n; j++) shift[j] += ai * w[row + j];
         }
     }
 
