@@ -7,7 +7,7 @@ using Vpf.Core.Training;
 namespace Vpf.Bench;
 
 /// <summary>
-/// `dotnet run -c Release --project bench/Vpf.Bench -- centering-cost [--epochs N] [--repeats N] [--batches 10,100]`:
+/// `dotnet run -c Release --project bench/Vpf.Bench -- centering-cost [--epochs N] [--repeats N] [--batches 10,100] [--methods vpf,cd]`:
 /// what centering costs per epoch. On the shipped Fashion-MNIST images (data/fashion-mnist t10k, first 8,000, binarised
 /// at 0.5), an RBM 784-500 is trained by VPF (its default estimator) and by CD-1, Adam 1e-3, at each batch size,
 /// once uncentered and once centered per repeat, the two runs back to back and their order alternating between repeats,
@@ -29,20 +29,22 @@ internal static class CenteringCostCheck
         Console.WriteLine($"data: data/fashion-mnist t10k, first {data.Count} images; RBM 784-500, Adam 1e-3, {epochs} epochs per run, {repeats} repeats; " +
                           $"load average at start {LoadAverage()}");
 
-        var methods = new (string Name, Func<ITrainingObjective> Create)[]
+        int named = Array.IndexOf(args, "--methods");
+        string[] wanted = named >= 0 && named + 1 < args.Length ? args[named + 1].Split(',') : ["vpf", "cd"];
+        var methods = new (string Key, string Name, Func<ITrainingObjective> Create)[]
         {
-            ($"vpf ({new VpfOptions().Estimator})", () => new VariationalProbabilityFlow()),
-            ("cd-1", () => new ContrastiveDivergence()),
-        };
+            ("vpf", $"vpf ({new VpfOptions().Estimator})", () => new VariationalProbabilityFlow()),
+            ("cd", "cd-1", () => new ContrastiveDivergence()),
+        }.Where(m => wanted.Contains(m.Key)).ToArray();
         // Compile every path once before any clock runs.
         var warmUp = data.Subset(0, 200);
-        foreach (var (_, create) in methods)
+        foreach (var (_, _, create) in methods)
             foreach (bool centered in new[] { false, true })
                 SecondsPerEpoch(create(), warmUp, 10, 1, centered);
 
         Console.WriteLine("| method | batch | uncentered s/epoch | centered s/epoch | centered / uncentered (median) | ratios |");
         Console.WriteLine("|---|---:|---:|---:|---:|---|");
-        foreach (var (name, create) in methods)
+        foreach (var (_, name, create) in methods)
             foreach (int batch in batchSizes.Where(_ => repeats > 0))
             {
                 var plain = new List<double>();
