@@ -1,4 +1,5 @@
 using Vpf.Core.Model;
+using Vpf.Kernels;
 
 namespace Vpf.Core.Training;
 
@@ -34,19 +35,8 @@ internal static class CenteredCoordinates
             var a = offsets[l];
             var gb = gradient.Biases[l];
             int n = a.Length;
-            if (l + 1 < layers)
-            {
-                var aAbove = offsets[l + 1];
-                var gbAbove = gradient.Biases[l + 1];
-                var gw = gradient.Weights[l];
-                int m = aAbove.Length;
-                for (int k = 0; k < n; k++)
-                {
-                    float ak = a[k], gk = gb[k];
-                    int row = k * m;
-                    for (int j = 0; j < m; j++) gw[row + j] -= ak * gbAbove[j] + gk * aAbove[j];
-                }
-            }
+            // One vector pass over W_l: the two outer products are never formed.
+            if (l + 1 < layers) CenteringKernels.SubtractOffsetOuterProducts(gradient.Weights[l], a, gradient.Biases[l + 1], gb, offsets[l + 1]);
             if (gradient.Laterals[l] is { } gl)
             {
                 for (int k = 0; k < n; k++)
@@ -65,13 +55,19 @@ internal static class CenteredCoordinates
     public static void CompensateStep(ParameterSet after, ParameterSet before, IReadOnlyList<float[]> offsets)
     {
         int layers = after.Biases.Length;
-        var shift = new double[MaxWidth(after)];
+        // Per layer: the shift through the weights below it (summed over their rows in order) and the one through the
+        // weights above it (each unit's row sum); one pass over each weight matrix yields both of its layers' parts.
+        var throughBelow = new double[layers][];
+        var throughAbove = new double[layers][];
+        for (int l = 0; l < layers; l++) (throughBelow[l], throughAbove[l]) = (new double[offsets[l].Length], new double[offsets[l].Length]);
+        for (int l = 0; l + 1 < layers; l++)
+            CenteringKernels.AccumulateStepShifts(after.Weights[l], before.Weights[l], offsets[l], offsets[l + 1], throughBelow[l + 1], throughAbove[l]);
         for (int l = 0; l < layers; l++)
         {
             int n = offsets[l].Length;
-            Array.Clear(shift, 0, n);
-            if (l > 0) AddBelow(shift, offsets[l - 1], after.Weights[l - 1], before.Weights[l - 1], n);
-            if (l + 1 < layers) AddAbove(shift, offsets[l + 1], after.Weights[l], before.Weights[l], n);
+            var shift = throughBelow[l];
+            if (l + 1 < layers)
+                for (int k = 0; k < n; k++) shift[k] += throughAbove[l][k];
             if (after.Laterals[l] is { } lat) AddAbove(shift, offsets[l], lat, before.Laterals[l]!, n);
             var b = after.Biases[l];
             for (int k = 0; k < n; k++) b[k] = (float)(b[k] - shift[k]);
@@ -89,7 +85,7 @@ internal static class CenteredCoordinates
             int n = source.Biases[l].Length;
             if (offsets[l].Length != n) throw new ArgumentException($"Offsets of layer {l} have {offsets[l].Length} values; the layer has {n} units.", nameof(offsets));
             Array.Clear(shift, 0, n);
-            if (l > 0) AddBelow(shift, offsets[l - 1], source.Weights[l - 1], null, n);
+            if (l > 0) AddBelow(shift, offsets[l - 1], source.Weights[l - 1], n);
             if (l + 1 < layers) AddAbove(shift, offsets[l + 1], source.Weights[l], null, n);
             if (source.Laterals[l] is { } lat) AddAbove(shift, offsets[l], lat, null, n);
             var from = source.Biases[l];
@@ -98,16 +94,15 @@ internal static class CenteredCoordinates
         }
     }
 
-    /// <summary>shift[j] += Σ_i a[i] (W − W₀)[i, j] for W of shape a.Length × n (the layer below's contribution).</summary>
-    private static void AddBelow(double[] shift, float[] a, float[] w, float[]? w0, int n)
+    /// <summary>shift[j] += Σ_i a[i] W[i, j] for W of shape a.Length × n (the layer below's contribution).</summary>
+    private static void AddBelow(double[] shift, float[] a, float[] w, int n)
     {
         for (int i = 0; i < a.Length; i++)
         {
             double ai = a[i];
             if (ai == 0) continue;
             int row = i * n;
-            if (w0 is null) for (int j = 0; j < n; j++) shift[j] += ai * w[row + j];
-            else for (int j = 0; j < n; j++) shift[j] += ai * ((double)w[row + j] - w0[row + j]);
+            for (int j = 0; j < n; j++) shift[j] += ai * w[row + j];
         }
     }
 
