@@ -103,11 +103,17 @@ internal static class EqualTimeDemo
             var full = Plan(method, budgets[^1]);
             var requests = budgets[..^1].Select(b => new SnapshotRequest(b, ModelPath(name, b), TrainCommandLine.For(Plan(method, b), source))).ToArray();
             var trained = TrainingRun.Execute(cli, full, data, name, ModelPath(name, budgets[^1]), resume: false, overwrite: settings.Overwrite,
-                inputs: inputs, trainCommand: TrainCommandLine.For(full, source), snapshots: requests);
+                inputs: inputs, trainCommand: TrainCommandLine.For(full, source), snapshots: requests, keepLastGoodOnDivergence: true);
+            // A method that diverges is an outcome to report, not the end of the protocol: the budgets after the
+            // divergence carry its last good model and say where it diverged.
+            string? diverged = trained.Divergence is { } d ? $"diverged in epoch {d.Epoch}" : null;
             foreach (var s in trained.Snapshots)
-                runs.Add(new RunRecord(name, s.Request.Seconds, s.Epochs, s.Seconds, s.Request.Path, s.Request.TrainCommand));
+                runs.Add(new RunRecord(name, s.Request.Seconds, s.Epochs, s.Seconds, s.Request.Path, s.Request.TrainCommand)
+                {
+                    Diverged = diverged is not null && s.Seconds < s.Request.Seconds ? diverged : null,
+                });
             runs.Add(new RunRecord(name, budgets[^1], trained.Curve.Count > 0 ? trained.Curve[^1].Epoch : 0, trained.Seconds, trained.Path,
-                TrainCommandLine.For(full, source)));
+                TrainCommandLine.For(full, source)) { Diverged = diverged });
         }
 
         // Each saved model is evaluated from its file, as 'vpf evaluate' reads it.
@@ -138,7 +144,7 @@ internal static class EqualTimeDemo
             header.Add("trivial / raw-pixel baselines");
             var rows = new List<List<string>>
             {
-                Row("epochs trained", atBudget.Select(r => r.Epochs.ToString(CultureInfo.InvariantCulture))),
+                Row("epochs trained", atBudget.Select(r => r.Epochs.ToString(CultureInfo.InvariantCulture) + (r.Diverged is { } why ? $" ({why}; the last good model)" : ""))),
                 Row("training time (s)", atBudget.Select(r => r.Seconds.ToString("F1", CultureInfo.InvariantCulture))),
                 Row("evaluation time (s)", atBudget.Select(r => r.EvaluationSeconds.ToString("F1", CultureInfo.InvariantCulture))),
             };
@@ -175,7 +181,7 @@ internal static class EqualTimeDemo
         OutputFile.WriteText(markdownPath, inputs, markdown.ToString());
         var summary = new EqualTimeSummary("vpf-equal-time/1", cli.CommandLine, data.Description, rbm.ToString(), budgets, evaluation,
             runs.Select(r => new EqualTimeRun(r.Method, r.Budget, r.Epochs, r.Seconds, r.EvaluationSeconds, r.Model, r.Evaluation!, r.TrainCommand,
-                r.Metrics.Select(m => new EqualTimeMetric(m.Metric, m.Value, m.Display)).ToArray())).ToArray());
+                r.Metrics.Select(m => new EqualTimeMetric(m.Metric, m.Value, m.Display)).ToArray(), r.Diverged)).ToArray());
         OutputFile.WriteText(jsonPath, inputs, JsonSerializer.Serialize(summary, Json));
         cli.Line($"Wrote {runs.Count} models, their evaluations, {markdownPath} and {jsonPath}. The demo took {ProgressDisplay.Seconds(clock.Elapsed.TotalSeconds)}.");
         return ExitCodes.Success;
@@ -212,6 +218,9 @@ internal static class EqualTimeDemo
         public double EvaluationSeconds { get; set; }
 
         public string? Evaluation { get; set; }
+
+        /// <summary>Where the method's run diverged, when it did before this budget: the model is its last good one.</summary>
+        public string? Diverged { get; init; }
     }
 }
 
@@ -236,8 +245,9 @@ internal sealed record EqualTimeSummary(string Format, string Command, string Da
 /// <param name="Evaluation">Its evaluation report (JSON, as <c>vpf evaluate --json</c> writes it).</param>
 /// <param name="TrainCommand">The <c>vpf train</c> command that trains it again with this budget.</param>
 /// <param name="Metrics">The evaluation's numbers, as in the tables.</param>
+/// <param name="Diverged">Where the method's run diverged before this budget (the model is its last good one), else null.</param>
 internal sealed record EqualTimeRun(string Method, double Budget, int Epochs, double Seconds, double EvaluationSeconds, string Model, string Evaluation,
-    string? TrainCommand, IReadOnlyList<EqualTimeMetric> Metrics);
+    string? TrainCommand, IReadOnlyList<EqualTimeMetric> Metrics, string? Diverged = null);
 
 /// <summary>One number of an evaluation.</summary>
 /// <param name="Metric">What is measured.</param>

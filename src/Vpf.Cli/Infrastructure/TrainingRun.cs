@@ -12,6 +12,12 @@ internal sealed record TrainedModel(string Name, TrainingMethod Method, DeepBolt
 {
     /// <summary>The models saved along the way (<see cref="TrainingRun.Execute"/>'s snapshots), by their seconds.</summary>
     public IReadOnlyList<SavedSnapshot> Snapshots { get; init; } = [];
+
+    /// <summary>
+    /// Where the run diverged when it was asked to keep going (<c>keepLastGoodOnDivergence</c>), else null: then
+    /// <see cref="Model"/> is the last good model and the budgets after the divergence hold it too.
+    /// </summary>
+    public TrainingDivergedException? Divergence { get; init; }
 }
 
 /// <summary>A model to save during a run: at the end of the first epoch whose training seconds reach <paramref name="Seconds"/>.</summary>
@@ -47,7 +53,7 @@ internal static class TrainingRun
     // would stop (one run then serves several budgets); any the run never reaches get its final model.
     public static TrainedModel Execute(CliContext context, TrainingPlan plan, DataSet data, string name, string outPath, bool resume,
         bool overwrite, IEnumerable<string> inputs, IDataParallelGroup? group = null, string? trainCommand = null,
-        IReadOnlyList<SnapshotRequest>? snapshots = null)
+        IReadOnlyList<SnapshotRequest>? snapshots = null, bool keepLastGoodOnDivergence = false)
     {
         bool writes = group is null || group.Rank == 0;
         var training = plan.TrainingOptions;
@@ -140,7 +146,22 @@ internal static class TrainingRun
         {
             if (writes) SaveModel(outPath, inputList, state.Model, InfoNow(e.Epoch - 1, state.Curve, state.ExcludedSeconds));
             context.Console.MarkupLine(Markup.Escape($"The last good model (before epoch {e.Epoch}, batch {e.Batch}) was written to {outPath}."));
-            throw;
+            if (!keepLastGoodOnDivergence) throw;
+            // A protocol that compares methods records the divergence as the method's outcome: the budgets the run
+            // did not reach get the last good model, which is what a run with such a budget would have ended with.
+            context.Line($"{name} diverged: {e.Message}");
+            double trainedSeconds = state.Curve.Count > 0 ? state.Curve[^1].Seconds : 0;
+            while (pending.Count > 0)
+            {
+                var request = pending.Dequeue();
+                if (writes) SaveModel(request.Path, inputList, state.Model, InfoNow(e.Epoch - 1, state.Curve, state.ExcludedSeconds, request.TrainCommand));
+                saved.Add(new SavedSnapshot(request, e.Epoch - 1, trainedSeconds));
+            }
+            return new TrainedModel(name, plan.Method, state.Model, state.Curve, trainedSeconds, outPath)
+            {
+                Snapshots = saved.OrderBy(x => x.Request.Seconds).ToArray(),
+                Divergence = e,
+            };
         }
         double excluded = result.History.Count > 0 ? result.History[^1].Seconds - result.Seconds : 0;
         if (writes)
