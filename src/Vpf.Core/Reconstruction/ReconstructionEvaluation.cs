@@ -28,16 +28,7 @@ public static class ReconstructionEvaluation
     public static IReadOnlyList<ReconstructionReport> Evaluate(DeepBoltzmannMachine model, BinaryDataset train, BinaryDataset test,
         IEnumerable<Corruption> corruptions, ReconstructionOptions? options = null, int seed = 0, int batchSize = DefaultBatchSize)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(test);
-        ArgumentNullException.ThrowIfNull(corruptions);
-        if (batchSize < 1) throw new InvalidOptionsException(nameof(batchSize), $"must be ≥ 1; got {batchSize}.");
-        int d = model.LayerSize(0);
-        if (train.Dimension != d)
-            throw new ArgumentException($"The model has {d} visible units but the training set has {train.Dimension} values per row.", nameof(train));
-        if (test.Dimension != d)
-            throw new ArgumentException($"The model has {d} visible units but the test set has {test.Dimension} values per row.", nameof(test));
+        CheckArguments(model, train, test, corruptions, batchSize);
         var marginals = train.ColumnMeans();
         var reconstructor = new Reconstructor(model, options, marginals);
         var reports = new List<ReconstructionReport>();
@@ -83,16 +74,7 @@ public static class ReconstructionEvaluation
     public static IReadOnlyList<SquaredErrorReport> EvaluateSquaredError(DeepBoltzmannMachine model, Dataset train, Dataset test,
         IEnumerable<Corruption> corruptions, ReconstructionOptions? options = null, int seed = 0, int batchSize = DefaultBatchSize)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(test);
-        ArgumentNullException.ThrowIfNull(corruptions);
-        if (batchSize < 1) throw new InvalidOptionsException(nameof(batchSize), $"must be ≥ 1; got {batchSize}.");
-        int d = model.LayerSize(0);
-        if (train.Dimension != d)
-            throw new ArgumentException($"The model has {d} visible units but the training set has {train.Dimension} values per row.", nameof(train));
-        if (test.Dimension != d)
-            throw new ArgumentException($"The model has {d} visible units but the test set has {test.Dimension} values per row.", nameof(test));
+        CheckArguments(model, train, test, corruptions, batchSize);
         var means = train.ColumnMeans();
         var reconstructor = new Reconstructor(model, options, means);
         var reports = new List<SquaredErrorReport>();
@@ -116,5 +98,20 @@ public static class ReconstructionEvaluation
                 modelScores.Scores, asItIs.Scores, meanFill.Scores, clock.Elapsed.TotalSeconds));
         }
         return reports;
+    }
+
+    /// <summary>The checks both protocols make before any work: arguments present, a batch size ≥ 1, both sets the model's width.</summary>
+    private static void CheckArguments(DeepBoltzmannMachine model, Dataset train, Dataset test, IEnumerable<Corruption> corruptions, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(corruptions);
+        if (batchSize < 1) throw new InvalidOptionsException(nameof(batchSize), $"must be ≥ 1; got {batchSize}.");
+        int d = model.LayerSize(0);
+        if (train.Dimension != d)
+            throw new ArgumentException($"The model has {d} visible units but the training set has {train.Dimension} values per row.", nameof(train));
+        if (test.Dimension != d)
+            throw new ArgumentException($"The model has {d} visible units but the test set has {test.Dimension} values per row.", nameof(test));
     }
 }

@@ -118,21 +118,7 @@ internal static class GaussianEvaluation
 
         AisLogLikelihood? ais = null;
         if (options.AisRuns > 0)
-        {
-            var aisClock = Stopwatch.StartNew();
-            var estimate = AnnealedImportanceSampling.EstimateLogPartition(model, new AisOptions
-            {
-                Runs = options.AisRuns,
-                Schedule = options.AisSchedule ?? LogLikelihoodSectionOptions.Schedule(options.AisTemperatures),
-                Seed = (ulong)(uint)seed,
-                VisibleBaseMeans = means,
-            });
-            double unnormalised = rbm
-                ? -GaussianRbmLikelihood.FreeEnergies(model, visible, rows).Average()
-                : VariationalBound.MeanLowerBound(model, visible, rows, 0.0, options.MeanFieldSweeps);
-            ais = new AisLogLikelihood(rbm ? AisLikelihoodKind.FreeEnergy : AisLikelihoodKind.VariationalLowerBound, estimate,
-                unnormalised - estimate.LogZ, unnormalised - estimate.LogZUpper, unnormalised - estimate.LogZLower, aisClock.Elapsed.TotalSeconds);
-        }
+            ais = ModelEvaluator.Ais(model, visible, rows, options, seed, dataMarginals: null, visibleBaseMeans: means);
 
         DataScaleLogLikelihood? dataScale = null;
         if (standardisation is not null)

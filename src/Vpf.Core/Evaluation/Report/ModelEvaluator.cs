@@ -263,23 +263,35 @@ public static class ModelEvaluator
 
         AisLogLikelihood? ais = null;
         if (options.AisRuns > 0)
-        {
-            var aisClock = Stopwatch.StartNew();
-            var estimate = AnnealedImportanceSampling.EstimateLogPartition(model, new AisOptions
-            {
-                Runs = options.AisRuns,
-                Schedule = options.AisSchedule ?? LogLikelihoodSectionOptions.Schedule(options.AisTemperatures),
-                Seed = (ulong)(uint)seed,
-                DataMarginals = marginals,
-            });
-            // Mean of the log-unnormalised term, to which −log Z is added.
-            double unnormalised = rbm
-                ? -ExactLikelihood.RbmFreeEnergies(model, visible, rows).Average()
-                : VariationalBound.MeanLowerBound(model, visible, rows, 0.0, options.MeanFieldSweeps);
-            ais = new AisLogLikelihood(rbm ? AisLikelihoodKind.FreeEnergy : AisLikelihoodKind.VariationalLowerBound, estimate,
-                unnormalised - estimate.LogZ, unnormalised - estimate.LogZUpper, unnormalised - estimate.LogZLower, aisClock.Elapsed.TotalSeconds);
-        }
+            ais = Ais(model, visible, rows, options, seed, dataMarginals: marginals, visibleBaseMeans: null);
         return new LogLikelihoodSection(rows, independent, exact, ais, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The AIS likelihood of binary and Gaussian models alike: log Z from the base model that <paramref name="dataMarginals"/>
+    /// (binary) or <paramref name="visibleBaseMeans"/> (Gaussian) give, and the mean of the log-unnormalised term (−F(v) for
+    /// an RBM, the mean-field bound otherwise) to which −log Z is added.
+    /// </summary>
+    internal static AisLogLikelihood Ais(DeepBoltzmannMachine model, float[] visible, int rows, LogLikelihoodSectionOptions options, int seed,
+        IReadOnlyList<double>? dataMarginals, IReadOnlyList<double>? visibleBaseMeans)
+    {
+        bool rbm = model.Architecture.IsRbm;
+        var aisClock = Stopwatch.StartNew();
+        var estimate = AnnealedImportanceSampling.EstimateLogPartition(model, new AisOptions
+        {
+            Runs = options.AisRuns,
+            Schedule = options.AisSchedule ?? LogLikelihoodSectionOptions.Schedule(options.AisTemperatures),
+            Seed = (ulong)(uint)seed,
+            DataMarginals = dataMarginals,
+            VisibleBaseMeans = visibleBaseMeans,
+        });
+        double unnormalised = rbm
+            ? -(model.Architecture.HasGaussianVisible
+                ? GaussianRbmLikelihood.FreeEnergies(model, visible, rows)
+                : ExactLikelihood.RbmFreeEnergies(model, visible, rows)).Average()
+            : VariationalBound.MeanLowerBound(model, visible, rows, 0.0, options.MeanFieldSweeps);
+        return new AisLogLikelihood(rbm ? AisLikelihoodKind.FreeEnergy : AisLikelihoodKind.VariationalLowerBound, estimate,
+            unnormalised - estimate.LogZ, unnormalised - estimate.LogZUpper, unnormalised - estimate.LogZLower, aisClock.Elapsed.TotalSeconds);
     }
 
     private static ParzenSection Parzen(DeepBoltzmannMachine model, BinaryDataset train, BinaryDataset test, ParzenSectionOptions options, int seed)
