@@ -116,12 +116,7 @@ let timed f =
     r, clock.Elapsed.TotalSeconds
 
 /// Every pixel of every row inverted (x → 1 − x), labels and image shape kept: a stand-in for data of another density.
-let invert (data: BinaryDataset) =
-    let values = Array.zeroCreate<float32> (data.Count * data.Dimension)
-    data.CopyRows(ReadOnlySpan [| 0 .. data.Count - 1 |], Span values)
-    for i in 0 .. values.Length - 1 do values.[i] <- 1f - values.[i]
-    let labels = if data.HasLabels then data.Labels.ToArray() else null
-    BinaryDataset.FromBinaryRows(ReadOnlySpan values, data.Count, data.Dimension, labels, data.ImageRows, data.ImageColumns)
+let invert (data: BinaryDataset) = data.Inverted()
 
 /// The evaluation of defaults.fsx and polarity.fsx: 20 % flips and the hidden bottom half (mean-field, error on the
 /// corrupted pixels), the linear probe on at most 3,000 training images, and the given log-likelihood section (null:

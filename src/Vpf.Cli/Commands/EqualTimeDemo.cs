@@ -60,8 +60,8 @@ internal static class EqualTimeDemo
         CheckFolder(folder, settings.Data is null);
         // The data as a 'vpf train' line selects them: --full for Debian's folder, --data for another.
         var source = settings.Data is null
-            ? new CommonSettings { Full = true, TrainRows = settings.TrainRows, TestRows = settings.TestRows }
-            : new CommonSettings { Data = settings.Data, TrainRows = settings.TrainRows, TestRows = settings.TestRows };
+            ? new CommonSettings { Full = true, TrainRows = settings.TrainRows, TestRows = settings.TestRows, Inverted = settings.Inverted }
+            : new CommonSettings { Data = settings.Data, TrainRows = settings.TrainRows, TestRows = settings.TestRows, Inverted = settings.Inverted };
         var inputs = DataInputs.For(source).ToList();
 
         var methods = new (string Name, TrainingMethod Method)[] { ("CD-1", new CdMethod { Steps = 1 }), ("PCD-1", new PcdMethod { Steps = 1 }), ("VPF", new VpfMethod()) };

@@ -54,6 +54,11 @@ public class CommonSettings : CommandSettings
     [Description("Use at most the first N held-out images (0 = all).")]
     public int TestRows { get; init; }
 
+    /// <summary>Flip every binarised pixel (x → 1 − x) of the training and held-out images.</summary>
+    [CommandOption("--inverted")]
+    [Description("Flip every binarised pixel (x → 1 − x) of the training and held-out images: the same images at the other polarity, where most pixels are on. Binary images only.")]
+    public bool Inverted { get; init; }
+
     /// <summary>The separator <c>--csv-separator</c> names, or null to detect it.</summary>
     internal char? Separator => CsvSeparator?.ToLowerInvariant() switch
     {
@@ -78,6 +83,7 @@ public class CommonSettings : CommandSettings
             throw new UsageException("--data-csv", $"cannot be combined with {(Full ? "--full" : "--data")}: give one source of data.");
         if (DataCsv is null && LabelColumn is not null) throw new UsageException("--label-column", "applies to --data-csv only.");
         if (DataCsv is null && CsvSeparator is not null) throw new UsageException("--csv-separator", "applies to --data-csv only.");
+        if (Inverted && DataCsv is not null) throw new UsageException("--inverted", "applies to images binarised to 0/1; a table (--data-csv) has no polarity to invert.");
         _ = Separator;
         KernelSettings.MaxThreads = Threads == 0 ? Environment.ProcessorCount : Threads;
     }

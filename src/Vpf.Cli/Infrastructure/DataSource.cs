@@ -52,6 +52,8 @@ internal static class DataSource
     /// </summary>
     public static DataSet Load(CommonSettings s, bool greyLevels = false)
     {
+        if (s.Inverted && greyLevels)
+            throw new UsageException("--inverted", "applies to binary visible units (images binarised to 0/1); grey levels for Gaussian visible units have no polarity to invert.");
         DataSet set;
         if (s.DataCsv is not null)
             set = LoadTable(s);
@@ -80,7 +82,16 @@ internal static class DataSource
             set = set with { Description = set.Description + $"; first {s.TestRows:N0} held-out images used" };
         DataSizes.Check(set, s.DataCsv ?? (s.Full ? DebianFolder : s.Data ?? ShippedFolder));
         if (greyLevels && s.DataCsv is null) set = set with { Description = set.Description + " as grey levels" };
+        if (s.Inverted) set = Inverted(set);
         return set;
+    }
+
+    /// <summary>The images of <paramref name="set"/> with every binarised pixel flipped (<c>--inverted</c>).</summary>
+    private static DataSet Inverted(DataSet set)
+    {
+        if (set.Train is not BinaryDataset train || set.Test is not BinaryDataset test)
+            throw new UsageException("--inverted", "applies to images binarised to 0/1.");
+        return set with { Train = train.Inverted(), Test = test.Inverted(), Description = set.Description + "; every pixel inverted (x → 1 − x)" };
     }
 
     /// <summary>

@@ -64,6 +64,7 @@ internal static class TrainCommandLine
             CsvSeparator = data.CsvSeparator,
             TrainRows = data.TrainRows,
             TestRows = data.TestRows,
+            Inverted = data.Inverted,
         };
     }
 
@@ -114,6 +115,7 @@ internal static class TrainCommandLine
         }
         if (s.TrainRows != 0) args.AddRange(["--train-rows", Text(s.TrainRows)]);
         if (s.TestRows != 0) args.AddRange(["--test-rows", Text(s.TestRows)]);
+        if (s.Inverted) args.Add("--inverted");
         return args;
     }
 

@@ -46,6 +46,36 @@ public sealed class BinaryDatasetTests
         });
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(784)]
+    public void Inverted_flips_every_pixel_keeps_labels_and_shape_and_leaves_the_padding_bits_zero(int dimension)
+    {
+        var (values, _) = Random01(9, dimension, seed: 7 + dimension);
+        byte[] labels = [3, 1, 4, 1, 5, 9, 2, 6, 5];
+        var set = BinaryDataset.FromBinaryRows(values, labels, dimension == 784 ? 28 : 0, dimension == 784 ? 28 : 0);
+
+        var inverted = set.Inverted();
+
+        for (int r = 0; r < 9; r++)
+            for (int c = 0; c < dimension; c++)
+                Assert.Equal(values[r, c] == 0, inverted[r, c]);
+        Assert.Equal(labels, inverted.Labels.ToArray());
+        Assert.Equal((set.ImageRows, set.ImageColumns), (inverted.ImageRows, inverted.ImageColumns));
+        var means = set.ColumnMeans();
+        Assert.Equal(means.Select(m => 1 - m), inverted.ColumnMeans(), (a, b) => Math.Abs(a - b) < 1e-12);
+        // The fingerprint hashes the packed words: equal to the set packed from 1 − x only if the padding bits stayed 0.
+        var flipped = new float[9, dimension];
+        for (int r = 0; r < 9; r++)
+            for (int c = 0; c < dimension; c++)
+                flipped[r, c] = 1 - values[r, c];
+        Assert.Equal(DataFingerprint.Of(BinaryDataset.FromBinaryRows(flipped, labels)), DataFingerprint.Of(inverted));
+        Assert.Equal(DataFingerprint.Of(set), DataFingerprint.Of(inverted.Inverted()));
+    }
+
     [Fact]
     public void CopyRows_leaves_the_rest_of_a_longer_destination_alone()
     {
