@@ -123,6 +123,14 @@ public class TrainCommandTests
         Assert.False(File.Exists(data.File("m.vpf")));
     }
 
+    [Theory]
+    [InlineData(50, 600000, 120, 240.0, 300000)] // half the budget spent: half way, whatever the epoch cap
+    [InlineData(900, 1000, 1, 240.0, 900)] // the epochs end first: their updates count
+    [InlineData(50, 1000, 300, 240.0, 1000)] // past the budget: done
+    [InlineData(50, 1000, 120, null, 50)] // no budget: updates only
+    public void A_time_budgeted_run_reports_progress_against_its_budget_not_its_epoch_cap(double updates, double total, double seconds, double? budget, double expected) =>
+        Assert.Equal(expected, TrainingRun.Progress(updates, total, seconds, budget));
+
     [Fact]
     public void A_plan_no_flag_expresses_has_no_command()
     {

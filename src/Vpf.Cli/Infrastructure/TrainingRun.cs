@@ -46,6 +46,13 @@ internal static class TrainingRun
     public static List<CurvePoint> ReadCurve(ModelFileInfo info) =>
         info.Notes.TryGetValue(CurveNote, out var json) ? JsonSerializer.Deserialize<List<CurvePoint>>(json, CurveJson) ?? [] : [];
 
+    /// <summary>
+    /// How far a run is, in updates out of <paramref name="total"/>: with a time budget, the larger of the updates done and
+    /// the budget's share spent, so that the ETA of a run the budget will end does not count the epoch cap.
+    /// </summary>
+    internal static double Progress(double updates, double total, double seconds, double? budget) =>
+        budget is > 0 ? Math.Max(updates, total * Math.Min(1, seconds / budget.Value)) : updates;
+
     // overwrite: discard a checkpoint of another run at outPath (--overwrite); inputs: files no output may replace.
     // group: with --distributed, the processes training together; only process 0 evaluates held-out data and writes files.
     // trainCommand: the `vpf train` command that repeats the plan (TrainCommandLine), recorded in the model file.
@@ -123,7 +130,8 @@ internal static class TrainingRun
                 if (start?.Checkpoint is { } c) handle.Report(c.EpochsCompleted * batches + c.BatchesCompleted);
                 return plan.Run(data.Train, writes ? data.Test : null, p =>
                 {
-                    handle.Report((p.Epoch - 1) * batches + p.Batch, $"epoch {p.Epoch}/{training.Epochs} {objective} {p.EpochMeanObjective:G4}");
+                    handle.Report(Progress((p.Epoch - 1) * batches + p.Batch, (double)training.Epochs * batches, p.Seconds, plan.TimeBudgetSeconds),
+                        $"epoch {p.Epoch}/{training.Epochs} {objective} {p.EpochMeanObjective:G4}");
                     context.Hooks.AfterBatch?.Invoke(p);
                 }, context.Cancellation, start, point =>
                 {
