@@ -40,7 +40,7 @@ module ``when the all-bits-flipped term is evaluated on any states`` =
         let biasFailures =
             [ for (l, k) in units c do
                   let want = mean (fun r p -> 0.5 * p * (1.0 - 2.0 * x c r (l, k)))
-                  let got = float gradient.Biases[l][k]
+                  let got = float (gradient.Biases[l][k])
                   if not (close 1e-5 (mean (fun _ p -> p)) want got) then yield $"b{l}[{k}]: library {got:g8}, oracle {want:g8}" ]
         let wantK = mean (fun _ p -> p)
         (allOf "every edge's update" edgeFailures
