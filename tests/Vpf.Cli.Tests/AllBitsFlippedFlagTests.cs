@@ -39,8 +39,9 @@ public class AllBitsFlippedFlagTests
         using var data = new TinyData(40, 10);
         var (code, output) = CliRunner.Run("train", "--data", data.Folder, "--visible", "gaussian", "--layers", "8", "--all-bits-flipped", "--out", data.File("m.vpf"));
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("AllBitsFlipped", output);
-        Assert.Contains("Gaussian visible units", output);
+        string text = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "); // the console wraps long lines
+        Assert.Contains("the all-bits-flipped state (AllBitsFlipped) exists for binary units only", text);
+        Assert.Contains("has Gaussian visible units", text);
     }
 
     [Fact]
