@@ -108,19 +108,20 @@ public class AllBitsFlippedTests
     }
 
     [Fact]
-    public void An_energy_difference_beyond_the_limit_is_clamped_and_counted()
+    public void An_energy_difference_beyond_the_limit_is_clamped_from_above_and_counted()
     {
-        // 3-2 with every bias 30: ΔE = Σ b (1 − 2x) = 150 at x = 0, so ½ΔE = 75 is clamped to 30 on each all-zero row.
+        // 3-2 with every bias 30: ΔE = Σ b (1 − 2x) = 150 at x = 0, so ½ΔE = 75 is clamped to 30 on the all-zero row;
+        // the all-one row has ½ΔE = −75, which is not clamped (e^{−75} is the true, harmless value).
         var model = new DeepBoltzmannMachine(Architecture.Rbm(3, 2));
         foreach (var b in model.Parameters.Biases) Array.Fill(b, 30f);
         var states = new[] { new float[2 * 3], new float[2 * 2] };
-        states[0][3] = states[0][4] = states[0][5] = states[1][2] = states[1][3] = 1f; // row 1 all ones: ½ΔE = −75
+        states[0][3] = states[0][4] = states[0][5] = states[1][2] = states[1][3] = 1f;
         var gradient = new ParameterSet(model.Architecture);
         var eval = new AllBitsFlippedFlow(model).Add(states, 2, gradient, expected: false);
-        Assert.Equal(2, eval.ClampCount);
-        Assert.Equal((Math.Exp(30) + Math.Exp(-30)) / 2, eval.Value, 1e-12 * eval.Value);
-        // ∂/∂b_k = ½ mean φ̄ (1 − 2x_k): row 0 contributes +e^{30}, row 1 −e^{−30}.
-        Assert.Equal((Math.Exp(30) - Math.Exp(-30)) / 4, gradient.Biases[0][0], 1e-6 * Math.Exp(30));
+        Assert.Equal(1, eval.ClampCount);
+        Assert.Equal((Math.Exp(30) + Math.Exp(-75)) / 2, eval.Value, 1e-12 * eval.Value);
+        // ∂/∂b_k = ½ mean φ̄ (1 − 2x_k): row 0 contributes +e^{30}, row 1 −e^{−75}.
+        Assert.Equal((Math.Exp(30) - Math.Exp(-75)) / 4, gradient.Biases[0][0], 1e-6 * Math.Exp(30));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ namespace Vpf.Core.Training;
 /// </remarks>
 internal sealed class AllBitsFlippedFlow
 {
-    /// <summary>Limit on |½ ΔE|: the single-flip terms' limit on |½ u| (<see cref="FlowTerms.DefaultFieldLimit"/> / 2).</summary>
+    /// <summary>Upper limit on ½ ΔE: the single-flip terms' limit on |½ u| (<see cref="FlowTerms.DefaultFieldLimit"/> / 2).</summary>
     public const double ExponentLimit = FlowTerms.DefaultFieldLimit / 2.0;
 
     private readonly DeepBoltzmannMachine _model;
@@ -62,8 +62,9 @@ internal sealed class AllBitsFlippedFlow
         for (int r = 0; r < rows; r++)
         {
             double exponent = expected ? LogExpectedTerm(states, r) : 0.5 * Difference(states, r);
+            // Only from above: a very negative ½ΔE is the normal case (a data state is far more probable than its
+            // complement) and e^{½ΔE} then underflows harmlessly to 0; counting it would flag every healthy batch.
             if (exponent > ExponentLimit) { exponent = ExponentLimit; clamped++; }
-            else if (exponent < -ExponentLimit) { exponent = -ExponentLimit; clamped++; }
             double phi = Math.Exp(exponent);
             total += phi;
             for (int l = 0; l < layers; l++)
