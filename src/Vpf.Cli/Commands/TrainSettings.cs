@@ -40,6 +40,11 @@ public class TrainSettings : CommonSettings
     [Description("VPF hidden states: sampled (default, unbiased), expected (closed form), meanfield (rates as states).")]
     public string? Estimator { get; init; }
 
+    /// <summary>VPF: also flow to the all-bits-flipped state.</summary>
+    [CommandOption("--all-bits-flipped")]
+    [Description("VPF: also connect every joint state to the state with every bit flipped (Sohl-Dickstein's extra MPF neighbour; docs/vpf-math.md §10.1). Binary visible units only. Default: off.")]
+    public bool AllBitsFlipped { get; init; }
+
     /// <summary>Epochs; null: the method's.</summary>
     [CommandOption("--epochs <N>")]
     [Description("Passes over the training data (≥ 1). Default: the method's (10).")]
@@ -182,7 +187,10 @@ public class TrainSettings : CommonSettings
                 Estimator = Estimator is null ? null : ParseEstimator(Estimator),
                 MeanFieldSweeps = Sweeps,
                 GibbsSteps = CdSteps,
+                AllBitsFlipped = AllBitsFlipped ? true : null,
             });
+            if (AllBitsFlipped && method.Settings.AllBitsFlipped is null)
+                throw new UsageException("--all-bits-flipped", $"applies to --method vpf only; the method is {method.Name}.");
             var defaults = method.DefaultTraining;
             var kind = Optimiser is null ? defaults.Optimiser.Kind : ParseOptimiser(Optimiser);
             if (Momentum is not null && kind != OptimiserKind.SgdMomentum)

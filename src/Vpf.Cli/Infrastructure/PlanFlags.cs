@@ -18,6 +18,7 @@ internal static class PlanFlags
         ["Method.Steps"] = "--cd-steps",
         ["Method.Options.Estimator"] = "--estimator",
         ["Method.Options.MeanFieldSweeps"] = "--sweeps",
+        ["Method.Options.AllBitsFlipped"] = "--all-bits-flipped",
         ["Method.Options.GibbsSteps"] = "--cd-steps",
         ["TrainingOptions.Epochs"] = "--epochs",
         ["TrainingOptions.BatchSize"] = "--batch-size",

@@ -7,7 +7,7 @@ namespace Vpf.Cli;
 
 /// <summary>
 /// The one generator of the <c>vpf train</c> command that repeats a <see cref="TrainingPlan"/>: every flag of the plan
-/// written out (method and its settings, architecture, <c>--visible gaussian</c> for Gaussian visible units, epochs,
+/// written out (method and its settings, <c>--all-bits-flipped</c> when on, architecture, <c>--visible gaussian</c> for Gaussian visible units, epochs,
 /// batch, optimiser, a step schedule other than constant, centering, seed, time budget) and the data selection (<c>--data</c>, <c>--full</c> or
 /// <c>--data-csv</c> with <c>--label-column</c> and <c>--csv-separator</c>, <c>--train-rows</c>, <c>--test-rows</c>); not <c>--threads</c>
 /// (the same threads give the same parameters, bit for bit) nor <c>--out</c>. The model file records it,
@@ -44,6 +44,7 @@ internal static class TrainCommandLine
             Estimator = m.Estimator is { } e ? TrainSettings.EstimatorName(e) : null,
             Sweeps = m.MeanFieldSweeps,
             CdSteps = m.GibbsSteps,
+            AllBitsFlipped = m.AllBitsFlipped == true,
             Epochs = t.Epochs,
             BatchSize = t.BatchSize,
             Optimiser = TrainSettings.OptimiserName(t.Optimiser.Kind),
@@ -94,6 +95,8 @@ internal static class TrainCommandLine
         if (s.Estimator is not null) args.AddRange(["--estimator", s.Estimator]);
         if (s.Sweeps is { } sweeps) args.AddRange(["--sweeps", Text(sweeps)]);
         if (s.CdSteps is { } steps) args.AddRange(["--cd-steps", Text(steps)]);
+        // Off is the default; leaving it out keeps the lines of runs without it as they always were.
+        if (s.AllBitsFlipped) args.Add("--all-bits-flipped");
         args.AddRange(["--epochs", Text(s.Epochs!.Value), "--batch-size", Text(s.BatchSize!.Value), "--optimiser", s.Optimiser!,
             "--learning-rate", Text(s.LearningRate!.Value)]);
         if (s.Momentum is { } momentum) args.AddRange(["--momentum", Text(momentum)]);

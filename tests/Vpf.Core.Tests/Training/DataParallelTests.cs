@@ -27,13 +27,14 @@ public class DataParallelTests
     public static TheoryData<string, int> Methods => new()
     {
         { "vpf-sampled", 2 }, { "vpf-sampled", 3 }, { "vpf-expected", 2 }, { "mpf-rbm", 2 },
-        { "cd", 2 }, { "pcd", 2 }, { "dbm-pcd", 2 }, { "vpf-sampled", 7 },
+        { "cd", 2 }, { "pcd", 2 }, { "dbm-pcd", 2 }, { "vpf-sampled", 7 }, { "vpf-all-bits-flipped", 3 },
     };
 
     private static (ITrainingObjective Objective, Architecture Architecture) Create(string method) => method switch
     {
         "vpf-sampled" => (new VariationalProbabilityFlow(new VpfOptions { Estimator = FlowEstimator.Sampled, MeanFieldSweeps = 3 }), Architecture.Dbm(12, 8, 5)),
         "vpf-expected" => (new VariationalProbabilityFlow(new VpfOptions { Estimator = FlowEstimator.Expected, MeanFieldSweeps = 3 }), Architecture.Dbm(12, 8, 5)),
+        "vpf-all-bits-flipped" => (new VariationalProbabilityFlow(new VpfOptions { MeanFieldSweeps = 3, AllBitsFlipped = true }), Architecture.Dbm(12, 8, 5)),
         "mpf-rbm" => (new MpfRbm(), Architecture.Rbm(12, 8)),
         "cd" => (new ContrastiveDivergence(new ContrastiveDivergenceOptions { Steps = 2 }), Architecture.Rbm(12, 8)),
         "pcd" => (new ContrastiveDivergence(new ContrastiveDivergenceOptions { Steps = 1, Persistent = true }), Architecture.Rbm(12, 8)),

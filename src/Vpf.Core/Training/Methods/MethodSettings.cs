@@ -15,4 +15,7 @@ public sealed record MethodSettings
 
     /// <summary>Gibbs steps per update: k of CD-k and PCD-k, the chains' full sweeps of DBM-PCD.</summary>
     public int? GibbsSteps { get; init; }
+
+    /// <summary>Whether every state also flows to its all-bits-flipped complement (VPF, <see cref="VpfOptions.AllBitsFlipped"/>).</summary>
+    public bool? AllBitsFlipped { get; init; }
 }

@@ -20,7 +20,12 @@ public sealed record VpfMethod : TrainingMethod
     public override TrainingOptions DefaultTraining => CenteredAdam;
 
     /// <inheritdoc />
-    public override MethodSettings Settings => new() { Estimator = Options.Estimator, MeanFieldSweeps = Options.MeanFieldSweeps };
+    public override MethodSettings Settings => new()
+    {
+        Estimator = Options.Estimator,
+        MeanFieldSweeps = Options.MeanFieldSweeps,
+        AllBitsFlipped = Options.AllBitsFlipped,
+    };
 
     /// <inheritdoc />
     public override TrainingMethod With(MethodSettings settings)
@@ -32,12 +37,14 @@ public sealed record VpfMethod : TrainingMethod
             {
                 Estimator = settings.Estimator ?? Options.Estimator,
                 MeanFieldSweeps = settings.MeanFieldSweeps ?? Options.MeanFieldSweeps,
+                AllBitsFlipped = settings.AllBitsFlipped ?? Options.AllBitsFlipped,
             },
         };
     }
 
     /// <inheritdoc />
-    public override string Description => $"vpf ({Options.Estimator}, {Options.MeanFieldSweeps} sweeps)";
+    public override string Description =>
+        $"vpf ({Options.Estimator}, {Options.MeanFieldSweeps} sweeps{(Options.AllBitsFlipped ? ", all bits flipped" : "")})";
 
     /// <inheritdoc />
     public override int InferenceSweeps => Math.Max(1, Options.MeanFieldSweeps);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Vpf.Core.Inference;
 
 namespace Vpf.Core.Training;
@@ -19,6 +20,14 @@ public sealed record VpfOptions
 
     /// <summary>Spike samples per datum for <see cref="FlowEstimator.Sampled"/>; K and the gradient average over them.</summary>
     public int SamplesPerDatum { get; init; } = 1;
+
+    /// <summary>
+    /// Also connect every joint state x to the state with every bit flipped, 1 − x (Sohl-Dickstein, Battaglino &amp;
+    /// DeWeese 2011): K gains per row the term exp(½ (E(x) − E(1 − x))) (vpf-math.md §10.1). Binary visible units only.
+    /// Default false. Left out of the options JSON when false, so that records of runs without it read as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool AllBitsFlipped { get; init; }
 
     /// <summary>Throws <see cref="InvalidOptionsException"/> naming the first option out of range.</summary>
     public void Validate()

@@ -8,7 +8,8 @@ namespace Vpf.Core.Training;
 /// Variational Probability Flow on one mini-batch (vpf-math.md §3): E-step (mean-field rates with v clamped),
 /// states from the chosen <see cref="FlowEstimator"/>, M-step (the flow gradient on those states, held fixed).
 /// With Gaussian visible units the visible layer's flip terms become score-matching terms (vpf-math.md §9); the
-/// Sampled, MeanField and Expected estimators all support them.
+/// Sampled, MeanField and Expected estimators all support them. With <see cref="VpfOptions.AllBitsFlipped"/> every
+/// state also flows to its complement (vpf-math.md §10.1), on the same states.
 /// </summary>
 internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSource
 {
@@ -42,6 +43,9 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
     {
         if (architecture.LayerCount < 2)
             throw new InvalidOptionsException("layers", $"VPF needs at least one hidden layer; {architecture} is fully visible — train it with MPF.");
+        if (Options.AllBitsFlipped && architecture.HasGaussianVisible)
+            throw new InvalidOptionsException(nameof(VpfOptions.AllBitsFlipped),
+                $"the all-bits-flipped state (AllBitsFlipped) exists for binary units only; {architecture} has Gaussian visible units.");
     }
 
     /// <inheritdoc />
@@ -63,17 +67,33 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
         _lastRows = rows;
 
         // States and M-step.
+        ObjectiveValue value;
         switch (Options.Estimator)
         {
             case FlowEstimator.MeanField:
-                return work.Gradient.Compute(work.Rates, rows, gradient);
+                value = work.Gradient.Compute(work.Rates, rows, gradient);
+                break;
             case FlowEstimator.Expected:
-                return work.Expected.Compute(work.Rates, rows, gradient);
+                value = work.Expected.Compute(work.Rates, rows, gradient);
+                break;
             default:
-                int sampleRows = rows * Options.SamplesPerDatum;
                 DrawSpikes(model, work, rows, randomKey, shard.FirstRow);
-                return work.Gradient.Compute(work.Spikes, sampleRows, gradient);
+                value = work.Gradient.Compute(work.Spikes, rows * Options.SamplesPerDatum, gradient);
+                break;
         }
+        return Options.AllBitsFlipped ? AddAllBitsFlipped(work, rows, gradient, value) : value;
+    }
+
+    /// <summary>Adds the flow to the all-bits-flipped states (vpf-math.md §10.1) on the same states and rows as the single flips.</summary>
+    private ObjectiveValue AddAllBitsFlipped(Workspace work, int rows, ParameterSet gradient, ObjectiveValue singleFlips)
+    {
+        var complement = Options.Estimator switch
+        {
+            FlowEstimator.MeanField => work.AllBitsFlipped.Add(work.Rates, rows, gradient, expected: false),
+            FlowEstimator.Expected => work.AllBitsFlipped.Add(work.Rates, rows, gradient, expected: true),
+            _ => work.AllBitsFlipped.Add(work.Spikes, rows * Options.SamplesPerDatum, gradient, expected: false),
+        };
+        return new ObjectiveValue(singleFlips.Value + complement.Value, singleFlips.ClampCount + complement.ClampCount);
     }
 
     /// <summary>
@@ -143,6 +163,10 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
         /// <summary>Whether <see cref="Expected"/> has been built.</summary>
         public bool HasExpected => _expected is not null;
 
+        /// <summary>The all-bits-flipped term's buffers, built on first use only.</summary>
+        public AllBitsFlippedFlow AllBitsFlipped => _allBitsFlipped ??= new AllBitsFlippedFlow(Model);
+
         private ExpectedFlow? _expected;
+        private AllBitsFlippedFlow? _allBitsFlipped;
     }
 }
