@@ -96,12 +96,79 @@ internal static unsafe class CenteredWeightStep
         fixed (float* pt = theta, pg = gradient, a = c.RowOffsets, aUp = c.ColumnOffsets, gb = c.RowBiasGradient, gbUp = c.ColumnBiasGradient,
             columnShift = c.ColumnShift, rowShift = c.RowShift)
         {
-            for (int i = 0; i < n; i++)
-            {
-                nint row = (nint)i * m;
-                rowShift[i] = Row(ref rule, pt, pg, row, a[i], gb[i], gbUp, aUp, columnShift, m, width);
-            }
+            int i = 0;
+            if (width >= 256)
+                for (; i <= n - 4; i += 4) FourRows(ref rule, pt, pg, (nint)i * m, a + i, gb + i, gbUp, aUp, columnShift, rowShift + i, m);
+            for (; i < n; i++) rowShift[i] = Row(ref rule, pt, pg, (nint)i * m, a[i], gb[i], gbUp, aUp, columnShift, m, width);
         }
+    }
+
+    /// <summary>
+    /// Rows i…i+3 on the 256-bit path, each column vector of the shift loaded and stored once for the four: the same sums
+    /// in the same order as four calls of <see cref="Row"/> (the column shift adds rows in order, each row sums its lanes
+    /// then its tail), so the bits do not depend on the blocking, only on the width.
+    /// </summary>
+    private static void FourRows<TRule>(ref TRule rule, float* theta, float* g, nint row, float* a, float* gb, float* gbUp, float* aUp,
+        float* columnShift, float* rowShift, int m) where TRule : struct, IDescentRule
+    {
+        nint r0 = row, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m;
+        Vector256<float> a0 = Vector256.Create(a[0]), a1 = Vector256.Create(a[1]), a2 = Vector256.Create(a[2]), a3 = Vector256.Create(a[3]);
+        Vector256<float> b0 = Vector256.Create(gb[0]), b1 = Vector256.Create(gb[1]), b2 = Vector256.Create(gb[2]), b3 = Vector256.Create(gb[3]);
+        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        int j = 0;
+        for (; j <= m - Vector256<float>.Count; j += Vector256<float>.Count)
+        {
+            Vector256<float> aj = Vector256.Load(aUp + j), bj = Vector256.Load(gbUp + j), column = Vector256.Load(columnShift + j);
+            Vector256<float> d = Element(ref rule, theta, g, r0 + j, a0, b0, bj, aj);
+            column += a0 * d;
+            s0 += d * aj;
+            d = Element(ref rule, theta, g, r1 + j, a1, b1, bj, aj);
+            column += a1 * d;
+            s1 += d * aj;
+            d = Element(ref rule, theta, g, r2 + j, a2, b2, bj, aj);
+            column += a2 * d;
+            s2 += d * aj;
+            d = Element(ref rule, theta, g, r3 + j, a3, b3, bj, aj);
+            column += a3 * d;
+            s3 += d * aj;
+            column.Store(columnShift + j);
+        }
+        float t0 = Vector256.Sum(s0), t1 = Vector256.Sum(s1), t2 = Vector256.Sum(s2), t3 = Vector256.Sum(s3);
+        for (; j < m; j++)
+        {
+            t0 += ScalarElement(ref rule, theta, g, r0 + j, a[0], gb[0], gbUp[j], aUp[j], columnShift + j);
+            t1 += ScalarElement(ref rule, theta, g, r1 + j, a[1], gb[1], gbUp[j], aUp[j], columnShift + j);
+            t2 += ScalarElement(ref rule, theta, g, r2 + j, a[2], gb[2], gbUp[j], aUp[j], columnShift + j);
+            t3 += ScalarElement(ref rule, theta, g, r3 + j, a[3], gb[3], gbUp[j], aUp[j], columnShift + j);
+        }
+        rowShift[0] = t0;
+        rowShift[1] = t1;
+        rowShift[2] = t2;
+        rowShift[3] = t3;
+    }
+
+    /// <summary>Steps the eight elements at <paramref name="i"/> with their centered gradient and returns their change.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Element<TRule>(ref TRule rule, float* theta, float* g, nint i, Vector256<float> ai, Vector256<float> gbi,
+        Vector256<float> gbj, Vector256<float> aj) where TRule : struct, IDescentRule
+    {
+        Vector256<float> before = Vector256.Load(theta + i);
+        Vector256<float> after = rule.Step(before, SubtractOuterPairOperator.Invoke(Vector256.Load(g + i), ai, gbj, gbi, aj), i);
+        after.Store(theta + i);
+        return after - before;
+    }
+
+    /// <summary>Steps element i (row offset a_i, column offset a_j), adds a_i Δ to its column's shift and returns Δ a_j.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ScalarElement<TRule>(ref TRule rule, float* theta, float* g, nint i, float ai, float gbi, float gbj, float aj,
+        float* columnShift) where TRule : struct, IDescentRule
+    {
+        float before = theta[i];
+        float after = rule.Step(before, SubtractOuterPairOperator.Invoke(g[i], ai, gbj, gbi, aj), i);
+        theta[i] = after;
+        float d = after - before;
+        *columnShift += ai * d;
+        return d * aj;
     }
 
     /// <summary>
@@ -146,15 +213,7 @@ internal static unsafe class CenteredWeightStep
             }
             rowSum = Vector128.Sum(sum);
         }
-        for (; j < m; j++)
-        {
-            float before = t[j];
-            float after = rule.Step(before, SubtractOuterPairOperator.Invoke(gr[j], ai, gbUp[j], gbi, aUp[j]), row + j);
-            t[j] = after;
-            float d = after - before;
-            columnShift[j] += ai * d;
-            rowSum += d * aUp[j];
-        }
+        for (; j < m; j++) rowSum += ScalarElement(ref rule, theta, g, row + j, ai, gbi, gbUp[j], aUp[j], columnShift + j);
         return rowSum;
     }
 }

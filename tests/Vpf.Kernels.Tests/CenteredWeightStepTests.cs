@@ -77,6 +77,35 @@ public sealed class CenteredWeightStepTests
     }
 
     [Fact]
+    public void A_matrix_gives_the_bits_of_its_rows_stepped_one_at_a_time_with_the_column_shifts_added_in_row_order()
+    {
+        // The 256-bit path walks four rows at once; one-row calls take the single-row path, so this pins the blocking.
+        VectorWidth.Each(bits =>
+        {
+            foreach (int n in new[] { 4, 9, 13 })
+                foreach (int m in new[] { 8, 17, 33 })
+                {
+                    var c = Case.Create(n, m, seed: 7 * n + m);
+                    var (theta, first, second, columnShift, rowShift) = c.Run("Adam");
+                    float[] column = new float[m];
+                    for (int i = 0; i < n; i++)
+                    {
+                        var row = new Case(1, m, c.Theta[(i * m)..((i + 1) * m)], c.Gradient[(i * m)..((i + 1) * m)], c.First[(i * m)..((i + 1) * m)],
+                            c.Second[(i * m)..((i + 1) * m)], [c.A[i]], c.AUpper, [c.GLower[i]], c.GUpper);
+                        var (t, f, s, cs, rs) = row.Run("Adam");
+                        string where = $"{n} × {m}, {bits} bits, row {i}";
+                        Data.BitEqual(t, theta[(i * m)..((i + 1) * m)], $"{where}: theta");
+                        Data.BitEqual(f, first[(i * m)..((i + 1) * m)], $"{where}: first moment");
+                        Data.BitEqual(s, second[(i * m)..((i + 1) * m)], $"{where}: second moment");
+                        Data.BitEqual([rs[0]], [rowShift[i]], $"{where}: row shift");
+                        for (int j = 0; j < m; j++) column[j] += cs[j];
+                    }
+                    Data.BitEqual(column, columnShift[..m], $"{n} × {m}, {bits} bits: column shifts");
+                }
+        });
+    }
+
+    [Fact]
     public void With_zero_offsets_the_step_is_the_plain_adam_step_and_both_shifts_are_exactly_zero()
     {
         VectorWidth.Each(bits =>
