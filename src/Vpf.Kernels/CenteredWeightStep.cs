@@ -49,8 +49,8 @@ internal readonly ref struct WeightCentering
 /// <remarks>
 /// θ and the rule's state get the bits of the unfused path (centered gradient by
 /// <see cref="CenteringKernels.SubtractOffsetOuterProducts"/>, then the rule) on every width. The shifts are float sums
-/// in vector lanes, so their last bits depend on the width; a float sum of n terms is within n·2⁻²⁴ of its terms'
-/// absolute sum, far below the rounding of the biases they move for the steps an optimiser takes.
+/// in vector lanes, so their last bits depend on the width; a float sum of n terms is within n·2⁻²⁴ times its
+/// terms' absolute sum of the exact one, far below the rounding of the biases they move for the steps an optimiser takes.
 /// </remarks>
 internal static unsafe class CenteredWeightStep
 {
@@ -88,7 +88,7 @@ internal static unsafe class CenteredWeightStep
         Validate.Length(c.ColumnShift.Length, m, nameof(c.ColumnShift), $"ColumnOffsets.Length = {m}");
     }
 
-    /// <summary>Row by row; one thread, so the shifts' sums have one order whatever the machine's cores.</summary>
+    /// <summary>Row by row (four at a time on 256 bits); one thread, so the shifts' sums have one order whatever the machine's cores.</summary>
     private static void Walk<TRule>(Span<float> theta, ReadOnlySpan<float> gradient, WeightCentering c, TRule rule) where TRule : struct, IDescentRule
     {
         int n = c.RowOffsets.Length, m = c.ColumnOffsets.Length, width = VectorPath.Current;
