@@ -50,7 +50,7 @@ internal readonly ref struct WeightCentering
 /// θ and the rule's state get the bits of the unfused path (centered gradient by
 /// <see cref="CenteringKernels.SubtractOffsetOuterProducts"/>, then the rule) on every width. The shifts are float sums
 /// in vector lanes, so their last bits depend on the width; a float sum of n terms is within n·2⁻²⁴ times its
-/// terms' absolute sum of the exact one, far below the rounding of the biases they move for the steps an optimiser takes.
+/// terms' absolute sum of the exact one: for 784 rows, at most 5·10⁻⁵ of the size of one step's shift.
 /// </remarks>
 internal static unsafe class CenteredWeightStep
 {
