@@ -13,7 +13,7 @@ namespace Vpf.Bench;
 /// once uncentered and once centered per repeat, the two runs back to back and their order alternating between repeats,
 /// so that a change of load hits both. Prints per configuration the median seconds per epoch of each and the median
 /// over repeats of the ratio centered / uncentered (each repeat's ratio from its own two runs); then the median time of
-/// each of the trainer's centering calls per update of that RBM next to one Adam step (`--repeats 0`: only these).
+/// one Adam step of that RBM, uncentered and centered, and of the offsets' update (`--repeats 0`: only these).
 /// </summary>
 internal static class CenteringCostCheck
 {
@@ -62,22 +62,26 @@ internal static class CenteringCostCheck
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {name} | {batch} | {Median(plain):F3} | {Median(centeredTimes):F3} | {Median(ratios):F3} | {string.Join(" ", ratios.Select(x => x.ToString("F3", CultureInfo.InvariantCulture)))} |"));
             }
-        var own = TransformMicroseconds(data);
+        var own = StepMicroseconds(data);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"centering's own work per update of an RBM 784-500: offsets {own.Offsets:F0} µs, gradient {own.Gradient:F0} µs, bias shifts {own.Shifts:F0} µs; one Adam step: {AdamMicroseconds():F0} µs"));
+            $"one Adam step of an RBM 784-500: uncentered {own.Plain:F0} µs, centered {own.Centered:F0} µs (gradient centered and bias shifts summed in the step's pass); offsets {own.Offsets:F0} µs"));
         Console.WriteLine($"load average at end {LoadAverage()}");
     }
 
     /// <summary>
-    /// Median times of the trainer's three centering calls around one step, alone (no objective, no optimiser): a call
-    /// takes far less than a scheduler's time slice, so the median of single calls is robust to other load.
+    /// Median times of one Adam step of the trainer, uncentered and centered (<see cref="Centering.Step"/>: the fused pass
+    /// and the bias compensation), and of the offsets' update, each alone (no objective): a call takes far less than a
+    /// scheduler's time slice, so the median of single calls is robust to other load.
     /// </summary>
-    private static (double Offsets, double Gradient, double Shifts) TransformMicroseconds(BinaryDataset data)
+    private static (double Offsets, double Plain, double Centered) StepMicroseconds(BinaryDataset data)
     {
-        var model = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(784, 500), seed: 1);
-        var centering = Centering.Start(model.Architecture, data, new CenteringOptions { Enabled = true });
-        var gradient = model.Parameters.Clone();
-        var before = model.Parameters.Clone();
+        var plain = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(784, 500), seed: 1);
+        var centered = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(784, 500), seed: 1);
+        var centering = Centering.Start(centered.Architecture, data, new CenteringOptions { Enabled = true });
+        var gradient = plain.Parameters.Clone();
+        var before = centered.Parameters.Clone();
+        var plainAdam = new Vpf.Core.Training.Optimisers.OptimiserOptions().Create();
+        var centeredAdam = new Vpf.Core.Training.Optimisers.OptimiserOptions().Create();
         var rates = new ConstantRates(500);
         var times = new[] { new List<double>(), new List<double>(), new List<double>() };
         // Enough calls before the clocks count for the tiered JIT to have replaced the first code with the optimised one.
@@ -86,8 +90,8 @@ internal static class CenteringCostCheck
             if (u == Warm / 2) Thread.Sleep(500);
             bool timed = u >= Warm;
             Time(times[0], timed, () => centering.FollowRates(rates));
-            Time(times[1], timed, () => centering.CenterGradient(gradient));
-            Time(times[2], timed, () => centering.CompensateStep(model.Parameters, before));
+            Time(times[1], timed, () => plainAdam.Step(plain.Parameters, gradient));
+            Time(times[2], timed, () => centering.Step(centeredAdam, centered.Parameters, gradient, before));
         }
         return (Median(times[0]), Median(times[1]), Median(times[2]));
     }
@@ -97,20 +101,6 @@ internal static class CenteringCostCheck
         long start = Stopwatch.GetTimestamp();
         action();
         if (timed) times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-    }
-
-    private static double AdamMicroseconds()
-    {
-        var model = DeepBoltzmannMachine.CreateRandom(Architecture.Rbm(784, 500), seed: 1);
-        var gradient = model.Parameters.Clone();
-        var adam = new Vpf.Core.Training.Optimisers.OptimiserOptions().Create();
-        var times = new List<double>();
-        for (int u = 0; u < Calls + Warm; u++)
-        {
-            if (u == Warm / 2) Thread.Sleep(500);
-            Time(times, u >= Warm, () => adam.Step(model.Parameters, gradient));
-        }
-        return Median(times);
     }
 
     private sealed class ConstantRates(int width) : IMeanRateSource

@@ -1,4 +1,5 @@
 using Vpf.Core.Model;
+using Vpf.Core.Training.Optimisers;
 using Vpf.Kernels;
 
 namespace Vpf.Core.Training;
@@ -11,7 +12,8 @@ namespace Vpf.Core.Training;
 /// <remarks>
 /// A centered machine has energy −Σ (x_l − a_l)ᵀW_l(x_{l+1} − a_{l+1}) − Σ ½(x_l − a_l)ᵀL_l(x_l − a_l) − Σ b_lᵀx_l; it is
 /// the ordinary machine with the same W, L and biases b̃_l = b_l − a_{l−1}W_{l−1} − a_{l+1}W_lᵀ − a_l L_l (the constant
-/// drops out of p). Sums are accumulated in double and rounded once.
+/// drops out of p). Bias shifts are summed in double and rounded once, except the weights' shifts of a step, which the
+/// optimiser's pass sums in float lanes (<see cref="CenteredWeightStep"/>).
 /// </remarks>
 internal static class CenteredCoordinates
 {
@@ -30,47 +32,51 @@ internal static class CenteredCoordinates
     public static void CenterGradient(ParameterSet gradient, IReadOnlyList<float[]> offsets)
     {
         int layers = gradient.Biases.Length;
-        for (int l = 0; l < layers; l++)
+        // One vector pass over each W_l: the two outer products are never formed.
+        for (int l = 0; l + 1 < layers; l++)
+            CenteringKernels.SubtractOffsetOuterProducts(gradient.Weights[l], offsets[l], gradient.Biases[l + 1], gradient.Biases[l], offsets[l + 1]);
+        CenterLateralGradients(gradient, offsets);
+    }
+
+    /// <summary>The lateral part of <see cref="CenterGradient"/> alone: ∇L_l = g_{L_l} − (a_lᵀ ⊗ g_{b_l} + g_{b_l}ᵀ ⊗ a_l), zero diagonal.</summary>
+    public static void CenterLateralGradients(ParameterSet gradient, IReadOnlyList<float[]> offsets)
+    {
+        for (int l = 0; l < gradient.Biases.Length; l++)
         {
+            if (gradient.Laterals[l] is not { } gl) continue;
             var a = offsets[l];
             var gb = gradient.Biases[l];
             int n = a.Length;
-            // One vector pass over W_l: the two outer products are never formed.
-            if (l + 1 < layers) CenteringKernels.SubtractOffsetOuterProducts(gradient.Weights[l], a, gradient.Biases[l + 1], gb, offsets[l + 1]);
-            if (gradient.Laterals[l] is { } gl)
-            {
-                for (int k = 0; k < n; k++)
-                    for (int j = 0; j < n; j++)
-                        gl[k * n + j] = k == j ? 0f : gl[k * n + j] - (a[k] * gb[j] + gb[k] * a[j]);
-            }
+            for (int k = 0; k < n; k++)
+                for (int j = 0; j < n; j++)
+                    gl[k * n + j] = k == j ? 0f : gl[k * n + j] - (a[k] * gb[j] + gb[k] * a[j]);
         }
     }
 
     /// <summary>
-    /// After an optimiser step in centered coordinates took W, L from <paramref name="before"/> to
-    /// <paramref name="after"/> and added its bias step to the stored biases, subtracts the part of b̃ that depends on
-    /// W and L: b̃_l −= a_{l−1}ΔW_{l−1} + a_{l+1}ΔW_lᵀ + a_l ΔL_l, so that the stored model is again the uncentered form of
-    /// the centered one.
+    /// After an optimiser step in centered coordinates (<see cref="IOptimiser.Step(ParameterSet, ParameterSet, double, CenteredStep)"/>)
+    /// took L from <paramref name="before"/> to <paramref name="after"/>, added its bias step to the stored biases and
+    /// left the weights' shifts in <paramref name="shifts"/>, subtracts the part of b̃ that depends on W and L:
+    /// b̃_l −= a_{l−1}ΔW_{l−1} + ΔW_l a_{l+1} + a_l ΔL_l, so that the stored model is again the uncentered form of the
+    /// centered one. Only the laterals of <paramref name="before"/> are read.
     /// </summary>
-    public static void CompensateStep(ParameterSet after, ParameterSet before, IReadOnlyList<float[]> offsets)
+    public static void ApplyStepShifts(ParameterSet after, ParameterSet before, IReadOnlyList<float[]> offsets, CenteredStep shifts)
     {
         int layers = after.Biases.Length;
-        // Per layer: the shift through the weights below it (summed over their rows in order) and the one through the
-        // weights above it (each unit's row sum); one pass over each weight matrix yields both of its layers' parts.
-        var throughBelow = new double[layers][];
-        var throughAbove = new double[layers][];
-        for (int l = 0; l < layers; l++) (throughBelow[l], throughAbove[l]) = (new double[offsets[l].Length], new double[offsets[l].Length]);
-        for (int l = 0; l + 1 < layers; l++)
-            CenteringKernels.AccumulateStepShifts(after.Weights[l], before.Weights[l], offsets[l], offsets[l + 1], throughBelow[l + 1], throughAbove[l]);
+        double[]? lateral = null;
         for (int l = 0; l < layers; l++)
         {
             int n = offsets[l].Length;
-            var shift = throughBelow[l];
-            if (l + 1 < layers)
-                for (int k = 0; k < n; k++) shift[k] += throughAbove[l][k];
-            if (after.Laterals[l] is { } lat) AddAbove(shift, offsets[l], lat, before.Laterals[l]!, n);
-            var b = after.Biases[l];
-            for (int k = 0; k < n; k++) b[k] = (float)(b[k] - shift[k]);
+            float[] below = shifts.ShiftFromBelow[l], above = shifts.ShiftFromAbove[l], b = after.Biases[l];
+            if (after.Laterals[l] is { } lat)
+            {
+                lateral ??= new double[MaxWidth(after)];
+                Array.Clear(lateral, 0, n);
+                AddAbove(lateral, offsets[l], lat, before.Laterals[l]!, n);
+                for (int k = 0; k < n; k++) b[k] = (float)(b[k] - ((double)below[k] + above[k] + lateral[k]));
+            }
+            else
+                for (int k = 0; k < n; k++) b[k] = (float)(b[k] - ((double)below[k] + above[k]));
         }
     }
 

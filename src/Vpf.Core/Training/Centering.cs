@@ -1,17 +1,19 @@
 using Vpf.Core.Data;
 using Vpf.Core.Model;
+using Vpf.Core.Training.Optimisers;
 
 namespace Vpf.Core.Training;
 
 /// <summary>
-/// The offsets of a centered training run and the two transforms the trainer applies around its optimiser
-/// (vpf-math.md §8): the objective's gradient is turned into the gradient in centered coordinates before the step, and
-/// the stored biases are compensated after it, so that the model always holds the uncentered equivalent b̃.
+/// The offsets of a centered training run and the optimiser step it takes in centered coordinates (vpf-math.md §8): the
+/// objective's gradient is turned into the gradient in centered coordinates during the step, and the stored biases are
+/// compensated after it, so that the model always holds the uncentered equivalent b̃.
 /// </summary>
 internal sealed class Centering
 {
     private readonly float[][] _offsets;
     private readonly float[] _scratch;
+    private readonly CenteredStep _step;
 
     /// <summary>Creates the state from explicit offsets (one vector per layer, copied) and a hidden offset rate ν.</summary>
     public Centering(IReadOnlyList<float[]> offsets, float hiddenOffsetRate)
@@ -22,6 +24,7 @@ internal sealed class Centering
         _offsets = offsets.Select(a => a.ToArray()).ToArray();
         HiddenOffsetRate = hiddenOffsetRate;
         _scratch = new float[_offsets.Max(a => a.Length)];
+        _step = new CenteredStep(_offsets);
     }
 
     /// <summary>
@@ -64,11 +67,19 @@ internal sealed class Centering
         }
     }
 
-    /// <summary>Gradient of the stored parameters → gradient of the centered ones, in place.</summary>
-    public void CenterGradient(ParameterSet gradient) => CenteredCoordinates.CenterGradient(gradient, _offsets);
-
-    /// <summary>Restores b̃ after a step that moved W, L from <paramref name="before"/> (see <see cref="CenteredCoordinates.CompensateStep"/>).</summary>
-    public void CompensateStep(ParameterSet parameters, ParameterSet before) => CenteredCoordinates.CompensateStep(parameters, before, _offsets);
+    /// <summary>
+    /// One step of <paramref name="optimiser"/> in centered coordinates on the stored <paramref name="parameters"/>, from
+    /// <paramref name="gradient"/>, the objective's gradient of the stored ones: the weights' gradients are centered in the
+    /// optimiser's one pass over each matrix, which also sums the step's bias shifts; the laterals' are centered here, in
+    /// place; then b̃ is compensated (<see cref="CenteredCoordinates.ApplyStepShifts"/>). <paramref name="before"/> holds the
+    /// parameters before the step (its laterals are read).
+    /// </summary>
+    public void Step(IOptimiser optimiser, ParameterSet parameters, ParameterSet gradient, ParameterSet before, double stepFactor = 1)
+    {
+        CenteredCoordinates.CenterLateralGradients(gradient, _offsets);
+        optimiser.Step(parameters, gradient, stepFactor, _step);
+        CenteredCoordinates.ApplyStepShifts(parameters, before, _offsets, _step);
+    }
 
     /// <summary>Throws <see cref="InvalidOptionsException"/> unless the offsets fit <paramref name="architecture"/>.</summary>
     public void Validate(Architecture architecture)

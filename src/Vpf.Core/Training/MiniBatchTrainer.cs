@@ -14,9 +14,9 @@ namespace Vpf.Core.Training;
 /// <remarks>
 /// With <see cref="CenteringOptions.Enabled"/> the optimiser works in centered coordinates (vpf-math.md §8) for every
 /// objective alike: after each evaluation the hidden offsets follow the batch-mean rates the objective reports through
-/// <see cref="IMeanRateSource"/>, the gradient is turned into the centered gradient, and after the step the stored
-/// biases are compensated so that the model is always the equivalent uncentered machine. The offsets travel in
-/// <see cref="TrainingCheckpoint.Offsets"/>.
+/// <see cref="IMeanRateSource"/>, the optimiser steps on the centered gradient (formed during its pass over each weight
+/// matrix), and after the step the stored biases are compensated so that the model is always the equivalent uncentered
+/// machine. The offsets travel in <see cref="TrainingCheckpoint.Offsets"/>.
 /// <para>
 /// The step of every update is scaled by <see cref="TrainingOptions.StepSchedule"/>'s factor of the run's progress. On the
 /// update clock the progress is a function of the epoch and batch alone, so a resumed run continues the schedule where
@@ -185,16 +185,12 @@ internal sealed class MiniBatchTrainer
                         $"the objective {eval.Value:G3} exceeds the divergence threshold {Options.DivergenceThreshold:G3} ({eval.ClampCount} fields hit the ±60 clamp)");
                 if (!gradient.IsFinite())
                     throw new TrainingDivergedException(epoch, b + 1, "the gradient has a non-finite entry");
-                if (centering is not null)
-                {
-                    if (rates is not null)
-                        centering.FollowRates(reduction is null ? rates : new ShardMeanRates(rates, reduction.Group, localRows, rows));
-                    centering.CenterGradient(gradient);
-                }
+                if (centering is not null && rates is not null)
+                    centering.FollowRates(reduction is null ? rates : new ShardMeanRates(rates, reduction.Group, localRows, rows));
                 double stepFactor = schedule.Kind == StepScheduleKind.Constant ? 1
                     : schedule.Factor(onBudget ? ElapsedFraction!(Seconds()) : StepScheduleOptions.UpdateProgress(epoch, b, batches, Options.Epochs));
-                optimiser.Step(model.Parameters, gradient, stepFactor);
-                centering?.CompensateStep(model.Parameters, lastGood);
+                if (centering is null) optimiser.Step(model.Parameters, gradient, stepFactor);
+                else centering.Step(optimiser, model.Parameters, gradient, lastGood, stepFactor);
                 if (!model.Parameters.IsFinite())
                 {
                     model.Parameters.CopyFrom(lastGood);

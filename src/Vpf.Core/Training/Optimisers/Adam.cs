@@ -18,7 +18,10 @@ internal sealed class Adam : IOptimiser
     }
 
     /// <inheritdoc />
-    public void Step(ParameterSet parameters, ParameterSet gradient, double stepFactor = 1)
+    public void Step(ParameterSet parameters, ParameterSet gradient, double stepFactor = 1) => Step(parameters, gradient, stepFactor, null);
+
+    /// <inheritdoc />
+    public void Step(ParameterSet parameters, ParameterSet gradient, double stepFactor, CenteredStep? centered)
     {
         _first ??= new ParameterSet(parameters.Architecture);
         _second ??= new ParameterSet(parameters.Architecture);
@@ -27,11 +30,15 @@ internal sealed class Adam : IOptimiser
         // Bias corrections folded into the step size, as in the paper's efficient form.
         float eta = (float)(_options.LearningRate * stepFactor * Math.Sqrt(1 - Math.Pow(b2, _step)) / (1 - Math.Pow(b1, _step)));
         using var second = _second.Tensors.GetEnumerator();
+        int tensor = 0;
         foreach (var (theta, g, m, decay) in OptimiserTensors.Zip(parameters, gradient, _first, _options.WeightDecay))
         {
             second.MoveNext();
             var s = second.Current;
-            AdamUpdate.Step(theta, g, m, s, decay, b1, b2, eta, eps);
+            if (centered is not null && tensor < parameters.Weights.Length)
+                CenteredWeightStep.Adam(theta, g, m, s, centered.For(tensor, gradient), decay, b1, b2, eta, eps);
+            else AdamUpdate.Step(theta, g, m, s, decay, b1, b2, eta, eps);
+            tensor++;
         }
     }
 

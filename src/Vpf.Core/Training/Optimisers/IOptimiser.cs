@@ -15,6 +15,14 @@ internal interface IOptimiser
     /// <param name="stepFactor">The step schedule's factor of this update: the step size is η × it (1 leaves η exactly as it is).</param>
     void Step(ParameterSet parameters, ParameterSet gradient, double stepFactor = 1);
 
+    /// <summary>
+    /// As <see cref="Step(ParameterSet, ParameterSet, double)"/> in centered coordinates (vpf-math.md §8): the gradient of
+    /// each weight matrix W_l, that of the stored parameters in <paramref name="gradient"/>, is centered element by
+    /// element during the step's one pass over W_l, and the step's bias shifts are written to <paramref name="centered"/>.
+    /// Biases and lateral weights step on <paramref name="gradient"/> as it is (lateral gradients centered by the caller).
+    /// </summary>
+    void Step(ParameterSet parameters, ParameterSet gradient, double stepFactor, CenteredStep centered);
+
     /// <summary>A deep copy of the optimiser's state after the last step.</summary>
     OptimiserState ExportState();
 

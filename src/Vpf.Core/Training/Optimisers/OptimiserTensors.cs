@@ -2,7 +2,10 @@ using Vpf.Core.Model;
 
 namespace Vpf.Core.Training.Optimisers;
 
-/// <summary>Walks parameters, gradient and one optimiser state tensor by tensor, with the weight decay that applies to each.</summary>
+/// <summary>
+/// Walks parameters, gradient and one optimiser state tensor by tensor, with the weight decay that applies to each: the
+/// weight matrices first in layer order (tensor l is W_l, which the centered step relies on), then biases, then laterals.
+/// </summary>
 internal static class OptimiserTensors
 {
     public static IEnumerable<(float[] Theta, float[] Gradient, float[] State, float Decay)> Zip(

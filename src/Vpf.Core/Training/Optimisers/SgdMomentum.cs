@@ -1,4 +1,5 @@
 using Vpf.Core.Model;
+using Vpf.Kernels;
 
 namespace Vpf.Core.Training.Optimisers;
 
@@ -17,18 +18,28 @@ internal sealed class SgdMomentum : IOptimiser
     }
 
     /// <inheritdoc />
-    public void Step(ParameterSet parameters, ParameterSet gradient, double stepFactor = 1)
+    public void Step(ParameterSet parameters, ParameterSet gradient, double stepFactor = 1) => Step(parameters, gradient, stepFactor, null);
+
+    /// <inheritdoc />
+    public void Step(ParameterSet parameters, ParameterSet gradient, double stepFactor, CenteredStep? centered)
     {
         _velocity ??= new ParameterSet(parameters.Architecture);
         _step++;
         // A factor of 1 gives η exactly (the product is exact), so unscheduled runs are unchanged bit for bit.
         float eta = (float)(_options.LearningRate * stepFactor), mu = _options.Momentum;
+        int tensor = 0;
         foreach (var (theta, g, v, decay) in OptimiserTensors.Zip(parameters, gradient, _velocity, _options.WeightDecay))
-            for (int i = 0; i < theta.Length; i++)
-            {
-                v[i] = mu * v[i] + g[i] + decay * theta[i];
-                theta[i] -= eta * v[i];
-            }
+        {
+            if (centered is not null && tensor < parameters.Weights.Length)
+                CenteredWeightStep.Momentum(theta, g, v, centered.For(tensor, gradient), decay, mu, eta);
+            else
+                for (int i = 0; i < theta.Length; i++)
+                {
+                    v[i] = mu * v[i] + g[i] + decay * theta[i];
+                    theta[i] -= eta * v[i];
+                }
+            tensor++;
+        }
     }
 
     /// <inheritdoc />
