@@ -40,6 +40,21 @@ public class TrainSettings : CommonSettings
     [Description("VPF hidden states: sampled (default, unbiased), expected (closed form), meanfield (rates as states).")]
     public string? Estimator { get; init; }
 
+    /// <summary>Persistent samples of VPF; null: the method's (0, none).</summary>
+    [CommandOption("--persistent-samples <M>")]
+    [Description("VPF only: connect every data state also to the states of M persistent Gibbs chains of the model (persistent MPF; needs Gibbs sampling, binary visible units, the sampled or meanfield estimator; not with --distributed). Default 0: none.")]
+    public int? PersistentSamples { get; init; }
+
+    /// <summary>Gibbs sweeps of the persistent chains; null: the method's.</summary>
+    [CommandOption("--persistent-gibbs-sweeps <G>")]
+    [Description("VPF only, with --persistent-samples: full Gibbs sweeps of the chains before each batch (≥ 1). Default 1.")]
+    public int? PersistentGibbsSweeps { get; init; }
+
+    /// <summary>Weight of the persistent-sample flow; null: the method's.</summary>
+    [CommandOption("--persistent-flow-weight <W>")]
+    [Description("VPF only, with --persistent-samples: weight of the flow to the chain samples relative to the single-flip flow (> 0). Default 1.")]
+    public float? PersistentFlowWeight { get; init; }
+
     /// <summary>Epochs; null: the method's.</summary>
     [CommandOption("--epochs <N>")]
     [Description("Passes over the training data (≥ 1). Default: the method's (10).")]
@@ -182,7 +197,17 @@ public class TrainSettings : CommonSettings
                 Estimator = Estimator is null ? null : ParseEstimator(Estimator),
                 MeanFieldSweeps = Sweeps,
                 GibbsSteps = CdSteps,
+                PersistentSamples = PersistentSamples,
+                PersistentGibbsSweeps = PersistentGibbsSweeps,
+                PersistentFlowWeight = PersistentFlowWeight,
             });
+            var applied = method.Settings;
+            if (PersistentSamples is not null && applied.PersistentSamples is null)
+                throw new UsageException("--persistent-samples", $"applies to --method vpf only; the method is {method.Name}.");
+            if (PersistentGibbsSweeps is not null && applied.PersistentGibbsSweeps is null)
+                throw new UsageException("--persistent-gibbs-sweeps", $"applies to --method vpf only; the method is {method.Name}.");
+            if (PersistentFlowWeight is not null && applied.PersistentFlowWeight is null)
+                throw new UsageException("--persistent-flow-weight", $"applies to --method vpf only; the method is {method.Name}.");
             var defaults = method.DefaultTraining;
             var kind = Optimiser is null ? defaults.Optimiser.Kind : ParseOptimiser(Optimiser);
             if (Momentum is not null && kind != OptimiserKind.SgdMomentum)

@@ -15,4 +15,13 @@ public sealed record MethodSettings
 
     /// <summary>Gibbs steps per update: k of CD-k and PCD-k, the chains' full sweeps of DBM-PCD.</summary>
     public int? GibbsSteps { get; init; }
+
+    /// <summary>Persistent samples M connected to every data state (VPF, <see cref="VpfOptions.PersistentSamples"/>).</summary>
+    public int? PersistentSamples { get; init; }
+
+    /// <summary>Gibbs sweeps of the persistent chains before each batch (VPF, <see cref="VpfOptions.PersistentGibbsSweeps"/>).</summary>
+    public int? PersistentGibbsSweeps { get; init; }
+
+    /// <summary>Weight of the persistent-sample flow (VPF, <see cref="VpfOptions.PersistentFlowWeight"/>).</summary>
+    public float? PersistentFlowWeight { get; init; }
 }

@@ -5,7 +5,7 @@ namespace Vpf.Core.Training;
 /// <summary>Variational Probability Flow (<see cref="VariationalProbabilityFlow"/>): any machine with at least one hidden layer. Name "vpf".</summary>
 public sealed record VpfMethod : TrainingMethod
 {
-    /// <summary>Estimator, mean-field sweeps, damping, samples per datum. Default <see cref="VpfOptions"/>' defaults.</summary>
+    /// <summary>Estimator, mean-field sweeps, damping, samples per datum, persistent samples. Default <see cref="VpfOptions"/>' defaults.</summary>
     public VpfOptions Options { get; init; } = new();
 
     /// <inheritdoc />
@@ -20,7 +20,14 @@ public sealed record VpfMethod : TrainingMethod
     public override TrainingOptions DefaultTraining => CenteredAdam;
 
     /// <inheritdoc />
-    public override MethodSettings Settings => new() { Estimator = Options.Estimator, MeanFieldSweeps = Options.MeanFieldSweeps };
+    public override MethodSettings Settings => new()
+    {
+        Estimator = Options.Estimator,
+        MeanFieldSweeps = Options.MeanFieldSweeps,
+        PersistentSamples = Options.PersistentSamples,
+        PersistentGibbsSweeps = Options.PersistentGibbsSweeps,
+        PersistentFlowWeight = Options.PersistentFlowWeight,
+    };
 
     /// <inheritdoc />
     public override TrainingMethod With(MethodSettings settings)
@@ -32,12 +39,20 @@ public sealed record VpfMethod : TrainingMethod
             {
                 Estimator = settings.Estimator ?? Options.Estimator,
                 MeanFieldSweeps = settings.MeanFieldSweeps ?? Options.MeanFieldSweeps,
+                PersistentSamples = settings.PersistentSamples ?? Options.PersistentSamples,
+                PersistentGibbsSweeps = settings.PersistentGibbsSweeps ?? Options.PersistentGibbsSweeps,
+                PersistentFlowWeight = settings.PersistentFlowWeight ?? Options.PersistentFlowWeight,
             },
         };
     }
 
     /// <inheritdoc />
-    public override string Description => $"vpf ({Options.Estimator}, {Options.MeanFieldSweeps} sweeps)";
+    public override string Description => $"vpf ({Options.Estimator}, {Options.MeanFieldSweeps} sweeps{PersistentDescription})";
+
+    // Only when on, so that the description of every other VPF run stays as it was.
+    private string PersistentDescription => Options.PersistentSamples == 0 ? ""
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $", {Options.PersistentSamples} persistent samples, {Options.PersistentGibbsSweeps} Gibbs sweeps, weight {Options.PersistentFlowWeight}");
 
     /// <inheritdoc />
     public override int InferenceSweeps => Math.Max(1, Options.MeanFieldSweeps);

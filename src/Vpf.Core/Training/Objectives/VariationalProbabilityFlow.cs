@@ -8,18 +8,21 @@ namespace Vpf.Core.Training;
 /// Variational Probability Flow on one mini-batch (vpf-math.md §3): E-step (mean-field rates with v clamped),
 /// states from the chosen <see cref="FlowEstimator"/>, M-step (the flow gradient on those states, held fixed).
 /// With Gaussian visible units the visible layer's flip terms become score-matching terms (vpf-math.md §9); the
-/// Sampled, MeanField and Expected estimators all support them.
+/// Sampled, MeanField and Expected estimators all support them. With <see cref="VpfOptions.PersistentSamples"/> the
+/// flow to persistent chain samples (<see cref="PersistentFlow"/>) is added to K and its gradient.
 /// </summary>
-internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSource
+internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSource, IStatefulObjective
 {
     private Workspace? _work;
     private int _lastRows;
+    private readonly PersistentFlow? _persistent;
 
     /// <summary>Creates the objective; options are validated here.</summary>
     public VariationalProbabilityFlow(VpfOptions? options = null)
     {
         Options = options ?? new VpfOptions();
         Options.Validate();
+        if (Options.PersistentSamples > 0) _persistent = new PersistentFlow(Options);
     }
 
     /// <summary>The options.</summary>
@@ -42,7 +45,22 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
     {
         if (architecture.LayerCount < 2)
             throw new InvalidOptionsException("layers", $"VPF needs at least one hidden layer; {architecture} is fully visible — train it with MPF.");
+        if (Options.PersistentSamples > 0 && architecture.HasGaussianVisible)
+            throw new InvalidOptionsException(nameof(VpfOptions.PersistentSamples),
+                $"PersistentSamples ({Options.PersistentSamples}) needs binary visible units (the flow to chain samples uses the binary energy); {architecture} has Gaussian visible units.");
     }
+
+    /// <summary>The persistent chains after the last batch (M × n_l per layer); empty without persistent samples or before the first batch.</summary>
+    internal IReadOnlyList<float[]> PersistentChains => _persistent?.Chains ?? [];
+
+    object IStatefulObjective.SaveState() => _persistent?.SaveState() ?? NoState;
+
+    void IStatefulObjective.RestoreState(object state)
+    {
+        if (_persistent is not null) _persistent.RestoreState(state);
+    }
+
+    private static readonly object NoState = new();
 
     /// <inheritdoc />
     public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
@@ -55,6 +73,9 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
         int n0 = model.LayerSize(0);
         if (visible.Length < rows * n0)
             throw new ArgumentException($"Expected {rows} rows of {n0} visible units ({rows * n0} values); got {visible.Length}.", nameof(visible));
+        if (_persistent is not null && shard.GlobalRows != rows)
+            throw new InvalidOptionsException(nameof(VpfOptions.PersistentSamples),
+                $"the persistent chains belong to one process; data-parallel training ({rows} of {shard.GlobalRows} rows here) would connect each process's rows to its own chains only.");
         var work = WorkspaceFor(model, rows);
 
         // E-step.
@@ -66,14 +87,23 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
         switch (Options.Estimator)
         {
             case FlowEstimator.MeanField:
-                return work.Gradient.Compute(work.Rates, rows, gradient);
+                return WithPersistentFlow(model, work, rows, work.Rates, rows, work.Gradient.Compute(work.Rates, rows, gradient), gradient, randomKey);
             case FlowEstimator.Expected:
                 return work.Expected.Compute(work.Rates, rows, gradient);
             default:
                 int sampleRows = rows * Options.SamplesPerDatum;
                 DrawSpikes(model, work, rows, randomKey, shard.FirstRow);
-                return work.Gradient.Compute(work.Spikes, sampleRows, gradient);
+                return WithPersistentFlow(model, work, rows, work.Spikes, sampleRows, work.Gradient.Compute(work.Spikes, sampleRows, gradient), gradient, randomKey);
         }
+    }
+
+    /// <summary>The single-flip value plus, with persistent samples, K_P (its gradient added into <paramref name="gradient"/>).</summary>
+    private ObjectiveValue WithPersistentFlow(DeepBoltzmannMachine model, Workspace work, int rows, IReadOnlyList<float[]> states, int stateRows,
+        ObjectiveValue singleFlip, ParameterSet gradient, ulong randomKey)
+    {
+        if (_persistent is null) return singleFlip;
+        var persistent = _persistent.Add(model, work.Rates, rows, states, stateRows, gradient, randomKey);
+        return new ObjectiveValue(singleFlip.Value + persistent.Value, singleFlip.ClampCount + persistent.ClampCount);
     }
 
     /// <summary>

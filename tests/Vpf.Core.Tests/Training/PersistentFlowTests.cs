@@ -1,0 +1,265 @@
+using Vpf.Core.Model;
+using Vpf.Core.Tests.Support;
+using Vpf.Core.Training;
+using Vpf.Core.Training.Optimisers;
+
+namespace Vpf.Core.Tests.Training;
+
+public class PersistentFlowTests
+{
+    private const string Tiny = "6-4L-3";
+
+    private static readonly TrainingOptions Fast = new()
+    {
+        Epochs = 2, BatchSize = 20, Seed = 3, Optimiser = new OptimiserOptions { LearningRate = 0.02f },
+    };
+
+    private static readonly VpfOptions Persistent = new() { PersistentSamples = 7, PersistentGibbsSweeps = 2, PersistentFlowWeight = 0.5f, MeanFieldSweeps = 3 };
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void K_P_is_the_double_sum_over_data_and_chain_states_of_the_energy_differences(bool binary)
+    {
+        var model = TinyModels.Random(TinyModels.Parse(Tiny), seed: 21, scale: 0.4);
+        const int rows = 5, chainCount = 4;
+        var states = TinyModels.RandomStates(model, rows, seed: 22, binary);
+        var chains = TinyModels.RandomStates(model, chainCount, seed: 23, binary: true);
+        const float weight = 0.75f;
+        var term = new PersistentFlow(new VpfOptions { PersistentSamples = chainCount, PersistentFlowWeight = weight });
+
+        var eval = term.AddFlow(model, states, rows, chains, chainCount, new ParameterSet(model.Architecture));
+
+        double expected = 0;
+        for (int r = 0; r < rows; r++)
+            for (int s = 0; s < chainCount; s++)
+            {
+                double er = model.Energy(FlowGradientTests.RowOf(model, states, r));
+                double es = model.Energy(FlowGradientTests.RowOf(model, chains, s));
+                expected += Math.Exp(0.5 * (er - es));
+            }
+        expected *= weight / (rows * chainCount);
+        Assert.Equal(expected, eval.Value, 1e-5 * expected);
+        Assert.Equal(0, eval.ClampCount);
+    }
+
+    [Theory]
+    [InlineData(Tiny, true)]
+    [InlineData(Tiny, false)]
+    [InlineData("3L-2-2", true)]
+    public void Gradient_equals_central_finite_differences_of_K_P_with_states_and_chains_fixed(string architecture, bool binary)
+    {
+        for (int seed = 0; seed < 2; seed++)
+        {
+            var model = TinyModels.Random(TinyModels.Parse(architecture), seed: 300 + seed, scale: 0.4);
+            const int rows = 4, chainCount = 3;
+            var states = TinyModels.RandomStates(model, rows, seed: 310 + seed, binary);
+            var chains = TinyModels.RandomStates(model, chainCount, seed: 320 + seed, binary: true);
+            var term = new PersistentFlow(new VpfOptions { PersistentSamples = chainCount, PersistentFlowWeight = 1.5f });
+            var gradient = new ParameterSet(model.Architecture);
+            term.AddFlow(model, states, rows, chains, chainCount, gradient);
+            double K() => term.AddFlow(model, states, rows, chains, chainCount, new ParameterSet(model.Architecture)).Value;
+
+            foreach (var (tensor, g, index, mirror, name) in TinyModels.FreeParameters(model, gradient))
+            {
+                double numeric = TinyModels.CentralDifference(K, tensor, index, mirror, step: 1f / 256);
+                double analytic = g[index];
+                Assert.True(Math.Abs(numeric - analytic) <= 2e-3 + 2e-3 * Math.Abs(numeric),
+                    $"{architecture} seed {seed} {name}: analytic {analytic}, finite difference {numeric}");
+                if (mirror >= 0) Assert.Equal(g[index], g[mirror]);
+            }
+            for (int l = 0; l < model.LayerCount; l++)
+                if (gradient.Laterals[l] is { } lateral)
+                    for (int k = 0; k < model.LayerSize(l); k++) Assert.Equal(0f, lateral[k * model.LayerSize(l) + k]);
+        }
+    }
+
+    [Fact]
+    public void The_gradient_is_added_to_what_the_single_flip_flow_left_there()
+    {
+        var model = TinyModels.Random(TinyModels.Parse(Tiny), seed: 31, scale: 0.4);
+        var states = TinyModels.RandomStates(model, 3, seed: 32, binary: true);
+        var chains = TinyModels.RandomStates(model, 2, seed: 33, binary: true);
+        var term = new PersistentFlow(new VpfOptions { PersistentSamples = 2 });
+        var alone = new ParameterSet(model.Architecture);
+        term.AddFlow(model, states, 3, chains, 2, alone);
+        var onOnes = new ParameterSet(model.Architecture);
+        foreach (var t in onOnes.Tensors) t.AsSpan().Fill(1f);
+        term.AddFlow(model, states, 3, chains, 2, onOnes);
+
+        var expected = alone.Tensors.SelectMany(t => t).Select(x => x + 1f).ToArray();
+        var actual = onOnes.Tensors.SelectMany(t => t).ToArray();
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-6f);
+    }
+
+    [Fact]
+    public void Exponents_beyond_the_field_limit_are_clamped_and_counted()
+    {
+        var model = new DeepBoltzmannMachine(Architecture.Dbm(6, 3));
+        model.Biases(0).AsSpan().Fill(30f);
+        // Data: all visible units on (E = −180); chains: all off (E = 0); ½(E_r − E'_s) = −90 is clamped to −60.
+        var states = new[] { Enumerable.Repeat(1f, 2 * 6).ToArray(), new float[2 * 3] };
+        var chains = new[] { new float[3 * 6], new float[3 * 3] };
+        var eval = new PersistentFlow(new VpfOptions { PersistentSamples = 3 }).AddFlow(model, states, 2, chains, 3, new ParameterSet(model.Architecture));
+        Assert.Equal(6, eval.ClampCount);
+        Assert.Equal(Math.Exp(-60), eval.Value, 1e-12 * Math.Exp(-60));
+    }
+
+    [Theory]
+    [InlineData(FlowEstimator.Sampled)]
+    [InlineData(FlowEstimator.MeanField)]
+    public void Vpf_with_persistent_samples_reports_single_flip_K_plus_K_P_at_the_advanced_chains(FlowEstimator estimator)
+    {
+        var model = TinyModels.Random(TinyModels.Parse(Tiny), seed: 41, scale: 0.4);
+        var block = SyntheticData.Block(SyntheticData.Prototypes(10, 6, prototypes: 2, noise: 0.1, seed: 42));
+        var options = Persistent with { Estimator = estimator };
+        var plain = new VariationalProbabilityFlow(options with { PersistentSamples = 0 });
+        var withChains = new VariationalProbabilityFlow(options);
+        var gPlain = new ParameterSet(model.Architecture);
+        var gChains = new ParameterSet(model.Architecture);
+        var single = plain.Evaluate(model, block, 10, gPlain, 43);
+        var total = withChains.Evaluate(model, block, 10, gChains, 43);
+
+        // The term alone at the chains the objective ended with, on the states it used (the E-step is the same).
+        var states = estimator == FlowEstimator.MeanField ? plain.Rates : SpikesOf(plain, model, options, 10, 43);
+        var term = new PersistentFlow(options);
+        var gTerm = new ParameterSet(model.Architecture);
+        var kp = term.AddFlow(model, states, 10, withChains.PersistentChains, options.PersistentSamples, gTerm);
+        Assert.Equal(single.Value + kp.Value, total.Value, 1e-9 * total.Value);
+        var expected = gPlain.Tensors.Zip(gTerm.Tensors, (a, b) => a.Zip(b, (x, y) => x + y)).SelectMany(t => t).ToArray();
+        var actual = gChains.Tensors.SelectMany(t => t).ToArray();
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-5f);
+        Assert.True(kp.Value > 0);
+        Assert.All(withChains.PersistentChains, c => Assert.All(c, x => Assert.True(x is 0f or 1f)));
+    }
+
+    [Fact]
+    public void Zero_persistent_samples_is_plain_vpf_bit_for_bit_whatever_the_other_two_options()
+    {
+        var data = SyntheticData.Prototypes(60, 6, prototypes: 2, noise: 0.1, seed: 51);
+        float[] Train(VpfOptions options)
+        {
+            var model = DeepBoltzmannMachine.CreateRandom(TinyModels.Parse(Tiny), seed: 52);
+            new MiniBatchTrainer(new VariationalProbabilityFlow(options), Fast).Train(model, data);
+            return model.Parameters.Tensors.SelectMany(t => t).ToArray();
+        }
+        Assert.Equal(Train(new VpfOptions()), Train(new VpfOptions { PersistentGibbsSweeps = 4, PersistentFlowWeight = 3f }));
+        Assert.NotEqual(Train(new VpfOptions()), Train(new VpfOptions { PersistentSamples = 5 }));
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_model_bit_for_bit_and_another_seed_does_not()
+    {
+        var data = SyntheticData.Prototypes(60, 6, prototypes: 2, noise: 0.1, seed: 61);
+        float[] Train(int seed)
+        {
+            var model = DeepBoltzmannMachine.CreateRandom(TinyModels.Parse(Tiny), seed: 62);
+            new MiniBatchTrainer(new VariationalProbabilityFlow(Persistent), Fast with { Seed = seed }).Train(model, data);
+            return model.Parameters.Tensors.SelectMany(t => t).ToArray();
+        }
+        Assert.Equal(Train(7), Train(7));
+        Assert.NotEqual(Train(7), Train(8));
+    }
+
+    [Fact]
+    public void A_held_out_evaluation_between_batches_leaves_the_chains_and_the_next_gradient_unchanged()
+    {
+        var model = TinyModels.Random(TinyModels.Parse(Tiny), seed: 71, scale: 0.4);
+        var first = SyntheticData.Block(SyntheticData.Prototypes(8, 6, prototypes: 2, noise: 0.1, seed: 72));
+        var heldOut = SyntheticData.Block(SyntheticData.Prototypes(12, 6, prototypes: 2, noise: 0.1, seed: 73));
+        var next = SyntheticData.Block(SyntheticData.Prototypes(8, 6, prototypes: 2, noise: 0.1, seed: 74));
+
+        float[] NextGradient(bool evaluateHeldOut)
+        {
+            var vpf = new VariationalProbabilityFlow(Persistent);
+            vpf.Evaluate(model, first, 8, new ParameterSet(model.Architecture), 75);
+            if (evaluateHeldOut)
+            {
+                var before = vpf.PersistentChains.Select(c => c.ToArray()).ToArray();
+                double k = HeldOutMetrics.Objective(vpf, model, heldOut, 12);
+                Assert.True(k > 0);
+                Assert.Equal(before, vpf.PersistentChains.Select(c => c.ToArray()).ToArray());
+            }
+            var g = new ParameterSet(model.Architecture);
+            vpf.Evaluate(model, next, 8, g, 76);
+            return g.Tensors.SelectMany(t => t).ToArray();
+        }
+        Assert.Equal(NextGradient(false), NextGradient(true));
+    }
+
+    public static TheoryData<string, VpfOptions> BadOptions => new()
+    {
+        { nameof(VpfOptions.PersistentSamples), new VpfOptions { PersistentSamples = -1 } },
+        { nameof(VpfOptions.PersistentGibbsSweeps), new VpfOptions { PersistentGibbsSweeps = 0 } },
+        { nameof(VpfOptions.PersistentFlowWeight), new VpfOptions { PersistentFlowWeight = 0f } },
+        { nameof(VpfOptions.PersistentFlowWeight), new VpfOptions { PersistentFlowWeight = float.NaN } },
+        { nameof(VpfOptions.PersistentFlowWeight), new VpfOptions { PersistentFlowWeight = float.PositiveInfinity } },
+        { nameof(VpfOptions.PersistentSamples), new VpfOptions { PersistentSamples = 3, Estimator = FlowEstimator.Expected } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptions))]
+    public void Bad_options_are_named(string option, VpfOptions options)
+    {
+        var error = Assert.Throws<InvalidOptionsException>(options.Validate);
+        Assert.Equal(option, error.Option);
+        var fromPlan = Assert.Throws<InvalidOptionsException>(() => new VpfMethod { Options = options }.Validate());
+        Assert.Equal($"Options.{option}", fromPlan.Option);
+    }
+
+    [Fact]
+    public void Gaussian_visible_units_are_refused_naming_the_option()
+    {
+        var gaussian = Architecture.Dbm(6, 4).WithVisibleUnits(VisibleUnitKind.Gaussian);
+        var error = Assert.Throws<InvalidOptionsException>(() => new VariationalProbabilityFlow(new VpfOptions { PersistentSamples = 2 }).Validate(gaussian));
+        Assert.Equal(nameof(VpfOptions.PersistentSamples), error.Option);
+        var fromMethod = Assert.Throws<InvalidOptionsException>(() => new VpfMethod { Options = new VpfOptions { PersistentSamples = 2 } }.Validate(gaussian));
+        Assert.Contains(nameof(VpfOptions.PersistentSamples), fromMethod.Detail);
+        new VpfMethod().Validate(gaussian); // without the option VPF trains Gaussian visible units
+    }
+
+    [Fact]
+    public void Data_parallel_training_is_refused_naming_the_option()
+    {
+        var plan = new TrainingPlan
+        {
+            Architecture = TinyModels.Parse(Tiny),
+            Method = new VpfMethod { Options = Persistent },
+            TrainingOptions = Fast,
+        };
+        var data = SyntheticData.Prototypes(40, 6, prototypes: 2, noise: 0.1, seed: 81);
+        var errors = InProcessGroup.Run(2, g => Assert.Throws<InvalidOptionsException>(() => plan.Run(data, group: g)));
+        Assert.All(errors, e => Assert.Equal("Method.Options.PersistentSamples", e.Option));
+    }
+
+    [Fact]
+    public void Method_settings_description_and_options_json_carry_the_three_options()
+    {
+        var method = (VpfMethod)new VpfMethod().With(new MethodSettings { PersistentSamples = 7, PersistentGibbsSweeps = 2, PersistentFlowWeight = 0.5f });
+        Assert.Equal(new VpfOptions { PersistentSamples = 7, PersistentGibbsSweeps = 2, PersistentFlowWeight = 0.5f }, method.Options);
+        Assert.Equal(7, method.Settings.PersistentSamples);
+        Assert.Equal(2, method.Settings.PersistentGibbsSweeps);
+        Assert.Equal(0.5f, method.Settings.PersistentFlowWeight);
+        Assert.Equal("vpf (Sampled, 10 sweeps, 7 persistent samples, 2 Gibbs sweeps, weight 0.5)", method.Description);
+        Assert.Equal("vpf (Sampled, 10 sweeps)", new VpfMethod().Description);
+        Assert.Equal(method, TrainingMethod.TryParse("vpf", method.OptionsJson()));
+        Assert.Equal(new VpfOptions(), ((VpfMethod)TrainingMethod.TryParse("vpf", "{\"estimator\":\"Sampled\"}")!).Options);
+        // Other methods have none of them.
+        Assert.Null(new CdMethod().Settings.PersistentSamples);
+        Assert.Null(new DbmPcdMethod().Settings.PersistentFlowWeight);
+    }
+
+    private static float[][] SpikesOf(VariationalProbabilityFlow plain, DeepBoltzmannMachine model, VpfOptions options, int rows, ulong key)
+    {
+        // The spikes the objective drew: repeat its draw (layer 0 copied, hidden layers Bernoulli(μ) on stream (key, l, 0)).
+        var spikes = new float[model.LayerCount][];
+        for (int l = 0; l < model.LayerCount; l++)
+        {
+            int block = rows * model.LayerSize(l);
+            spikes[l] = plain.Rates[l].AsSpan(0, block).ToArray();
+            if (l > 0) Vpf.Kernels.Bernoulli.SampleFrom(spikes[l], spikes[l], Vpf.Kernels.CounterRandom.StreamKey(key, (ulong)l, 0), 0);
+        }
+        Assert.Equal(1, options.SamplesPerDatum);
+        return spikes;
+    }
+}
