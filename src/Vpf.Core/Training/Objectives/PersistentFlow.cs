@@ -31,7 +31,7 @@ internal sealed class PersistentFlow
     private const ulong SweepTag = 0x5046_5357_0000_0000ul;
 
     private readonly VpfOptions _options;
-    private DeepBoltzmannMachine? _model;
+    private DeepBoltzmannMachine? _model, _bufferModel;
     private float[][] _chains = [];
     private bool _ready;
     private LayerGibbs? _gibbs;
@@ -204,8 +204,9 @@ internal sealed class PersistentFlow
 
     private void Prepare(DeepBoltzmannMachine model, int rows)
     {
-        if (_scaledData.Length == model.LayerCount && rows <= _maxRows && _pairs.Length == model.LayerCount) return;
-        _maxRows = Math.Max(rows, _maxRows);
+        if (ReferenceEquals(_bufferModel, model) && rows <= _maxRows) return;
+        _maxRows = ReferenceEquals(_bufferModel, model) ? Math.Max(rows, _maxRows) : rows;
+        _bufferModel = model;
         int layers = model.LayerCount, widest = model.Architecture.LayerSizes.Max();
         _scaledData = new float[layers][];
         _scaledChains = new float[layers][];
