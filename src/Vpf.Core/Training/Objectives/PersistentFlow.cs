@@ -7,14 +7,16 @@ namespace Vpf.Core.Training;
 /// <summary>
 /// Persistent samples as extra flow connections (Im, Buchman &amp; Taylor, persistent MPF; vpf-math.md §10.2): every data
 /// state x_r is connected to each of M binary joint states x'_s of persistent Gibbs chains of the model, adding
-/// K_P = λ (1/B) Σ_r (1/M) Σ_s exp(½(E(x_r) − E(x'_s))) to VPF's single-flip flow, states and chains held fixed.
+/// λ log K̄_P, K̄_P = (1/(BM)) Σ_r Σ_s exp(½(E(x_r) − E(x'_s))), to VPF's single-flip flow, states and chains held fixed.
 /// </summary>
 /// <remarks>
 /// <para>
-/// With φ_rs = exp(½(E_r − E'_s)), α_r = λ/(BM) Σ_s φ_rs and β_s = λ/(BM) Σ_r φ_rs the gradient is
-/// ∂K_P/∂W_l = ½(−Σ_r α_r x_{r,l}ᵀx_{r,l+1} + Σ_s β_s x'_{s,l}ᵀx'_{s,l+1}), the biases' ½(−Σ_r α_r x_{r,l} + Σ_s β_s x'_{s,l}),
+/// The logarithm because the raw double sum overflows at image size (two unrelated states differ by hundreds of energy
+/// units). Since exp(½(E_r − E'_s)) = exp(½E_r)·exp(−½E'_s), log K̄_P = LSE_r(½E_r) + LSE_s(−½E'_s) − log B − log M,
+/// and with a_r = softmax_r(½E_r), b_s = softmax_s(−½E'_s) the gradient is
+/// ∂/∂W_l = (λ/2)(−Σ_r a_r x_{r,l}ᵀx_{r,l+1} + Σ_s b_s x'_{s,l}ᵀx'_{s,l+1}), the biases' (λ/2)(−Σ_r a_r x_{r,l} + Σ_s b_s x'_{s,l}),
 /// laterals the same pair products (the pair's one parameter, in both mirror entries, zero diagonal): a weighted
-/// contrastive rule between data and chain states whose weights depend on whole-state energies.
+/// contrast of data and chain statistics (a weighted persistent-CD step) whose size is bounded by λ/2 whatever the energies.
 /// </para>
 /// <para>
 /// Chains: M of them, started at the first batch (visible rows cycled, hidden units drawn from the E-step rates), then
@@ -49,8 +51,8 @@ internal sealed class PersistentFlow
 
     /// <summary>
     /// Starts the chains on the first call (from the E-step's <paramref name="rates"/>, <paramref name="rateRows"/> rows),
-    /// runs the sweeps, then adds ∂K_P/∂θ at <paramref name="states"/> (<paramref name="rows"/> rows) into
-    /// <paramref name="gradient"/> and returns K_P.
+    /// runs the sweeps, then adds ∂(λ log K̄_P)/∂θ at <paramref name="states"/> (<paramref name="rows"/> rows) into
+    /// <paramref name="gradient"/> and returns λ log K̄_P.
     /// </summary>
     public ObjectiveValue Add(DeepBoltzmannMachine model, IReadOnlyList<float[]> rates, int rateRows, IReadOnlyList<float[]> states, int rows,
         ParameterSet gradient, ulong randomKey)
@@ -84,9 +86,9 @@ internal sealed class PersistentFlow
     }
 
     /// <summary>
-    /// Adds ∂K_P/∂θ into <paramref name="gradient"/> for the data states <paramref name="states"/> (<paramref name="rows"/>
-    /// rows) and the chain states <paramref name="chains"/> (<paramref name="chainCount"/> rows), both held fixed, and
-    /// returns K_P; exponents ½(E_r − E'_s) beyond ±<see cref="FlowTerms.DefaultFieldLimit"/> are clamped and counted.
+    /// Adds ∂(λ log K̄_P)/∂θ into <paramref name="gradient"/> for the data states <paramref name="states"/>
+    /// (<paramref name="rows"/> rows) and the chain states <paramref name="chains"/> (<paramref name="chainCount"/> rows),
+    /// both held fixed, and returns λ log K̄_P (any sign; nothing is clamped, so the clamp count is 0).
     /// </summary>
     internal ObjectiveValue AddFlow(DeepBoltzmannMachine model, IReadOnlyList<float[]> states, int rows, IReadOnlyList<float[]> chains, int chainCount,
         ParameterSet gradient)
@@ -97,30 +99,15 @@ internal sealed class PersistentFlow
         Energies(model, states, rows, dataEnergy);
         Energies(model, chains, chainCount, chainEnergy);
 
-        // The B × M exponents, one row at a time: α_r and β_s are its row and column sums.
+        // exp(½(E_r − E'_s)) = exp(½E_r)·exp(−½E'_s): the pair softmax factorises into a softmax over the data states
+        // and one over the chain states, so log K̄_P and the weights need no B × M matrix and cannot overflow.
+        // The weights are λ/2 times the softmaxes (the ½ of the exponent folded in).
         var alpha = _alpha.AsSpan(0, rows);
         var beta = _beta.AsSpan(0, chainCount);
-        beta.Clear();
-        double weight = _options.PersistentFlowWeight / ((double)rows * chainCount), sum = 0;
-        long clamped = 0;
-        const double limit = FlowTerms.DefaultFieldLimit;
-        for (int r = 0; r < rows; r++)
-        {
-            double rowSum = 0;
-            for (int s = 0; s < chainCount; s++)
-            {
-                double a = 0.5 * (dataEnergy[r] - chainEnergy[s]);
-                // A NaN exponent is neither clamped nor counted: it makes K NaN, which the trainer reports as divergence.
-                if (a > limit) { a = limit; clamped++; }
-                else if (a < -limit) { a = -limit; clamped++; }
-                double phi = Math.Exp(a);
-                rowSum += phi;
-                beta[s] += phi;
-            }
-            alpha[r] = weight * rowSum;
-            sum += rowSum;
-        }
-        for (int s = 0; s < chainCount; s++) beta[s] *= weight;
+        double lambda = _options.PersistentFlowWeight;
+        double logDataSum = SoftMax(dataEnergy, 0.5, alpha, 0.5 * lambda);
+        double logChainSum = SoftMax(chainEnergy, -0.5, beta, 0.5 * lambda);
+        double logMeanFlow = logDataSum + logChainSum - Math.Log(rows) - Math.Log(chainCount);
 
         for (int l = 0; l < model.LayerCount; l++)
         {
@@ -131,19 +118,19 @@ internal sealed class PersistentFlow
             var by = _scaledChains[l].AsSpan(0, chainCount * n);
             ScaleRows(x, alpha, ax, n);
             ScaleRows(y, beta, by, n);
-            GradientAccumulation.AccumulateColumnSums(ax, gradient.Biases[l], rows, -0.5f);
-            GradientAccumulation.AccumulateColumnSums(by, gradient.Biases[l], chainCount, 0.5f);
+            GradientAccumulation.AccumulateColumnSums(ax, gradient.Biases[l], rows, -1f);
+            GradientAccumulation.AccumulateColumnSums(by, gradient.Biases[l], chainCount, 1f);
             if (l + 1 < model.LayerCount)
             {
                 int m = model.LayerSize(l + 1);
-                MatrixProduct.AccumulateTransposedProduct(ax, states[l + 1].AsSpan(0, rows * m), gradient.Weights[l], n, rows, m, -0.5f);
-                MatrixProduct.AccumulateTransposedProduct(by, chains[l + 1].AsSpan(0, chainCount * m), gradient.Weights[l], n, chainCount, m, 0.5f);
+                MatrixProduct.AccumulateTransposedProduct(ax, states[l + 1].AsSpan(0, rows * m), gradient.Weights[l], n, rows, m, -1f);
+                MatrixProduct.AccumulateTransposedProduct(by, chains[l + 1].AsSpan(0, chainCount * m), gradient.Weights[l], n, chainCount, m, 1f);
             }
             if (_pairs[l] is { } g)
             {
                 Array.Clear(g);
-                MatrixProduct.AccumulateTransposedProduct(ax, x, g, n, rows, n, -0.5f);
-                MatrixProduct.AccumulateTransposedProduct(by, y, g, n, chainCount, n, 0.5f);
+                MatrixProduct.AccumulateTransposedProduct(ax, x, g, n, rows, n, -1f);
+                MatrixProduct.AccumulateTransposedProduct(by, y, g, n, chainCount, n, 1f);
                 var target = gradient.Laterals[l]!;
                 for (int k = 0; k < n; k++)
                     for (int j = k + 1; j < n; j++)
@@ -156,7 +143,7 @@ internal sealed class PersistentFlow
                     }
             }
         }
-        return new ObjectiveValue(weight * sum, clamped);
+        return new ObjectiveValue(lambda * logMeanFlow, 0);
     }
 
     /// <summary>E(x) of every row of <paramref name="states"/> (vpf-math.md §1, binary visible units), summed in double.</summary>
@@ -189,6 +176,25 @@ internal sealed class PersistentFlow
                 energy.AddRowDots(xl, x, n, -0.5);
             }
         }
+    }
+
+    /// <summary>
+    /// weights[i] = scale · softmax_i(sign · energy_i); returns log Σ_i exp(sign · energy_i), shifted by the maximum so
+    /// that neither overflows. A NaN energy propagates into both, which the trainer reports as divergence.
+    /// </summary>
+    private static double SoftMax(ReadOnlySpan<double> energy, double sign, Span<double> weights, double scale)
+    {
+        double max = double.NegativeInfinity;
+        foreach (double e in energy) max = Math.Max(max, sign * e);
+        if (double.IsNaN(max) || double.IsInfinity(max)) max = 0;
+        double sum = 0;
+        for (int i = 0; i < energy.Length; i++)
+        {
+            weights[i] = Math.Exp(sign * energy[i] - max);
+            sum += weights[i];
+        }
+        for (int i = 0; i < energy.Length; i++) weights[i] *= scale / sum;
+        return max + Math.Log(sum);
     }
 
     private static void ScaleRows(ReadOnlySpan<float> x, ReadOnlySpan<double> scale, Span<float> target, int n)

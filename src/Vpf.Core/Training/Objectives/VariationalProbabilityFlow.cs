@@ -97,7 +97,7 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
         }
     }
 
-    /// <summary>The single-flip value plus, with persistent samples, K_P (its gradient added into <paramref name="gradient"/>).</summary>
+    /// <summary>The single-flip value plus, with persistent samples, λ log K̄_P (its gradient added into <paramref name="gradient"/>).</summary>
     private ObjectiveValue WithPersistentFlow(DeepBoltzmannMachine model, Workspace work, int rows, IReadOnlyList<float[]> states, int stateRows,
         ObjectiveValue singleFlip, ParameterSet gradient, ulong randomKey)
     {
