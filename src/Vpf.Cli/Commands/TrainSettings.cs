@@ -52,7 +52,7 @@ public class TrainSettings : CommonSettings
 
     /// <summary>Weight of the persistent-sample flow; null: the method's.</summary>
     [CommandOption("--persistent-flow-weight <W>")]
-    [Description("VPF only, with --persistent-samples: weight of the flow to the chain samples relative to the single-flip flow (> 0). Default 1.")]
+    [Description("VPF only, with --persistent-samples: weight λ of λ·log(mean flow to the chain samples), added to the single-flip flow (> 0). Default 1.")]
     public float? PersistentFlowWeight { get; init; }
 
     /// <summary>Epochs; null: the method's.</summary>

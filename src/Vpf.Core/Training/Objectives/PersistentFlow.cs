@@ -101,7 +101,7 @@ internal sealed class PersistentFlow
 
         // exp(½(E_r − E'_s)) = exp(½E_r)·exp(−½E'_s): the pair softmax factorises into a softmax over the data states
         // and one over the chain states, so log K̄_P and the weights need no B × M matrix and cannot overflow.
-        // The weights are λ/2 times the softmaxes (the ½ of the exponent folded in).
+        // The weights are λ/2 times the softmaxes: the ½ of ∂(½E)/∂θ folded in.
         var alpha = _alpha.AsSpan(0, rows);
         var beta = _beta.AsSpan(0, chainCount);
         double lambda = _options.PersistentFlowWeight;
