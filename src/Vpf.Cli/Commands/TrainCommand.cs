@@ -8,6 +8,9 @@ internal sealed class TrainCommand : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         var cli = (CliContext)context.Data!;
+        // Before MPI starts, so that every process refuses it alike (the chains would be each process's own).
+        if (settings.Distributed && settings.PersistentSamples is > 0)
+            throw new UsageException("--persistent-samples", $"cannot be used with --distributed: the persistent chains belong to one process; got {settings.PersistentSamples}.");
         if (settings.Distributed) return DistributedTraining.Execute(cli, settings);
         settings.Apply();
         OutputPath.Check("--out", settings.Out, DataInputs.For(settings), OutputKind.Model, settings.Overwrite); // before the data are loaded; TrainingRun checks again under its lock

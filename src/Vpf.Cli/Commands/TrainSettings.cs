@@ -44,6 +44,20 @@ public class TrainSettings : CommonSettings
     [CommandOption("--all-bits-flipped")]
     [Description("VPF: also connect every joint state to the state with every bit flipped (Sohl-Dickstein's extra MPF neighbour; docs/vpf-math.md §10.1). Binary visible units only. Default: off.")]
     public bool AllBitsFlipped { get; init; }
+    /// <summary>Persistent samples of VPF; null: the method's (0, none).</summary>
+    [CommandOption("--persistent-samples <M>")]
+    [Description("VPF only: connect every data state also to the states of M persistent Gibbs chains of the model (persistent MPF; needs Gibbs sampling, binary visible units, the sampled or meanfield estimator; not with --distributed). Default 0: none.")]
+    public int? PersistentSamples { get; init; }
+
+    /// <summary>Gibbs sweeps of the persistent chains; null: the method's.</summary>
+    [CommandOption("--persistent-gibbs-sweeps <G>")]
+    [Description("VPF only, with --persistent-samples: full Gibbs sweeps of the chains before each batch (≥ 1). Default 1.")]
+    public int? PersistentGibbsSweeps { get; init; }
+
+    /// <summary>Weight of the persistent-sample flow; null: the method's.</summary>
+    [CommandOption("--persistent-flow-weight <W>")]
+    [Description("VPF only, with --persistent-samples: weight λ of λ·log(mean flow to the chain samples), added to the single-flip flow (> 0). Default 1.")]
+    public float? PersistentFlowWeight { get; init; }
 
     /// <summary>Epochs; null: the method's.</summary>
     [CommandOption("--epochs <N>")]
@@ -188,9 +202,19 @@ public class TrainSettings : CommonSettings
                 MeanFieldSweeps = Sweeps,
                 GibbsSteps = CdSteps,
                 AllBitsFlipped = AllBitsFlipped ? true : null,
+                PersistentSamples = PersistentSamples,
+                PersistentGibbsSweeps = PersistentGibbsSweeps,
+                PersistentFlowWeight = PersistentFlowWeight,
             });
-            if (AllBitsFlipped && method.Settings.AllBitsFlipped is null)
+            var applied = method.Settings;
+            if (AllBitsFlipped && applied.AllBitsFlipped is null)
                 throw new UsageException("--all-bits-flipped", $"applies to --method vpf only; the method is {method.Name}.");
+            if (PersistentSamples is not null && applied.PersistentSamples is null)
+                throw new UsageException("--persistent-samples", $"applies to --method vpf only; the method is {method.Name}.");
+            if (PersistentGibbsSweeps is not null && applied.PersistentGibbsSweeps is null)
+                throw new UsageException("--persistent-gibbs-sweeps", $"applies to --method vpf only; the method is {method.Name}.");
+            if (PersistentFlowWeight is not null && applied.PersistentFlowWeight is null)
+                throw new UsageException("--persistent-flow-weight", $"applies to --method vpf only; the method is {method.Name}.");
             var defaults = method.DefaultTraining;
             var kind = Optimiser is null ? defaults.Optimiser.Kind : ParseOptimiser(Optimiser);
             if (Momentum is not null && kind != OptimiserKind.SgdMomentum)

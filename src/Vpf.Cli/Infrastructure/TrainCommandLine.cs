@@ -45,6 +45,9 @@ internal static class TrainCommandLine
             Sweeps = m.MeanFieldSweeps,
             CdSteps = m.GibbsSteps,
             AllBitsFlipped = m.AllBitsFlipped == true,
+            PersistentSamples = m.PersistentSamples,
+            PersistentGibbsSweeps = m.PersistentGibbsSweeps,
+            PersistentFlowWeight = m.PersistentFlowWeight,
             Epochs = t.Epochs,
             BatchSize = t.BatchSize,
             Optimiser = TrainSettings.OptimiserName(t.Optimiser.Kind),
@@ -97,6 +100,13 @@ internal static class TrainCommandLine
         if (s.CdSteps is { } steps) args.AddRange(["--cd-steps", Text(steps)]);
         // Off is the default; leaving it out keeps the lines of runs without it as they always were.
         if (s.AllBitsFlipped) args.Add("--all-bits-flipped");
+        // Written only when VPF's persistent-sample options differ from their defaults, so that the lines of every other
+        // run stay as they were.
+        var vpf = new VpfOptions();
+        if (s.PersistentSamples is > 0 || (s.PersistentGibbsSweeps is { } g && g != vpf.PersistentGibbsSweeps)
+            || (s.PersistentFlowWeight is { } w && w != vpf.PersistentFlowWeight))
+            args.AddRange(["--persistent-samples", Text(s.PersistentSamples!.Value), "--persistent-gibbs-sweeps", Text(s.PersistentGibbsSweeps!.Value),
+                "--persistent-flow-weight", Text(s.PersistentFlowWeight!.Value)]);
         args.AddRange(["--epochs", Text(s.Epochs!.Value), "--batch-size", Text(s.BatchSize!.Value), "--optimiser", s.Optimiser!,
             "--learning-rate", Text(s.LearningRate!.Value)]);
         if (s.Momentum is { } momentum) args.AddRange(["--momentum", Text(momentum)]);

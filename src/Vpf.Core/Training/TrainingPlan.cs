@@ -158,6 +158,9 @@ public sealed record TrainingPlan
         if (OnBudgetClock && group is not null)
             throw new InvalidOptionsException($"{nameof(TrainingOptions)}.StepSchedule.Clock",
                 "a schedule on the time budget's clock would give each process of a data-parallel run its own steps; use the Updates clock.");
+        if (Method.Settings.PersistentSamples is > 0 && group is not null)
+            throw new InvalidOptionsException($"{nameof(Method)}.Options.{nameof(VpfOptions.PersistentSamples)}",
+                "persistent chains belong to one process, so a data-parallel run would connect each process's rows to its own chains only; train alone or set 0.");
         // The plan's first look at the rows (for the checks and the initial machine) and the trainer's share one call.
         int firstEpoch = resumeFrom?.Checkpoint is { } c ? Math.Clamp(c.EpochsCompleted + 1, 1, TrainingOptions.Epochs) : 1;
         var first = trainForEpoch(firstEpoch) ?? throw new InvalidOptionsException("data", $"the data source gave no rows (null) for epoch {firstEpoch}.");

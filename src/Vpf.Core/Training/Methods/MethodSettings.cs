@@ -18,4 +18,12 @@ public sealed record MethodSettings
 
     /// <summary>Whether every state also flows to its all-bits-flipped complement (VPF, <see cref="VpfOptions.AllBitsFlipped"/>).</summary>
     public bool? AllBitsFlipped { get; init; }
+    /// <summary>Persistent samples M connected to every data state (VPF, <see cref="VpfOptions.PersistentSamples"/>).</summary>
+    public int? PersistentSamples { get; init; }
+
+    /// <summary>Gibbs sweeps of the persistent chains before each batch (VPF, <see cref="VpfOptions.PersistentGibbsSweeps"/>).</summary>
+    public int? PersistentGibbsSweeps { get; init; }
+
+    /// <summary>Weight of the persistent-sample flow (VPF, <see cref="VpfOptions.PersistentFlowWeight"/>).</summary>
+    public float? PersistentFlowWeight { get; init; }
 }

@@ -5,7 +5,7 @@ namespace Vpf.Core.Training;
 /// <summary>Variational Probability Flow (<see cref="VariationalProbabilityFlow"/>): any machine with at least one hidden layer. Name "vpf".</summary>
 public sealed record VpfMethod : TrainingMethod
 {
-    /// <summary>Estimator, mean-field sweeps, damping, samples per datum. Default <see cref="VpfOptions"/>' defaults.</summary>
+    /// <summary>Estimator, mean-field sweeps, damping, samples per datum, persistent samples. Default <see cref="VpfOptions"/>' defaults.</summary>
     public VpfOptions Options { get; init; } = new();
 
     /// <inheritdoc />
@@ -25,6 +25,9 @@ public sealed record VpfMethod : TrainingMethod
         Estimator = Options.Estimator,
         MeanFieldSweeps = Options.MeanFieldSweeps,
         AllBitsFlipped = Options.AllBitsFlipped,
+        PersistentSamples = Options.PersistentSamples,
+        PersistentGibbsSweeps = Options.PersistentGibbsSweeps,
+        PersistentFlowWeight = Options.PersistentFlowWeight,
     };
 
     /// <inheritdoc />
@@ -38,13 +41,21 @@ public sealed record VpfMethod : TrainingMethod
                 Estimator = settings.Estimator ?? Options.Estimator,
                 MeanFieldSweeps = settings.MeanFieldSweeps ?? Options.MeanFieldSweeps,
                 AllBitsFlipped = settings.AllBitsFlipped ?? Options.AllBitsFlipped,
+                PersistentSamples = settings.PersistentSamples ?? Options.PersistentSamples,
+                PersistentGibbsSweeps = settings.PersistentGibbsSweeps ?? Options.PersistentGibbsSweeps,
+                PersistentFlowWeight = settings.PersistentFlowWeight ?? Options.PersistentFlowWeight,
             },
         };
     }
 
     /// <inheritdoc />
     public override string Description =>
-        $"vpf ({Options.Estimator}, {Options.MeanFieldSweeps} sweeps{(Options.AllBitsFlipped ? ", all bits flipped" : "")})";
+        $"vpf ({Options.Estimator}, {Options.MeanFieldSweeps} sweeps{(Options.AllBitsFlipped ? ", all bits flipped" : "")}{PersistentDescription})";
+
+    // Only when on, so that the description of every other VPF run stays as it was.
+    private string PersistentDescription => Options.PersistentSamples == 0 ? ""
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $", {Options.PersistentSamples} persistent samples, {Options.PersistentGibbsSweeps} Gibbs sweeps, weight {Options.PersistentFlowWeight}");
 
     /// <inheritdoc />
     public override int InferenceSweeps => Math.Max(1, Options.MeanFieldSweeps);

@@ -9,18 +9,21 @@ namespace Vpf.Core.Training;
 /// states from the chosen <see cref="FlowEstimator"/>, M-step (the flow gradient on those states, held fixed).
 /// With Gaussian visible units the visible layer's flip terms become score-matching terms (vpf-math.md §9); the
 /// Sampled, MeanField and Expected estimators all support them. With <see cref="VpfOptions.AllBitsFlipped"/> every
-/// state also flows to its complement (vpf-math.md §10.1), on the same states.
+/// state also flows to its complement (vpf-math.md §10.1), on the same states; with <see cref="VpfOptions.PersistentSamples"/> the
+/// flow to persistent chain samples (<see cref="PersistentFlow"/>) is added to K and its gradient.
 /// </summary>
-internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSource
+internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRateSource, IStatefulObjective
 {
     private Workspace? _work;
     private int _lastRows;
+    private readonly PersistentFlow? _persistent;
 
     /// <summary>Creates the objective; options are validated here.</summary>
     public VariationalProbabilityFlow(VpfOptions? options = null)
     {
         Options = options ?? new VpfOptions();
         Options.Validate();
+        if (Options.PersistentSamples > 0) _persistent = new PersistentFlow(Options);
     }
 
     /// <summary>The options.</summary>
@@ -46,7 +49,22 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
         if (Options.AllBitsFlipped && architecture.HasGaussianVisible)
             throw new InvalidOptionsException(nameof(VpfOptions.AllBitsFlipped),
                 $"the all-bits-flipped state (AllBitsFlipped) exists for binary units only; {architecture} has Gaussian visible units.");
+        if (Options.PersistentSamples > 0 && architecture.HasGaussianVisible)
+            throw new InvalidOptionsException(nameof(VpfOptions.PersistentSamples),
+                $"PersistentSamples ({Options.PersistentSamples}) needs binary visible units (the flow to chain samples uses the binary energy); {architecture} has Gaussian visible units.");
     }
+
+    /// <summary>The persistent chains after the last batch (M × n_l per layer); empty without persistent samples or before the first batch.</summary>
+    internal IReadOnlyList<float[]> PersistentChains => _persistent?.Chains ?? [];
+
+    object IStatefulObjective.SaveState() => _persistent?.SaveState() ?? NoState;
+
+    void IStatefulObjective.RestoreState(object state)
+    {
+        if (_persistent is not null) _persistent.RestoreState(state);
+    }
+
+    private static readonly object NoState = new();
 
     /// <inheritdoc />
     public ObjectiveValue Evaluate(DeepBoltzmannMachine model, ReadOnlySpan<float> visible, int rows, ParameterSet gradient, ulong randomKey) =>
@@ -59,6 +77,9 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
         int n0 = model.LayerSize(0);
         if (visible.Length < rows * n0)
             throw new ArgumentException($"Expected {rows} rows of {n0} visible units ({rows * n0} values); got {visible.Length}.", nameof(visible));
+        if (_persistent is not null && shard.GlobalRows != rows)
+            throw new InvalidOptionsException(nameof(VpfOptions.PersistentSamples),
+                $"the persistent chains belong to one process; data-parallel training ({rows} of {shard.GlobalRows} rows here) would connect each process's rows to its own chains only.");
         var work = WorkspaceFor(model, rows);
 
         // E-step.
@@ -71,14 +92,15 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
         switch (Options.Estimator)
         {
             case FlowEstimator.MeanField:
-                value = work.Gradient.Compute(work.Rates, rows, gradient);
+                value = WithPersistentFlow(model, work, rows, work.Rates, rows, work.Gradient.Compute(work.Rates, rows, gradient), gradient, randomKey);
                 break;
             case FlowEstimator.Expected:
                 value = work.Expected.Compute(work.Rates, rows, gradient);
                 break;
             default:
                 DrawSpikes(model, work, rows, randomKey, shard.FirstRow);
-                value = work.Gradient.Compute(work.Spikes, rows * Options.SamplesPerDatum, gradient);
+                int sampleRows = rows * Options.SamplesPerDatum;
+                value = WithPersistentFlow(model, work, rows, work.Spikes, sampleRows, work.Gradient.Compute(work.Spikes, sampleRows, gradient), gradient, randomKey);
                 break;
         }
         return Options.AllBitsFlipped ? AddAllBitsFlipped(work, rows, gradient, value) : value;
@@ -94,6 +116,15 @@ internal sealed class VariationalProbabilityFlow : ITrainingObjective, IMeanRate
             _ => work.AllBitsFlipped.Add(work.Spikes, rows * Options.SamplesPerDatum, gradient, expected: false),
         };
         return new ObjectiveValue(singleFlips.Value + complement.Value, singleFlips.ClampCount + complement.ClampCount);
+    }
+
+    /// <summary>The single-flip value plus, with persistent samples, λ log K̄_P (its gradient added into <paramref name="gradient"/>).</summary>
+    private ObjectiveValue WithPersistentFlow(DeepBoltzmannMachine model, Workspace work, int rows, IReadOnlyList<float[]> states, int stateRows,
+        ObjectiveValue singleFlip, ParameterSet gradient, ulong randomKey)
+    {
+        if (_persistent is null) return singleFlip;
+        var persistent = _persistent.Add(model, work.Rates, rows, states, stateRows, gradient, randomKey);
+        return new ObjectiveValue(singleFlip.Value + persistent.Value, singleFlip.ClampCount + persistent.ClampCount);
     }
 
     /// <summary>
