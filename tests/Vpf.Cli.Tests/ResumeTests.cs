@@ -76,4 +76,22 @@ public class ResumeTests
         Assert.Equal(["--step-schedule (checkpoint \"Constant\", this run \"Cosine\")"], OptionsDiff.Describe(OptionsDiff.WithDefaults(older), scheduled, "TrainingOptions"));
         Assert.Equal("not json", OptionsDiff.WithDefaults("not json"));
     }
+
+    [Fact]
+    public void Method_options_recorded_before_an_option_existed_compare_as_its_default()
+    {
+        string current = new Core.Training.VpfMethod().OptionsJson()!;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(current)!.AsObject();
+        Assert.True(node.Remove("persistentSamples"));
+        Assert.True(node.Remove("persistentGibbsSweeps"));
+        Assert.True(node.Remove("persistentFlowWeight"));
+        string older = node.ToJsonString();
+
+        Assert.NotEmpty(OptionsDiff.Describe(older, current, "Method")); // as recorded, the missing options differ
+        Assert.Empty(OptionsDiff.Describe(OptionsDiff.MethodWithDefaults("vpf", older), current, "Method"));
+        string persistent = new Core.Training.VpfMethod { Options = new Core.Training.VpfOptions { PersistentSamples = 100 } }.OptionsJson()!;
+        Assert.Equal(["--persistent-samples (checkpoint 0, this run 100)"], OptionsDiff.Describe(OptionsDiff.MethodWithDefaults("vpf", older), persistent, "Method"));
+        Assert.Equal("not json", OptionsDiff.MethodWithDefaults("vpf", "not json"));
+        Assert.Equal(older, OptionsDiff.MethodWithDefaults("another tool's method", older));
+    }
 }

@@ -43,6 +43,24 @@ internal static class OptionsDiff
         }
     }
 
+    /// <summary>
+    /// A method's options JSON with every option the recording build did not know filled in with its default (read as
+    /// <paramref name="method"/>'s options and written again), so that a checkpoint written before a method option existed
+    /// resumes; the text as it is when the method is unknown or the text cannot be read.
+    /// </summary>
+    public static string? MethodWithDefaults(string? method, string? optionsJson)
+    {
+        if (optionsJson is null) return null;
+        try
+        {
+            return TrainingMethod.TryParse(method, optionsJson)?.OptionsJson() ?? optionsJson;
+        }
+        catch (InvalidOptionsException)
+        {
+            return optionsJson;
+        }
+    }
+
     private static string Name(string prefix, string path)
     {
         foreach (string candidate in new[] { $"{prefix}.{path}", $"{prefix}.Options.{path}" })

@@ -207,7 +207,7 @@ internal static class TrainingRun
         if (info.TrainingMethod != baseInfo.TrainingMethod)
             differences.Add($"--method (checkpoint {info.TrainingMethod ?? "unset"}, this run {baseInfo.TrainingMethod})");
         else
-            differences.AddRange(OptionsDiff.Describe(info.ObjectiveOptionsJson, baseInfo.ObjectiveOptionsJson, "Method"));
+            differences.AddRange(OptionsDiff.Describe(OptionsDiff.MethodWithDefaults(info.TrainingMethod, info.ObjectiveOptionsJson), baseInfo.ObjectiveOptionsJson, "Method"));
         differences.AddRange(OptionsDiff.Describe(OptionsDiff.WithDefaults(info.TrainingOptionsJson), baseInfo.TrainingOptionsJson, "TrainingOptions"));
         if (differences.Count > 0)
             throw new UsageException("--resume", $"the checkpoint '{checkpointPath}' was written by a run with other options: " +

@@ -28,6 +28,8 @@ public sealed record VpfOptions
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool AllBitsFlipped { get; init; }
+
+    /// <summary>
     /// Persistent samples M: binary joint states of M persistent Gibbs chains of the model, each connected to every data
     /// state as an extra flow connection (persistent MPF of Im, Buchman &amp; Taylor; vpf-math.md §10.2). 0 (the default)
     /// trains without them. The term added to K is λ log K̄_P, the logarithm of the mean flow
