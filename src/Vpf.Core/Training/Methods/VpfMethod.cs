@@ -14,8 +14,11 @@ public sealed record VpfMethod : TrainingMethod
     /// <summary>
     /// 10 epochs of mini-batches of 100, Adam with step 1e-3, centered. Adam 1e-3 does not diverge on Fashion-MNIST,
     /// where SGD with step 0.05 and momentum 0.9 diverges within one epoch on a 784-500 RBM; centering gave the better
-    /// likelihood and features on the paper's grid (docs/results.md). Longer runs at this constant step can turn K
-    /// upward after about 20 epochs on full Fashion-MNIST (docs/results.md), hence 10 epochs.
+    /// likelihood and features on the paper's grid (docs/results.md). VPF's likelihood peaks and then falls as training
+    /// goes on, at every step size measured, hence 10 epochs; a smaller step, batch 10 or a decay hold it longer on 60,000
+    /// images but lose at 10 epochs on 8,000, so no setting was better at every run length and data size
+    /// (docs/results.md, "Every lever at 240 s"). Persistent samples (<see cref="VpfOptions.PersistentSamples"/>) bring
+    /// the likelihood near CD-1's but sample the model, so they stay off.
     /// </summary>
     public override TrainingOptions DefaultTraining => CenteredAdam;
 
