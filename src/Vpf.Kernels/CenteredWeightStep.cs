@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Vpf.Kernels.Elementwise;
@@ -48,9 +49,11 @@ internal readonly ref struct WeightCentering
 /// </summary>
 /// <remarks>
 /// θ and the rule's state get the bits of the unfused path (centered gradient by
-/// <see cref="CenteringKernels.SubtractOffsetOuterProducts"/>, then the rule) on every width. The shifts are float sums
-/// in vector lanes, so their last bits depend on the width; a float sum of n terms is within n·2⁻²⁴ times its
-/// terms' absolute sum of the exact one: for 784 rows, at most 5·10⁻⁵ of the size of one step's shift.
+/// <see cref="CenteringKernels.SubtractOffsetOuterProducts"/>, then the rule) on every width and thread count. The shifts
+/// are float sums in vector lanes, so their last bits depend on the width, and a large matrix's column shifts also on
+/// <see cref="KernelSettings.MaxThreads"/> (its rows are split over threads, whose partial sums are added in thread
+/// order); a float sum of n terms is within n·2⁻²⁴ times its terms' absolute sum of the exact one: for 784 rows, at
+/// most 5·10⁻⁵ of the size of one step's shift.
 /// </remarks>
 internal static unsafe class CenteredWeightStep
 {
@@ -88,18 +91,61 @@ internal static unsafe class CenteredWeightStep
         Validate.Length(c.ColumnShift.Length, m, nameof(c.ColumnShift), $"ColumnOffsets.Length = {m}");
     }
 
-    /// <summary>Row by row (four at a time on 256 bits); one thread, so the shifts' sums have one order whatever the machine's cores.</summary>
+    /// <summary>
+    /// Row by row (four at a time on 256 bits), in contiguous blocks of rows over the threads <see cref="DescentPass.Threads"/>
+    /// grants. θ, the rule's state and the row shifts are per row, so their bits do not depend on the split; each thread
+    /// sums its rows' column shifts into a buffer of its own, and the buffers are added in thread order at the end, so the
+    /// column shifts are the same for a given thread count, and on one thread they are the row-order sums.
+    /// </summary>
     private static void Walk<TRule>(Span<float> theta, ReadOnlySpan<float> gradient, WeightCentering c, TRule rule) where TRule : struct, IDescentRule
     {
         int n = c.RowOffsets.Length, m = c.ColumnOffsets.Length, width = VectorPath.Current;
         c.ColumnShift[..m].Clear();
+        // Blocks of whole four-row groups, so that each runs the four-row path as the unsplit walk does.
+        int threads = DescentPass.Threads((long)n * m, (n + 3) / 4);
         fixed (float* pt = theta, pg = gradient, a = c.RowOffsets, aUp = c.ColumnOffsets, gb = c.RowBiasGradient, gbUp = c.ColumnBiasGradient,
             columnShift = c.ColumnShift, rowShift = c.RowShift)
         {
-            int i = 0;
+            var pass = new Pass(pt, pg, a, aUp, gb, gbUp, rowShift, m, width);
+            if (threads == 1)
+            {
+                pass.Rows(ref rule, 0, n, columnShift);
+                return;
+            }
+            float[] scratch = ArrayPool<float>.Shared.Rent((threads - 1) * m);
+            try
+            {
+                fixed (float* pScratch = scratch)
+                {
+                    float* others = pScratch, own = columnShift;
+                    new Span<float>(others, (threads - 1) * m).Clear();
+                    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                    {
+                        TRule local = rule;
+                        pass.Rows(ref local, DescentPass.BlockStart(n, 4, t, threads), DescentPass.BlockStart(n, 4, t + 1, threads),
+                            t == 0 ? own : others + (nint)(t - 1) * m);
+                    });
+                    for (int t = 1; t < threads; t++)
+                    {
+                        float* part = others + (nint)(t - 1) * m;
+                        for (int j = 0; j < m; j++) own[j] += part[j];
+                    }
+                }
+            }
+            finally { ArrayPool<float>.Shared.Return(scratch); }
+        }
+    }
+
+    /// <summary>The pinned operands of one walk, shared by the threads (each brings its own rule copy and column buffer).</summary>
+    private readonly struct Pass(float* theta, float* g, float* a, float* aUp, float* gb, float* gbUp, float* rowShift, int m, int width)
+    {
+        /// <summary>Rows [<paramref name="first"/>, <paramref name="end"/>), their column shifts added into <paramref name="columnShift"/>.</summary>
+        public void Rows<TRule>(ref TRule rule, int first, int end, float* columnShift) where TRule : struct, IDescentRule
+        {
+            int i = first;
             if (width >= 256)
-                for (; i <= n - 4; i += 4) FourRows(ref rule, pt, pg, (nint)i * m, a + i, gb + i, gbUp, aUp, columnShift, rowShift + i, m);
-            for (; i < n; i++) rowShift[i] = Row(ref rule, pt, pg, (nint)i * m, a[i], gb[i], gbUp, aUp, columnShift, m, width);
+                for (; i <= end - 4; i += 4) FourRows(ref rule, theta, g, (nint)i * m, a + i, gb + i, gbUp, aUp, columnShift, rowShift + i, m);
+            for (; i < end; i++) rowShift[i] = Row(ref rule, theta, g, (nint)i * m, a[i], gb[i], gbUp, aUp, columnShift, m, width);
         }
     }
 

@@ -12,7 +12,9 @@ public static class KernelSettings
 
     /// <summary>
     /// Largest number of threads one kernel call may use (default: all cores). Results do not
-    /// depend on it: work is split so that every element is computed by the same arithmetic.
+    /// depend on it: work is split so that every element is computed by the same arithmetic. The one exception is the
+    /// last bits of the bias shifts of a centered optimiser step on a large weight matrix, whose sums over rows are
+    /// split over the threads: they are the same for a given thread count.
     /// </summary>
     public static int MaxThreads
     {

@@ -32,12 +32,7 @@ internal sealed class SgdMomentum : IOptimiser
         {
             if (centered is not null && tensor < parameters.Weights.Length)
                 CenteredWeightStep.Momentum(theta, g, v, centered.For(tensor, gradient), decay, mu, eta);
-            else
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    v[i] = mu * v[i] + g[i] + decay * theta[i];
-                    theta[i] -= eta * v[i];
-                }
+            else MomentumUpdate.Step(theta, g, v, decay, mu, eta);
             tensor++;
         }
     }
