@@ -124,6 +124,24 @@ public class TrainCommandTests
     }
 
     [Theory]
+    [InlineData("cd", "--estimator", "expected", "applies to --method vpf only; the method is cd")]
+    [InlineData("cd", "--sweeps", "3", "applies to --method vpf or dbm-pcd only; the method is cd")]
+    [InlineData("vpf", "--cd-steps", "3", "applies to --method cd or pcd or dbm-pcd only; the method is vpf")]
+    [InlineData("mpf-rbm", "--sweeps", "3", "applies to --method vpf or dbm-pcd only; the method is mpf-rbm")]
+    public void A_method_option_the_method_does_not_have_is_refused_rather_than_ignored(string method, string flag, string value, string message)
+    {
+        using var data = new TinyData(40, 10);
+        var (code, output) = CliRunner.Run("train", "--data", data.Folder, "--method", method, "--layers", "8", flag, value, "--out", data.File("m.vpf"));
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains($"error: {flag}: {message}", output);
+        Assert.False(File.Exists(data.File("m.vpf")));
+        // The methods that have it take it.
+        var (ok, text) = CliRunner.Run("train", "--data", data.Folder, "--method", flag == "--cd-steps" ? "cd" : "vpf", "--layers", "8", flag, value,
+            "--epochs", "1", "--threads", "1", "--out", data.File("ok.vpf"));
+        Assert.True(ok == ExitCodes.Success, text);
+    }
+
+    [Theory]
     [InlineData(50, 600000, 120, 240.0, 300000)] // half the budget spent: half way, whatever the epoch cap
     [InlineData(900, 1000, 1, 240.0, 900)] // the epochs end first: their updates count
     [InlineData(50, 1000, 300, 240.0, 1000)] // past the budget: done

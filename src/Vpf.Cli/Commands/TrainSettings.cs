@@ -207,6 +207,9 @@ public class TrainSettings : CommonSettings
                 PersistentFlowWeight = PersistentFlowWeight,
             });
             var applied = method.Settings;
+            RefuseUnused("--estimator", Estimator is not null, method, s => s.Estimator is not null);
+            RefuseUnused("--sweeps", Sweeps is not null, method, s => s.MeanFieldSweeps is not null);
+            RefuseUnused("--cd-steps", CdSteps is not null, method, s => s.GibbsSteps is not null);
             if (AllBitsFlipped && applied.AllBitsFlipped is null)
                 throw new UsageException("--all-bits-flipped", $"applies to --method vpf only; the method is {method.Name}.");
             if (PersistentSamples is not null && applied.PersistentSamples is null)
@@ -253,6 +256,17 @@ public class TrainSettings : CommonSettings
         });
         PlanFlags.Checked(plan.Validate);
         return plan;
+    }
+
+    /// <summary>
+    /// Refuses a method option given to a method that has no such option (it would be ignored), naming the methods that
+    /// have it, as the method records report them.
+    /// </summary>
+    private static void RefuseUnused(string flag, bool given, TrainingMethod method, Func<MethodSettings, bool> has)
+    {
+        if (!given || has(method.Settings)) return;
+        var owners = TrainingMethod.Names.Where(n => has(TrainingMethod.Parse(n).Settings));
+        throw new UsageException(flag, $"applies to --method {string.Join(" or ", owners)} only; the method is {method.Name}.");
     }
 
     /// <summary>The methods that train Gaussian visible units.</summary>
