@@ -57,4 +57,18 @@ public class InvertedDataTests
         Assert.Contains("grey levels", output);
         Assert.False(File.Exists(data.File("g.vpf")));
     }
+
+    [Fact]
+    public void Full_without_the_installed_data_set_is_a_data_error_naming_the_folder_and_the_package()
+    {
+        // Only where Debian's package is not installed (as on a fresh CI machine); with it, --full trains.
+        if (DataSource.DebianAvailable) return;
+        using var data = new TinyData(40, 10);
+        var (code, output) = CliRunner.Run("train", "--full", "--layers", "784,4", "--epochs", "1", "--out", data.File("m.vpf"));
+        Assert.Equal(ExitCodes.DataFile, code);
+        string flat = string.Join(' ', output.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)); // the console wraps long lines
+        Assert.Contains(DataSource.DebianFolder, flat);
+        Assert.Contains("apt-get install dataset-fashion-mnist", flat);
+        Assert.False(File.Exists(data.File("m.vpf")));
+    }
 }

@@ -60,7 +60,8 @@ internal static class DataSource
         else if (s.Full)
         {
             if (!DebianAvailable)
-                throw new UsageException("--full", $"the full Fashion-MNIST is not installed in {DebianFolder}; run 'apt-get install dataset-fashion-mnist' or pass --data DIR.");
+                throw new DataFileException(DebianFolder, DataFileProblem.Missing,
+                    $"--full needs the full Fashion-MNIST in {DebianFolder}, which is not installed; run 'apt-get install dataset-fashion-mnist' or pass --data DIR.");
             var (train, test) = greyLevels ? Grey(MnistFolder.LoadGreyLevels(DebianFolder, s.TrainRows, s.TestRows)) : Binary(MnistFolder.LoadFirst(DebianFolder, s.TrainRows, s.TestRows));
             set = new DataSet(train, test, $"Fashion-MNIST from {DebianFolder}: {train.Count:N0} training, {test.Count:N0} held-out images");
         }
