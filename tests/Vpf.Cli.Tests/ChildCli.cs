@@ -62,9 +62,6 @@ internal static partial class ChildCli
     public static string[] TemporaryFiles(string folder) =>
         Directory.GetFiles(folder, ".*.tmp", SearchOption.AllDirectories).Where(f => TempName().IsMatch(Path.GetFileName(f))).ToArray();
 
-    /// <summary>Whether <paramref name="path"/> names one of the writers' temporary files.</summary>
-    public static bool IsTemporaryFile(string path) => TempName().IsMatch(Path.GetFileName(path));
-
     /// <summary>Makes every temporary file under <paramref name="folder"/> look untouched for an hour (stale files must be ≥ 10 s old).</summary>
     public static void AgeTemporaryFiles(string folder)
     {

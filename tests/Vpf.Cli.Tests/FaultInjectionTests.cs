@@ -99,10 +99,8 @@ public class FaultInjectionTests(ITestOutputHelper log)
             var (killed, output) = ChildCli.Run(args, new() { [FaultInjection.KillAfterBytesVariable] = point.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             Assert.True(killed == ChildCli.KilledBySigkill, $"byte {point}: exit {killed}\n{output}");
             var after = HostileInput.Snapshot(data.Folder);
-            // A killed writer's temporary file from a run before may be removed by this one once it is 10 s old (the
-            // writers' cleanup of stale temporaries; a slow machine gets there), but it is never changed.
             foreach (var (file, hash) in before)
-                Assert.True(after.TryGetValue(file, out var now) ? now == hash : ChildCli.IsTemporaryFile(file), $"byte {point}: '{file}' was changed or removed\n{output}");
+                Assert.True(after.TryGetValue(file, out var now) && now == hash, $"byte {point}: '{file}' was changed or removed\n{output}");
             var temp = Assert.Single(ChildCli.TemporaryFiles(data.Folder), f => !before.ContainsKey(Path.GetRelativePath(data.Folder, f)));
             Assert.StartsWith($".{TargetOf(writer)}.", Path.GetFileName(temp));
             long written = new FileInfo(temp).Length;
@@ -197,10 +195,8 @@ public class FaultInjectionTests(ITestOutputHelper log)
             Assert.True(killed == ChildCli.KilledBySigkill, $"byte {point}: exit {killed}\n{output}");
             Assert.Equal(old, File.ReadAllBytes(checkpoint));
             var after = HostileInput.Snapshot(data.Folder);
-            // A killed writer's temporary file from a run before may be removed by this one once it is 10 s old (the
-            // writers' cleanup of stale temporaries; a slow machine gets there), but it is never changed.
             foreach (var (file, hash) in before)
-                Assert.True(after.TryGetValue(file, out var now) ? now == hash : ChildCli.IsTemporaryFile(file), $"byte {point}: '{file}' was changed or removed\n{output}");
+                Assert.True(after.TryGetValue(file, out var now) && now == hash, $"byte {point}: '{file}' was changed or removed\n{output}");
             Assert.Single(ChildCli.TemporaryFiles(data.Folder), f => !before.ContainsKey(Path.GetRelativePath(data.Folder, f)));
             Assert.False(File.Exists(model));
         }
