@@ -179,10 +179,8 @@ public class FaultInjectionTests(ITestOutputHelper log)
             Assert.Equal(ExitCodes.Interrupted, CliRunner.Run(hooks, cts.Token, TrainArgs(data, model)).Code);
         }
         byte[] old = File.ReadAllBytes(checkpoint);
-        // A long fresh run over it, interrupted with SIGINT (Ctrl-C) as soon as it trains: it writes its checkpoint. Long
-        // enough that the signal always lands first: 100,000 epochs of this tiny model took only 5 s on a loaded CI
-        // machine, which once finished before the signal arrived and wrote the model instead.
-        string[] args = ["train", "--data", data.Folder, "--layers", "8", "--epochs", "100000000", "--batch-size", "20", "--seed", "4", "--out", model, "--overwrite"];
+        // A long fresh run over it, interrupted with SIGINT (Ctrl-C) as soon as it trains: it writes its checkpoint.
+        string[] args = ["train", "--data", data.Folder, "--layers", "8", "--epochs", "100000", "--batch-size", "20", "--seed", "4", "--out", model, "--overwrite"];
         void Interrupt(System.Diagnostics.Process p, string line)
         {
             if (line.StartsWith("Training m:", StringComparison.Ordinal)) ChildCli.Signal(p.Id, "INT");
