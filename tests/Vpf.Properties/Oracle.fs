@@ -151,6 +151,19 @@ let conjoin (claims: Property list) =
 /// Floats compared by their bits: exact, and NaN equal to the same NaN.
 let bitEqual (a: float32) (b: float32) = BitConverter.SingleToInt32Bits a = BitConverter.SingleToInt32Bits b
 
+/// Failures of "L_l[k,j] = L_l[j,k] exactly and L_l[k,k] = 0" over every lateral tensor of a parameter set.
+let asymmetries (p: ParameterSet) =
+    [ for l in 0 .. p.Laterals.Length - 1 do
+          match p.Laterals[l] with
+          | null -> ()
+          | lat ->
+              let n = p.Architecture.LayerSizes[l]
+              for k in 0 .. n - 1 do
+                  if lat[k * n + k] <> 0f then yield $"L{l}[{k},{k}] = {lat[k * n + k]}"
+                  for j in k + 1 .. n - 1 do
+                      if not (bitEqual lat[k * n + j] lat[j * n + k]) then
+                          yield $"L{l}[{k},{j}] = {lat[k * n + j]} but L{l}[{j},{k}] = {lat[j * n + k]}" ]
+
 /// Tensor-wise exact comparison of two parameter sets of one architecture; names the first differing entry.
 let sameBits (name: string) (a: ParameterSet) (b: ParameterSet) =
     let tensors (p: ParameterSet) =

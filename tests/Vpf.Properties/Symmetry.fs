@@ -13,19 +13,6 @@ open Vpf.Core.Training.Optimisers
 open Vpf.Properties.Generators
 open Vpf.Properties.Oracle
 
-/// Failures of "L_l[k,j] = L_l[j,k] exactly and L_l[k,k] = 0" over every lateral tensor of a parameter set.
-let private asymmetries (p: ParameterSet) =
-    [ for l in 0 .. p.Laterals.Length - 1 do
-          match p.Laterals[l] with
-          | null -> ()
-          | lat ->
-              let n = p.Architecture.LayerSizes[l]
-              for k in 0 .. n - 1 do
-                  if lat[k * n + k] <> 0f then yield $"L{l}[{k},{k}] = {lat[k * n + k]}"
-                  for j in k + 1 .. n - 1 do
-                      if not (bitEqual lat[k * n + j] lat[j * n + k]) then
-                          yield $"L{l}[{k},{j}] = {lat[k * n + j]} but L{l}[{j},{k}] = {lat[j * n + k]}" ]
-
 [<Properties(Arbitrary = [| typeof<VpfArbs> |], MaxTest = 1000)>]
 module ``when the flow gradient is computed on any states`` =
 
